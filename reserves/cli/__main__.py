@@ -1,0 +1,5 @@
+import sys
+
+from reserves.cli import main
+
+sys.exit(main())

@@ -1,0 +1,367 @@
+"""Configuration schemas and loading.
+
+A config is a YAML file with these top-level sections:
+
+``name``, ``description``
+    Free text.
+``extends``
+    Optional path (relative to the file) of a config this one overrides. Mappings merge
+    recursively; lists and scalars are replaced whole.
+``market``
+    The market state the game is played in (:class:`MarketConfig`).
+``game``
+    The action set and which sovereigns play (:class:`GameConfig`).
+``sovereigns``
+    The roster (:class:`SovereignConfig`), each number with its source in ``sources``.
+``market_model``, ``scenarios``
+    Sections validated by the market-model and scenario layers (see ``SECTION_SCHEMAS``).
+
+Every validation failure raises :class:`reserves.errors.ConfigError` naming the file, the
+field, the value and what is allowed. Symbols in brackets refer to ``papers/`` and MODEL.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from reserves.errors import ConfigError
+
+Action = Literal["accumulate", "hold", "sell"]
+ACTIONS: tuple[str, ...] = ("accumulate", "hold", "sell")
+
+#: Largest config file accepted (bytes); the app's upload uses the same limit.
+MAX_CONFIG_BYTES = 1_000_000
+
+#: Optional sections validated by other layers: section name -> "module:Class".
+SECTION_SCHEMAS: dict[str, str] = {
+    "market_model": "reserves.market.schema:MarketModelConfig",
+    "scenarios": "reserves.scenarios.schema:ScenariosConfig",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _finite(value: float, info: Any) -> float:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("must be a finite number, not NaN or infinity")
+    return value
+
+
+class MarketConfig(_Strict):
+    """The market the sovereigns trade in (MODEL.md section 2)."""
+
+    price_usd: float = Field(gt=0, description="entry price P0, USD per BTC")
+    supply_btc: float = Field(gt=0, le=21_000_000, description="circulating supply Q, BTC")
+    flow_multiplier: float = Field(
+        ge=0,
+        description="m: dollars of market cap per dollar of net flow (inelastic markets)",
+    )
+    vol_pa: float = Field(gt=0, le=5, description="sigma: annualized volatility")
+    horizon_years: float = Field(gt=0, le=50, description="T: horizon in years")
+    value_belief_usd: float = Field(
+        gt=0, description="V: default belief about long-run value per BTC, USD"
+    )
+    share_floor_btc: float = Field(
+        default=1.0,
+        gt=0,
+        description="regularizes the relative share s_i = H_i / (sum_j H_j + floor)",
+    )
+    sources: dict[str, str] = Field(default_factory=dict)
+
+    _check_finite = field_validator(
+        "price_usd", "supply_btc", "flow_multiplier", "vol_pa", "horizon_years",
+        "value_belief_usd", "share_floor_btc",
+    )(_finite)
+
+    @property
+    def market_cap_usd(self) -> float:
+        """M0 = P0 * Q."""
+        return self.price_usd * self.supply_btc
+
+
+class SovereignConfig(_Strict):
+    """One sovereign player (MODEL.md section 1). Model symbols in brackets."""
+
+    name: str = Field(min_length=1)
+    kind: Literal["central_bank", "treasury", "swf", "government"] = "central_bank"
+    reserves_usd: float = Field(gt=0, description="W_i: investable reserves, USD")
+    holdings_btc: float = Field(ge=0, description="h_i: BTC already held")
+    max_buy_share: float = Field(
+        ge=0, le=1, description="alpha_i: share of W_i moved into BTC when accumulating"
+    )
+    sell_share: float = Field(
+        default=1.0, ge=0, le=1, description="phi_i: share of holdings sold when selling"
+    )
+    strategic_weight: float = Field(
+        ge=0, description="theta_i: USD per unit of W_i per unit of relative reserve share"
+    )
+    cost_of_capital_pa: float = Field(ge=-0.1, le=1, description="r_i, per year")
+    risk_aversion: float = Field(ge=0, description="gamma_i: mean-variance risk aversion")
+    political_cost_usd: float = Field(default=0.0, ge=0, description="kappa_i, USD")
+    value_belief_usd: float | None = Field(
+        default=None, gt=0, description="V_i; defaults to market.value_belief_usd"
+    )
+    actions: list[Action] | None = Field(
+        default=None, description="this sovereign's own action set (default: game.actions)"
+    )
+    sources: dict[str, str] = Field(default_factory=dict)
+
+    _check_finite = field_validator(
+        "reserves_usd", "holdings_btc", "max_buy_share", "sell_share", "strategic_weight",
+        "cost_of_capital_pa", "risk_aversion", "political_cost_usd", "value_belief_usd",
+    )(_finite)
+
+    @field_validator("actions")
+    @classmethod
+    def _distinct_actions(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None:
+            if len(v) == 0:
+                raise ValueError("needs at least one action")
+            if len(set(v)) != len(v):
+                raise ValueError(f"actions repeat: {v}")
+        return v
+
+
+class GameConfig(_Strict):
+    """Which game is played: the action set and the players."""
+
+    actions: list[Action] = Field(default_factory=lambda: ["accumulate", "sell"])
+    players: list[str] | None = Field(
+        default=None, description="names of the sovereigns who play (default: the whole roster)"
+    )
+
+    @field_validator("actions")
+    @classmethod
+    def _distinct(cls, v: list[str]) -> list[str]:
+        if len(v) < 1:
+            raise ValueError("needs at least one action")
+        if len(set(v)) != len(v):
+            raise ValueError(f"actions repeat: {v}")
+        return v
+
+
+class ReservesConfig(_Strict):
+    """A whole, validated config. Build with :func:`load_config` or :func:`config_from_dict`."""
+
+    name: str = "unnamed"
+    description: str = ""
+    market: MarketConfig
+    game: GameConfig = Field(default_factory=GameConfig)
+    sovereigns: list[SovereignConfig] = Field(min_length=1)
+    market_model: Any = None
+    scenarios: Any = None
+    sources: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _roster_consistent(self) -> ReservesConfig:
+        names = [s.name for s in self.sovereigns]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"sovereign names must be unique; repeated: {dupes}")
+        if self.game.players is not None:
+            unknown = [p for p in self.game.players if p not in names]
+            if unknown:
+                raise ValueError(
+                    f"game.players names unknown sovereigns {unknown}; the roster has {names}"
+                )
+        return self
+
+    @property
+    def players(self) -> list[SovereignConfig]:
+        """The sovereigns who play, in game order."""
+        if self.game.players is None:
+            return list(self.sovereigns)
+        by_name = {s.name: s for s in self.sovereigns}
+        return [by_name[n] for n in self.game.players]
+
+    def content_hash(self) -> str:
+        """SHA-256 (first 16 hex digits) of the canonical JSON of the validated config."""
+        payload = json.dumps(self.to_dict(), sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form (the YAML it round-trips to)."""
+        data = self.model_dump(mode="json", exclude_none=True)
+        for key in SECTION_SCHEMAS:
+            section = getattr(self, key)
+            if isinstance(section, BaseModel):
+                data[key] = section.model_dump(mode="json", exclude_none=True)
+        return data
+
+    def to_yaml(self) -> str:
+        """YAML text of :meth:`to_dict`."""
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+
+    def with_updates(self, updates: Mapping[str, Any]) -> ReservesConfig:
+        """A new validated config with ``updates`` deep-merged into this one."""
+        return config_from_dict(_deep_merge(self.to_dict(), updates))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text or "(top level)"
+
+
+def _format_validation(exc: ValidationError, where: str, data: Any, prefix: str = "") -> str:
+    lines = []
+    for err in exc.errors():
+        loc = _loc(tuple(err["loc"]))
+        if prefix:
+            loc = f"{prefix}.{loc}" if loc != "(top level)" else prefix
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field; check its spelling against the documented schema"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        value = err.get("input")
+        shown = "" if err["type"] in ("missing",) or isinstance(value, dict) else f" = {value!r}"
+        lines.append(f"{where}: {loc}{shown}: {msg}")
+    return "; ".join(lines)
+
+
+def _validate_section(name: str, raw: Any, where: str) -> Any:
+    if raw is None:
+        return None
+    module_name, cls_name = SECTION_SCHEMAS[name].split(":")
+    try:
+        schema = getattr(importlib.import_module(module_name), cls_name)
+    except ModuleNotFoundError as exc:  # the layer is not installed/built
+        raise ConfigError(
+            f"section '{name}' needs {module_name}, which is not available ({exc})",
+            field=name,
+            fix=f"remove the '{name}' section or install the full package",
+        ) from None
+    try:
+        return schema.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation(exc, where, raw, prefix=name)) from None
+
+
+def config_from_dict(data: Mapping[str, Any], *, where: str = "config") -> ReservesConfig:
+    """Validate a mapping into a :class:`ReservesConfig`.
+
+    Raises
+    ------
+    ConfigError
+        naming ``where`` (a file path or "config"), each bad field, its value and the rule.
+    """
+    if not isinstance(data, Mapping):
+        raise ConfigError(
+            f"{where}: expected a mapping of sections (market, game, sovereigns, ...), "
+            f"got {type(data).__name__}",
+            fix="see configs/baseline.yaml for the layout",
+        )
+    data = dict(data)
+    data.pop("extends", None)
+    sections = {name: data.pop(name, None) for name in SECTION_SCHEMAS}
+    try:
+        cfg = ReservesConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation(exc, where, data)) from None
+    validated = {name: _validate_section(name, raw, where) for name, raw in sections.items()}
+    return cfg.model_copy(update=validated)
+
+
+def _read_yaml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    if path in chain:
+        raise ConfigError(f"{path}: 'extends' forms a cycle: {' -> '.join(map(str, chain))}")
+    if not path.exists():
+        raise ConfigError(f"{path}: file not found", fix="check the path (configs/baseline.yaml?)")
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a directory, not a config file")
+    size = path.stat().st_size
+    if size > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: {size} bytes is larger than the {MAX_CONFIG_BYTES} allowed")
+    text = path.read_text(encoding="utf-8", errors="replace")
+    data = parse_yaml_text(text, where=str(path))
+    parent = data.get("extends")
+    if parent is not None:
+        if not isinstance(parent, str):
+            raise ConfigError(f"{path}: extends must be a file path, got {parent!r}")
+        base = _read_yaml((path.parent / parent).resolve(), (*chain, path))
+        data = _deep_merge(base, {k: v for k, v in data.items() if k != "extends"})
+    return data
+
+
+def parse_yaml_text(text: str, *, where: str = "config") -> dict[str, Any]:
+    """Parse YAML text safely (``yaml.safe_load``) into a mapping, with a one-line error."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{where}: larger than the {MAX_CONFIG_BYTES} bytes allowed")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{where}: not valid YAML{at}: {problem}") from None
+    if data is None:
+        raise ConfigError(
+            f"{where}: the file is empty", fix="start from configs/baseline.yaml"
+        )
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{where}: expected a mapping of sections at the top level, got {type(data).__name__}",
+            fix="start from configs/baseline.yaml",
+        )
+    return data
+
+
+def load_config(path: str | Path) -> ReservesConfig:
+    """Load and validate a YAML config (following ``extends``).
+
+    >>> cfg = load_config("configs/baseline.yaml")  # doctest: +SKIP
+    >>> cfg.market.price_usd  # doctest: +SKIP
+    91770.0
+    """
+    p = Path(path)
+    data = _read_yaml(p.resolve() if p.exists() else p)
+    cfg = config_from_dict(data, where=str(path))
+    return cfg
+
+
+def config_from_yaml_text(text: str, *, where: str = "uploaded config") -> ReservesConfig:
+    """Validate YAML text (for uploads). ``extends`` is not allowed here."""
+    data = parse_yaml_text(text, where=where)
+    if "extends" in data:
+        raise ConfigError(
+            f"{where}: 'extends' is not allowed in an uploaded config",
+            fix="upload the merged config (download it from the app)",
+        )
+    return config_from_dict(data, where=where)
+
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "baseline.yaml"
+
+
+def default_config_path() -> Path:
+    """Path of the baseline config shipped in the repository's ``configs/``."""
+    return DEFAULT_CONFIG
