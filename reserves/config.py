@@ -80,8 +80,13 @@ class MarketConfig(_Strict):
     sources: dict[str, str] = Field(default_factory=dict)
 
     _check_finite = field_validator(
-        "price_usd", "supply_btc", "flow_multiplier", "vol_pa", "horizon_years",
-        "value_belief_usd", "share_floor_btc",
+        "price_usd",
+        "supply_btc",
+        "flow_multiplier",
+        "vol_pa",
+        "horizon_years",
+        "value_belief_usd",
+        "share_floor_btc",
     )(_finite)
 
     @property
@@ -118,8 +123,15 @@ class SovereignConfig(_Strict):
     sources: dict[str, str] = Field(default_factory=dict)
 
     _check_finite = field_validator(
-        "reserves_usd", "holdings_btc", "max_buy_share", "sell_share", "strategic_weight",
-        "cost_of_capital_pa", "risk_aversion", "political_cost_usd", "value_belief_usd",
+        "reserves_usd",
+        "holdings_btc",
+        "max_buy_share",
+        "sell_share",
+        "strategic_weight",
+        "cost_of_capital_pa",
+        "risk_aversion",
+        "political_cost_usd",
+        "value_belief_usd",
     )(_finite)
 
     @field_validator("actions")
@@ -324,9 +336,7 @@ def parse_yaml_text(text: str, *, where: str = "config") -> dict[str, Any]:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(f"{where}: not valid YAML{at}: {problem}") from None
     if data is None:
-        raise ConfigError(
-            f"{where}: the file is empty", fix="start from configs/baseline.yaml"
-        )
+        raise ConfigError(f"{where}: the file is empty", fix="start from configs/baseline.yaml")
     if not isinstance(data, dict):
         raise ConfigError(
             f"{where}: expected a mapping of sections at the top level, got {type(data).__name__}",

@@ -1,0 +1,241 @@
+"""One result type for every solver (after pygambit's ``NashComputationResult``).
+
+Every :class:`Equilibrium` carries its maximum regret, computed by
+:func:`reserves.game.verify.max_regret` independently of the method that found it, and a
+:class:`SolveResult` records the method, its parameters and whether the set is complete, so the
+CLI, the app and the briefings never care which algorithm ran.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Equilibrium:
+    """A verified (approximate) Nash equilibrium.
+
+    Attributes
+    ----------
+    strategies:
+        one probability vector per player, in the game's order.
+    regret:
+        max over players of ``max_a v_i(a) - u_i(sigma)``, in payoff units.
+    payoffs:
+        expected payoff of each player.
+    """
+
+    strategies: tuple[np.ndarray, ...]
+    regret: float
+    payoffs: tuple[float, ...]
+    actions: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def pure(self) -> bool:
+        """True when every player puts probability 1 on one action (to 1e-9)."""
+        return all(float(np.max(s)) >= 1 - 1e-9 for s in self.strategies)
+
+    @property
+    def support(self) -> tuple[tuple[int, ...], ...]:
+        """Indices of the actions each player plays with positive probability (> 1e-9)."""
+        return tuple(tuple(int(k) for k in np.flatnonzero(s > 1e-9)) for s in self.strategies)
+
+    def action_profile(self) -> tuple[str, ...]:
+        """Names of the actions played (for pure equilibria); mixed players show their mix."""
+        out = []
+        for i, s in enumerate(self.strategies):
+            names = self.actions[i] if self.actions else tuple(f"a{k + 1}" for k in range(len(s)))
+            if float(np.max(s)) >= 1 - 1e-9:
+                out.append(names[int(np.argmax(s))])
+            else:
+                out.append(" / ".join(f"{names[k]} {s[k]:.3g}" for k in np.flatnonzero(s > 1e-9)))
+        return tuple(out)
+
+    def probability(self, player: int, action: int) -> float:
+        return float(self.strategies[player][action])
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"profile": [[p, ...], ...], "pure": bool, "regret": float, "payoffs": [...]}``."""
+        return {
+            "profile": [[float(x) for x in s] for s in self.strategies],
+            "pure": self.pure,
+            "regret": float(self.regret),
+            "payoffs": [float(x) for x in self.payoffs],
+            "actions_played": list(self.action_profile()),
+        }
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """What a solver found, how, and with which parameters.
+
+    ``complete`` is True only when the method guarantees that ``equilibria`` is the whole set
+    (for example pure enumeration for pure equilibria, or support enumeration on a
+    non-degenerate game); ``exact`` when the arithmetic was exact or polished to high precision.
+    """
+
+    method: str
+    players: tuple[str, ...]
+    actions: tuple[tuple[str, ...], ...]
+    equilibria: tuple[Equilibrium, ...]
+    parameters: dict[str, Any] = field(default_factory=dict)
+    complete: bool = False
+    exact: bool = False
+    elapsed_s: float = 0.0
+    notes: tuple[str, ...] = ()
+    title: str = ""
+    config_hash: str | None = None
+    version: str = ""
+
+    def __len__(self) -> int:
+        return len(self.equilibria)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.equilibria)
+
+    def __getitem__(self, k: int) -> Equilibrium:
+        return self.equilibria[k]
+
+    @property
+    def max_regret(self) -> float:
+        return max((e.regret for e in self.equilibria), default=0.0)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of ``reserves solve --json`` (ARCHITECTURE.md, "Contracts")."""
+        return {
+            "players": list(self.players),
+            "actions": [list(a) for a in self.actions],
+            "equilibria": [e.to_dict() for e in self.equilibria],
+            "method": self.method,
+            "parameters": _jsonable(self.parameters),
+            "complete": self.complete,
+            "exact": self.exact,
+            "elapsed_s": self.elapsed_s,
+            "notes": list(self.notes),
+            "config_hash": self.config_hash,
+            "version": self.version,
+        }
+
+    def to_frame(self):  # type: ignore[no-untyped-def]
+        """A pandas DataFrame: one row per equilibrium, one column per player, plus regret."""
+        import pandas as pd
+
+        rows = []
+        for k, e in enumerate(self.equilibria):
+            row: dict[str, Any] = {"#": k + 1}
+            for name, played in zip(self.players, e.action_profile(), strict=True):
+                row[name] = played
+            row["pure"] = e.pure
+            row["max regret"] = e.regret
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def table(self, *, max_rows: int = 50) -> str:
+        """Readable text table for the CLI."""
+        head = (
+            f"{self.title or 'game'}: {len(self.players)} players, method {self.method}, "
+            f"{len(self.equilibria)} equilibri{'um' if len(self.equilibria) == 1 else 'a'}"
+            f"{' (complete set)' if self.complete else ''}, {self.elapsed_s:.3g} s"
+        )
+        lines = [head]
+        for k, e in enumerate(self.equilibria[:max_rows]):
+            kind = "pure" if e.pure else "mixed"
+            lines.append(f"  #{k + 1} [{kind}] max regret {e.regret:.3g}")
+            for name, played, pay in zip(self.players, e.action_profile(), e.payoffs, strict=True):
+                lines.append(f"      {name:<28} {played:<40} payoff {pay:.6g}")
+        if len(self.equilibria) > max_rows:
+            lines.append(f"  ... {len(self.equilibria) - max_rows} more (use --json)")
+        lines.extend(f"  note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    return obj
+
+
+class Timer:
+    """Context manager measuring wall time in seconds (``elapsed_s``)."""
+
+    def __enter__(self) -> Timer:
+        self._t0 = time.perf_counter()
+        self.elapsed_s = 0.0
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.elapsed_s = time.perf_counter() - self._t0
+
+
+def make_result(
+    game: Any,
+    method: str,
+    candidates: Sequence[Sequence[np.ndarray]],
+    *,
+    parameters: dict[str, Any] | None = None,
+    complete: bool = False,
+    exact: bool = False,
+    elapsed_s: float = 0.0,
+    notes: Sequence[str] = (),
+    tol: float = 1e-7,
+    dedupe_tol: float = 1e-6,
+    dedupe: bool = True,
+) -> SolveResult:
+    """Verify, de-duplicate and package candidate profiles into a :class:`SolveResult`.
+
+    Each candidate's max regret is recomputed with :func:`reserves.game.verify.max_regret`; a
+    candidate whose regret exceeds ``tol * payoff_scale`` is dropped and counted in ``notes``:
+    nothing that fails verification is reported.
+    """
+    from reserves import __version__
+    from reserves.game.verify import max_regret
+
+    kept: list[Equilibrium] = []
+    rejected = 0
+    scale = float(getattr(game, "payoff_scale", 1.0))
+    for cand in candidates:
+        strategies = tuple(np.asarray(s, dtype=float) for s in cand)
+        if dedupe and any(
+            all(np.max(np.abs(s - k.strategies[i])) <= dedupe_tol for i, s in enumerate(strategies))
+            for k in kept
+        ):
+            continue
+        regret = max_regret(game, strategies)
+        if regret > tol * scale:
+            rejected += 1
+            continue
+        pay = game.expected_payoffs(strategies)
+        kept.append(
+            Equilibrium(
+                strategies, float(regret), tuple(float(x) for x in pay), tuple(game.actions)
+            )
+        )
+    all_notes = list(notes)
+    if rejected:
+        all_notes.append(f"{rejected} candidate(s) failed regret verification and were dropped")
+    kept.sort(key=lambda e: (not e.pure, tuple(-float(s[0]) for s in e.strategies)))
+    return SolveResult(
+        method=method,
+        players=tuple(game.players),
+        actions=tuple(tuple(a) for a in game.actions),
+        equilibria=tuple(kept),
+        parameters=dict(parameters or {}),
+        complete=complete,
+        exact=exact,
+        elapsed_s=elapsed_s,
+        notes=tuple(all_notes),
+        title=getattr(game, "title", ""),
+        config_hash=getattr(game, "config_hash", None),
+        version=__version__,
+    )
