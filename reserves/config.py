@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -49,13 +48,7 @@ SECTION_SCHEMAS: dict[str, str] = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _finite(value: float, info: Any) -> float:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("must be a finite number, not NaN or infinity")
-    return value
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class MarketConfig(_Strict):
@@ -78,16 +71,6 @@ class MarketConfig(_Strict):
         description="regularizes the relative share s_i = H_i / (sum_j H_j + floor)",
     )
     sources: dict[str, str] = Field(default_factory=dict)
-
-    _check_finite = field_validator(
-        "price_usd",
-        "supply_btc",
-        "flow_multiplier",
-        "vol_pa",
-        "horizon_years",
-        "value_belief_usd",
-        "share_floor_btc",
-    )(_finite)
 
     @property
     def market_cap_usd(self) -> float:
@@ -121,18 +104,6 @@ class SovereignConfig(_Strict):
         default=None, description="this sovereign's own action set (default: game.actions)"
     )
     sources: dict[str, str] = Field(default_factory=dict)
-
-    _check_finite = field_validator(
-        "reserves_usd",
-        "holdings_btc",
-        "max_buy_share",
-        "sell_share",
-        "strategic_weight",
-        "cost_of_capital_pa",
-        "risk_aversion",
-        "political_cost_usd",
-        "value_belief_usd",
-    )(_finite)
 
     @field_validator("actions")
     @classmethod

@@ -1,0 +1,185 @@
+"""Config validation: every bad input gets a one-line error naming the file, field and fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reserves.config import (
+    MAX_CONFIG_BYTES,
+    config_from_dict,
+    config_from_yaml_text,
+    load_config,
+)
+from reserves.errors import ConfigError
+
+BASE = yaml.safe_load(Path("configs/baseline.yaml").read_text())
+
+
+def _write(tmp_path: Path, text: str, name: str = "c.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def test_baseline_loads_with_sources() -> None:
+    cfg = load_config("configs/baseline.yaml")
+    assert len(cfg.sovereigns) >= 12
+    # every sovereign's reserves and holdings carry a source (comment or sources entry)
+    for s in cfg.sovereigns:
+        assert s.sources, f"{s.name} has no sources"
+    assert cfg.market.market_cap_usd == pytest.approx(1.83e12, rel=0.01)
+    assert len(cfg.content_hash()) == 16
+
+
+def test_content_hash_is_stable_and_sensitive() -> None:
+    a = load_config("configs/baseline.yaml")
+    b = load_config("configs/baseline.yaml")
+    assert a.content_hash() == b.content_hash()
+    c = a.with_updates({"market": {"price_usd": 80000}})
+    assert c.content_hash() != a.content_hash()
+    assert c.market.price_usd == 80000
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("", "empty"),
+        ("market: [unclosed", "not valid YAML at line"),
+        ("- just\n- a list\n", "expected a mapping"),
+    ],
+    ids=["empty", "broken-yaml", "list-at-top"],
+)
+def test_unreadable_yaml(tmp_path: Path, text: str, match: str) -> None:
+    with pytest.raises(ConfigError, match=match):
+        load_config(_write(tmp_path, text))
+
+
+def test_missing_file() -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config("configs/does-not-exist.yaml")
+
+
+def _mutated(**changes: object) -> dict:
+    data = yaml.safe_load(Path("configs/baseline.yaml").read_text())
+    for path, value in changes.items():
+        node = data
+        keys = path.split("__")
+        for k in keys[:-1]:
+            node = node[int(k)] if k.isdigit() else node[k]
+        last = keys[-1]
+        if value is ...:
+            del node[last]
+        else:
+            node[int(last) if last.isdigit() else last] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        (
+            {"sovereigns__2__reserves_usd": -5.0},
+            r"sovereigns\[2\]\.reserves_usd = -5\.0: .*greater than 0",
+        ),
+        (
+            {"game__actions": ["accumulate", "hodl"]},
+            r"game\.actions\[1\] = 'hodl': Input should be 'accumulate', 'hold' or 'sell'",
+        ),
+        ({"sovereigns__0__actions": ["buy"]}, r"sovereigns\[0\]\.actions\[0\] = 'buy'"),
+        ({"market__price_usd": float("nan")}, r"market\.price_usd = nan: .*finite"),
+        ({"market__vol_pa": "high"}, r"market\.vol_pa = 'high'"),
+        ({"market__price_usd": ...}, r"market\.price_usd: required field is missing"),
+        ({"sovereigns__1__colour": "red"}, r"sovereigns\[1\]\.colour = 'red': unknown field"),
+        ({"sovereigns__1__max_buy_share": 1.5}, r"max_buy_share = 1\.5: .*less than or equal to 1"),
+        ({"game__players": ["Atlantis"]}, r"unknown sovereigns \['Atlantis'\]"),
+        ({"sovereigns": []}, r"sovereigns.*at least 1"),
+    ],
+    ids=[
+        "negative-reserves",
+        "unknown-action",
+        "unknown-own-action",
+        "nan-price",
+        "text-vol",
+        "missing-price",
+        "unknown-field",
+        "share-above-one",
+        "unknown-player",
+        "empty-roster",
+    ],
+)
+def test_bad_fields_name_file_field_and_value(tmp_path: Path, changes: dict, match: str) -> None:
+    path = _write(tmp_path, yaml.safe_dump(_mutated(**changes)))
+    with pytest.raises(ConfigError, match=match) as info:
+        load_config(path)
+    message = str(info.value)
+    assert str(path) in message
+    assert "\n" not in message  # one line
+
+
+def test_duplicate_names_rejected() -> None:
+    data = _mutated()
+    data["sovereigns"][1]["name"] = data["sovereigns"][0]["name"]
+    with pytest.raises(ConfigError, match="unique"):
+        config_from_dict(data)
+
+
+def test_extends_merges_and_detects_cycles(tmp_path: Path) -> None:
+    base = _write(tmp_path, yaml.safe_dump(BASE), "base.yaml")
+    child = _write(tmp_path, f"extends: {base.name}\nmarket:\n  price_usd: 81600\n", "child.yaml")
+    cfg = load_config(child)
+    assert cfg.market.price_usd == 81600
+    assert cfg.market.vol_pa == BASE["market"]["vol_pa"]
+    a = _write(tmp_path, "extends: b.yaml\n", "a.yaml")
+    _write(tmp_path, "extends: a.yaml\n", "b.yaml")
+    with pytest.raises(ConfigError, match="cycle"):
+        load_config(a)
+
+
+def test_upload_limits() -> None:
+    with pytest.raises(ConfigError, match="larger than"):
+        config_from_yaml_text("x" * (MAX_CONFIG_BYTES + 1))
+    with pytest.raises(ConfigError, match="extends"):
+        config_from_yaml_text("extends: baseline.yaml\n")
+    cfg = config_from_yaml_text(Path("configs/baseline.yaml").read_text())
+    assert cfg.name == "baseline"
+
+
+def test_yaml_round_trip() -> None:
+    cfg = load_config("configs/baseline.yaml")
+    again = config_from_yaml_text(cfg.to_yaml())
+    assert again.content_hash() == cfg.content_hash()
+
+
+finite = st.floats(min_value=-1e15, max_value=1e15, allow_nan=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    reserves=st.one_of(finite, st.just(float("nan")), st.just(float("inf"))),
+    holdings=finite,
+    alpha=finite,
+)
+def test_property_sovereign_fields_valid_or_clear_error(
+    reserves: float, holdings: float, alpha: float
+) -> None:
+    data = _mutated()
+    s = data["sovereigns"][0]
+    s["reserves_usd"], s["holdings_btc"], s["max_buy_share"] = reserves, holdings, alpha
+    ok = (
+        reserves > 0
+        and reserves == reserves
+        and reserves != float("inf")
+        and holdings >= 0
+        and 0 <= alpha <= 1
+    )
+    if ok:
+        cfg = config_from_dict(data)
+        assert cfg.sovereigns[0].reserves_usd == reserves
+    else:
+        with pytest.raises(ConfigError, match=r"sovereigns\[0\]"):
+            config_from_dict(data)
