@@ -1,0 +1,87 @@
+"""The market model: impact, leverage ladder, absorption, cascade, floor and calibration.
+
+MODEL.md section 5. The cascade's trough is the first fixed point below ``P0`` of
+``p = P0 (1 - I(F + Lq(p) - D(p) - B(p)))``; see :mod:`reserves.market.cascade`.
+
+>>> from reserves.config import load_config                     # doctest: +SKIP
+>>> from reserves.market import MarketModel                     # doctest: +SKIP
+>>> cfg = load_config("configs/events/2025-11-21.yaml")         # doctest: +SKIP
+>>> MarketModel.from_config(cfg).cascade(2e8).trough_usd        # doctest: +SKIP
+81600.6...
+"""
+
+from __future__ import annotations
+
+from reserves.market.absorption import (
+    BidCurve,
+    bids_from_schedule,
+    dip_buyer_bids,
+    no_bids,
+    uniform_bid_wall,
+)
+from reserves.market.calibrate import DEFAULT_BOUNDS, CalibrationResult, apply_parameters, calibrate
+from reserves.market.cascade import (
+    CascadeRound,
+    KernelResult,
+    as_shock_array,
+    build_drop_grid,
+    cascade_kernel,
+    cascade_rounds,
+)
+from reserves.market.floor import (
+    CommitmentResult,
+    FloorCurves,
+    FragilityCurve,
+    breaking_shock,
+    floor_curves,
+    fragility_curve,
+    least_commitment,
+)
+from reserves.market.impact import LinearImpact, SqrtImpact, impact_from_config
+from reserves.market.leverage import (
+    LeverageLadder,
+    build_ladder,
+    crash_short_fraction,
+    entry_cdf,
+    ladder_from_config,
+)
+from reserves.market.model import CascadeBatch, CascadeResult, MarketModel, market_section
+from reserves.market.schema import MarketModelConfig
+
+__all__ = [
+    "DEFAULT_BOUNDS",
+    "BidCurve",
+    "CalibrationResult",
+    "CascadeBatch",
+    "CascadeResult",
+    "CascadeRound",
+    "CommitmentResult",
+    "FloorCurves",
+    "FragilityCurve",
+    "KernelResult",
+    "LeverageLadder",
+    "LinearImpact",
+    "MarketModel",
+    "MarketModelConfig",
+    "SqrtImpact",
+    "apply_parameters",
+    "as_shock_array",
+    "bids_from_schedule",
+    "breaking_shock",
+    "build_drop_grid",
+    "build_ladder",
+    "calibrate",
+    "cascade_kernel",
+    "cascade_rounds",
+    "crash_short_fraction",
+    "dip_buyer_bids",
+    "entry_cdf",
+    "floor_curves",
+    "fragility_curve",
+    "impact_from_config",
+    "ladder_from_config",
+    "least_commitment",
+    "market_section",
+    "no_bids",
+    "uniform_bid_wall",
+]
