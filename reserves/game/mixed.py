@@ -1,0 +1,969 @@
+"""Mixed Nash equilibria: all equilibria of small games, one equilibrium of large ones.
+
+Three solvers, all returning a :class:`~reserves.game.result.SolveResult` through
+:func:`~reserves.game.result.make_result`, which re-verifies every candidate by its regret:
+
+``two_player_solve``
+    Bimatrix games. Candidates from three methods are merged: our own vertex enumeration of the
+    best-response polytopes (every basis of ``m`` tight constraints, solved in one batched
+    ``numpy.linalg.solve``), nashpy's vertex enumeration and nashpy's support enumeration
+    (nashpy's support enumeration uses exact float comparisons and can miss equilibria; it is
+    never trusted alone). With payoffs shifted positive, the polytopes are
+
+        P = {x >= 0 : B^T x <= 1},   Q = {y >= 0 : A y <= 1},
+
+    and (x, y) != (0, 0) is an equilibrium (after normalisation) iff every label
+    ``1..m+n`` is a tight constraint of x or of y (von Stengel 2007, *Algorithmic Game Theory*
+    ch. 3; Avis, Rosenberg, Savani and von Stengel 2010, "Enumeration of Nash equilibria for
+    two-player games", *Economic Theory* 42). The game is non-degenerate iff no point of P has
+    more than m labels and no point of Q more than n (equivalently P and Q are simple); the
+    vertex enumeration checks this on every vertex, and ``complete=True`` is reported only then.
+
+``support_enumeration_solve``
+    N players. For each support profile ``S = (S_1, ..., S_N)`` the indifference conditions
+
+        sum_{a_-i in S_-i} [u_i(a, a_-i) - u_i(s_i, a_-i)] prod_{j != i} sigma_j(a_j) = 0,
+        a in S_i \\ {s_i},
+
+    form a square system of multilinear polynomials in the free probabilities (McKelvey and
+    McLennan 1996, "Computation of equilibria in finite games", *Handbook of Computational
+    Economics* I, sec. 6). Each system is solved completely by a total-degree homotopy
+    ``H(x, t) = (1 - t) gamma G(x) + t F(x)`` with ``G_k = x_k^d - 1`` and a random complex
+    ``gamma`` (the "gamma trick": with probability one every isolated root of F is reached;
+    Sommese and Wampler 2005, *The Numerical Solution of Systems of Polynomials*, ch. 8),
+    tracked for all start points at once by a predictor-corrector, then Newton-polished in
+    real arithmetic to residual ~1e-15. Support profiles are pruned by the counting condition
+    ``|S_i| - 1 <= sum_{j != i} (|S_j| - 1)`` and by conditional dominance (an action of
+    ``S_i`` strictly dominated by another action when the others play inside ``S_-i``);
+    strictly dominated actions of the whole game are removed first. Guarantee: on games whose
+    equilibria are all regular (generic games) the set is complete; supports whose system has a
+    continuum of solutions (degenerate games) are reported in ``notes`` and the result is then
+    marked incomplete.
+
+``logit_solve``
+    One equilibrium of a large game by tracing the principal branch of the logit quantal
+    response equilibrium correspondence, ``sigma_i(a) ∝ exp(lambda v_i(a; sigma_-i))``, from
+    ``lambda = 0`` (uniform play) to large ``lambda`` by pseudo-arclength predictor-corrector
+    continuation in ``(log sigma, lambda)`` (Turocy 2005, "A dynamic homotopy interpretation of
+    the logistic quantal response equilibrium correspondence", *Games and Economic Behavior*
+    51). The limit is polished to an exact equilibrium by Newton's method on the indifference
+    system of its support. If tracing fails, replicator and fictitious-play dynamics provide the
+    start point instead.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from reserves.errors import SolverError
+from reserves.game.normal_form import Game
+from reserves.game.pure import iterated_elimination, pure_equilibria_indices
+from reserves.game.result import SolveResult, Timer, make_result
+
+#: regret tolerance (relative to the payoff scale) of every reported mixed equilibrium
+REGRET_TOL = 1e-9
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+# ============================================================================ helpers
+def _as_game(game: Any) -> Game:
+    if isinstance(game, Game):
+        return game
+    to_game = getattr(game, "to_game", None)
+    if to_game is not None:
+        return to_game()
+    raise SolverError(f"expected a Game, got {type(game).__name__}", field="game")
+
+
+def _clean_profile(profile: Sequence[np.ndarray], tol: float = 1e-9) -> list[np.ndarray] | None:
+    """Clip tiny negatives / imaginary parts and renormalise; None if not a probability profile."""
+    out = []
+    for s in profile:
+        s = np.asarray(s)
+        if np.iscomplexobj(s):
+            if np.max(np.abs(s.imag), initial=0.0) > 1e-7:
+                return None
+            s = s.real
+        s = np.asarray(s, dtype=float)
+        if not np.all(np.isfinite(s)) or np.any(s < -tol) or abs(s.sum() - 1.0) > 1e-6:
+            return None
+        s = np.clip(s, 0.0, None)
+        s[s < 1e-13] = 0.0
+        out.append(s / s.sum())
+    return out
+
+
+def _lift(profile: Sequence[np.ndarray], keep: Sequence[Sequence[int]], shape: Sequence[int]):
+    """Embed a profile of the subgame on ``keep`` into the full game."""
+    out = []
+    for s, k, n in zip(profile, keep, shape, strict=True):
+        v = np.zeros(n)
+        v[list(k)] = s
+        out.append(v)
+    return out
+
+
+# ============================================================================ two players
+def _labelled_vertices(G: np.ndarray, h: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """All vertices of ``{z : G z <= h}`` other than 0, with their label (tight-row) masks.
+
+    Brute-force basis enumeration: every choice of ``dim`` rows is solved in one batched
+    ``numpy.linalg.solve``; singular bases are skipped, infeasible points dropped and repeated
+    vertices (degenerate bases) merged.
+    """
+    rows, dim = G.shape
+    combos = np.array(list(itertools.combinations(range(rows), dim)), dtype=np.int64)
+    M = G[combos]  # (K, dim, dim)
+    rhs = h[combos]
+    sv = np.linalg.svd(M, compute_uv=False)
+    ok = sv[:, -1] > 1e-10 * np.maximum(sv[:, 0], 1e-300)
+    Z = np.linalg.solve(M[ok], rhs[ok][..., None])[..., 0]
+    slack = h[None, :] - Z @ G.T  # (V, rows)
+    feasible = np.all(slack >= -tol, axis=1) & (np.abs(Z).max(axis=1) > tol)
+    Z, slack = Z[feasible], slack[feasible]
+    if Z.size == 0:
+        return Z.reshape(0, dim), np.zeros((0, rows), dtype=bool)
+    _, first = np.unique(np.round(Z, 9), axis=0, return_index=True)
+    Z, slack = Z[first], slack[first]
+    return Z, np.abs(slack) <= tol
+
+
+def vertex_enumeration(A: np.ndarray, B: np.ndarray) -> tuple[list[tuple[np.ndarray, ...]], bool]:
+    """Extreme equilibria of the bimatrix game (A, B) and whether the game is non-degenerate.
+
+    Returns ``(equilibria, nondegenerate)``; see the module docstring for the polytopes. On a
+    non-degenerate game the list is the complete set of equilibria.
+    """
+    A = np.asarray(A, dtype=float)
+    B = np.asarray(B, dtype=float)
+    m, n = A.shape
+    span = max(float(np.ptp(A)), float(np.ptp(B)), 1e-300)
+    A1 = (A - A.min()) / span + 1.0
+    B1 = (B - B.min()) / span + 1.0
+    tol = 1e-9
+    GP = np.vstack([-np.eye(m), B1.T])
+    hP = np.concatenate([np.zeros(m), np.ones(n)])
+    GQ = np.vstack([A1, -np.eye(n)])
+    hQ = np.concatenate([np.ones(m), np.zeros(n)])
+    X, LX = _labelled_vertices(GP, hP, tol)
+    Y, LY = _labelled_vertices(GQ, hQ, tol)
+    nondegenerate = bool(np.all(LX.sum(axis=1) <= m) and np.all(LY.sum(axis=1) <= n))
+    out: list[tuple[np.ndarray, ...]] = []
+    chunk = max(1, 2_000_000 // max(1, len(Y) * (m + n)))
+    for s in range(0, len(X), chunk):
+        full = np.all(LX[s : s + chunk, None, :] | LY[None, :, :], axis=2)
+        for a, b in np.argwhere(full):
+            x, y = X[s + a], Y[b]
+            out.append((x / x.sum(), y / y.sum()))
+    return out, nondegenerate
+
+
+def _nashpy_candidates(A: np.ndarray, B: np.ndarray, which: str) -> list[tuple[np.ndarray, ...]]:
+    import warnings
+
+    import nashpy
+
+    shift = min(A.min(), B.min())
+    g = nashpy.Game(A - shift + 1.0, B - shift + 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if which == "vertex":
+            return [tuple(e) for e in g.vertex_enumeration()]
+        return [tuple(e) for e in g.support_enumeration(non_degenerate=False, tol=1e-12)]
+
+
+def two_player_solve(
+    game: Game,
+    *,
+    methods: Sequence[str] = ("vertex", "nashpy-vertex", "nashpy-support", "support"),
+    max_bases: int = 400_000,
+) -> SolveResult:
+    """All Nash equilibria of a two-player game, from several methods merged and verified.
+
+    Parameters
+    ----------
+    game:
+        a 2-player :class:`Game`.
+    methods:
+        which candidate generators to run (each is skipped, with a note, when the game is too
+        large for it): ``"vertex"`` (own basis enumeration, also decides non-degeneracy),
+        ``"nashpy-vertex"``, ``"nashpy-support"``, ``"support"`` (own support enumeration,
+        :func:`support_enumeration_solve`).
+    max_bases:
+        the own vertex enumeration runs when ``C(m+n, m) <= max_bases``.
+
+    Returns
+    -------
+    SolveResult
+        ``complete=True`` iff the game was checked non-degenerate (then the set equals the
+        full equilibrium set; Avis et al. 2010); every equilibrium has regret at most
+        ``1e-9 * payoff_scale``.
+    """
+    game = _as_game(game)
+    if game.num_players != 2:
+        raise SolverError(
+            f"two_player_solve needs 2 players, got {game.num_players}",
+            fix="use support_enumeration_solve for N players",
+        )
+    A, B = np.asarray(game.payoffs[0]), np.asarray(game.payoffs[1])
+    m, n = A.shape
+    notes: list[str] = []
+    cands: list[Sequence[np.ndarray]] = []
+    used: list[str] = []
+    nondegenerate: bool | None = None
+    with Timer() as t:
+        cands.extend(game.pure_profile(r) for r in pure_equilibria_indices(game))
+        if "vertex" in methods:
+            if math.comb(m + n, m) <= max_bases:
+                found, nondegenerate = vertex_enumeration(A, B)
+                cands.extend(found)
+                used.append("vertex")
+            else:
+                notes.append(f"own vertex enumeration skipped: C({m + n},{m}) bases > {max_bases}")
+        if "nashpy-vertex" in methods and m * n <= 64:
+            try:
+                cands.extend(_nashpy_candidates(A, B, "vertex"))
+                used.append("nashpy-vertex")
+            except Exception as exc:  # nashpy/scipy qhull can fail on degenerate input
+                notes.append(f"nashpy vertex enumeration failed: {type(exc).__name__}")
+        if "nashpy-support" in methods and (m + n) <= 12:
+            cands.extend(_nashpy_candidates(A, B, "support"))
+            used.append("nashpy-support")
+        if (
+            "support" in methods
+            and sum(math.comb(m, k) * math.comb(n, k) for k in range(1, min(m, n) + 1)) <= 20_000
+        ):
+            own = support_enumeration_solve(game, eliminate=False)
+            cands.extend(e.strategies for e in own.equilibria)
+            used.append("support")
+        cleaned = [c for c in (_clean_profile(c) for c in cands) if c is not None]
+    if nondegenerate is False:
+        notes.append(
+            "the game is degenerate: the extreme equilibria are listed, but equilibria may form "
+            "connected sets"
+        )
+    elif nondegenerate is None:
+        notes.append("non-degeneracy not checked (game too large): the set may be incomplete")
+    return make_result(
+        game,
+        "two-player enumeration (" + ", ".join(used) + ")",
+        cleaned,
+        parameters={"methods": list(used), "max_bases": max_bases},
+        complete=bool(nondegenerate),
+        exact=True,
+        elapsed_s=t.elapsed_s,
+        notes=notes,
+        tol=REGRET_TOL,
+    )
+
+
+# ============================================================================ N players
+class SupportSystem:
+    """Indifference systems of support profiles sharing one size pattern, as batched maps.
+
+    Unknowns: for every *mixing* player j (``|S_j| > 1``) the probabilities of ``S_j[1:]``;
+    ``sigma_j(S_j[0]) = 1 - sum``. Equations: for every mixing player i and ``a in S_i[1:]``,
+    ``sum_{a_-i} [u_i(a, a_-i) - u_i(S_i[0], a_-i)] prod_{j != i} sigma_j(a_j) = 0``, each of
+    degree ``(#mixing players) - 1``. Payoffs are divided by the game's payoff scale. All
+    profiles in ``profiles`` must have the same support sizes; ``sel[p]`` says which profile
+    row ``p`` of a batch ``Z`` belongs to, so many systems are tracked in one array.
+    """
+
+    def __init__(self, game: Game, profiles: Sequence[Sequence[Sequence[int]]]) -> None:
+        self.game = game
+        self.profiles = [[list(s) for s in S] for S in profiles]
+        first = self.profiles[0]
+        self.mixing = [i for i, s in enumerate(first) if len(s) > 1]
+        M = self.mixing
+        self.sizes = [len(first[j]) for j in M]
+        self.offsets = np.concatenate([[0], np.cumsum([k - 1 for k in self.sizes])]).astype(int)
+        self.dim = int(self.offsets[-1])
+        self.degree = len(M) - 1
+        # difference tensors over the mixing opponents only (pure opponents are fixed)
+        per_player: list[list[np.ndarray]] = [[] for _ in M]
+        for S in self.profiles:
+            sub = game.restrict(S).payoffs / game.payoff_scale
+            index = tuple(slice(None) if j in M else 0 for j in range(game.num_players))
+            for k, i in enumerate(M):
+                u = np.moveaxis(sub[i][index], k, 0)  # axes: mixing players in order
+                per_player[k].append(u[1:] - u[:1])
+        self.delta = [np.stack(d) for d in per_player]  # (num systems, k_i - 1, ...)
+
+    def sigmas(self, Z: np.ndarray) -> list[np.ndarray]:
+        """Full probability vectors of the mixing players, batched: ``Z`` is ``(P, dim)``."""
+        out = []
+        for k in range(len(self.mixing)):
+            z = Z[:, self.offsets[k] : self.offsets[k + 1]]
+            out.append(np.concatenate([1.0 - z.sum(axis=1, keepdims=True), z], axis=1))
+        return out
+
+    def _einsum(
+        self, k: int, sig: list[np.ndarray], sel: np.ndarray, leave: int | None
+    ) -> np.ndarray:
+        others = [q for q in range(len(self.mixing)) if q != k]
+        letters = _LETTERS[: len(others)]
+        operands: list[np.ndarray] = [self.delta[k][sel]]
+        terms = ["pm" + letters]
+        out = "pm"
+        for q, letter in zip(others, letters, strict=True):
+            if q == leave:
+                out += letter
+                continue
+            terms.append("p" + letter)
+            operands.append(sig[q])
+        return np.einsum(",".join(terms) + "->" + out, *operands, optimize=False)
+
+    def _sel(self, Z: np.ndarray, sel: np.ndarray | None) -> np.ndarray:
+        return np.zeros(Z.shape[0], dtype=int) if sel is None else sel
+
+    def F(self, Z: np.ndarray, sel: np.ndarray | None = None) -> np.ndarray:  # noqa: N802
+        sel = self._sel(Z, sel)
+        sig = self.sigmas(Z)
+        parts = [self._einsum(k, sig, sel, None) for k in range(len(self.mixing))]
+        return np.concatenate(parts, axis=1) if parts else np.zeros((Z.shape[0], 0))
+
+    def J(self, Z: np.ndarray, sel: np.ndarray | None = None) -> np.ndarray:  # noqa: N802
+        sel = self._sel(Z, sel)
+        sig = self.sigmas(Z)
+        P = Z.shape[0]
+        Jm = np.zeros((P, self.dim, self.dim), dtype=Z.dtype)
+        for k in range(len(self.mixing)):
+            r0, r1 = self.offsets[k], self.offsets[k + 1]
+            for q in range(len(self.mixing)):
+                if q == k:
+                    continue
+                D = self._einsum(k, sig, sel, q)  # (P, k_i - 1, k_j)
+                Jm[:, r0:r1, self.offsets[q] : self.offsets[q + 1]] = D[:, :, 1:] - D[:, :, :1]
+        return Jm
+
+    def profile(self, z: np.ndarray, system: int = 0) -> list[np.ndarray]:
+        """The full-game mixed profile of one real solution ``z`` of system ``system``."""
+        sig = self.sigmas(np.asarray(z)[None, :])
+        out = []
+        for i, s in enumerate(self.profiles[system]):
+            v = np.zeros(self.game.shape[i], dtype=np.asarray(z).dtype)
+            if i in self.mixing:
+                v[s] = sig[self.mixing.index(i)][0]
+            else:
+                v[s[0]] = 1.0
+            out.append(v)
+        return out
+
+
+def _solve_batched(M: np.ndarray, b: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.solve(M, b[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        return np.stack([np.linalg.lstsq(a, c, rcond=None)[0] for a, c in zip(M, b, strict=True)])
+
+
+def _newton(
+    system: SupportSystem,
+    Z: np.ndarray,
+    sel: np.ndarray | None = None,
+    iters: int = 30,
+    tol: float = 1e-14,
+):
+    """Batched Newton on ``F(Z) = 0``; returns (Z, residual norms, Jacobian condition)."""
+    Z = Z.copy()
+    for _ in range(iters):
+        F = system.F(Z, sel)
+        res = np.linalg.norm(F, axis=1)
+        if np.all(res < tol):
+            break
+        Z = Z - _solve_batched(system.J(Z, sel), F)
+    F = system.F(Z, sel)
+    cond = np.linalg.cond(system.J(Z, sel)) if system.dim else np.zeros(len(Z))
+    return Z, np.linalg.norm(F, axis=1), cond
+
+
+def _track_total_degree(
+    system: SupportSystem, rng: np.random.Generator, max_steps: int = 4000
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Complex roots of ``system.F`` by a total-degree homotopy (all paths batched).
+
+    ``H(x, t) = (1 - t) gamma G(x) + t F(x)``, ``G_k(x) = x_k^d - 1``; Euler predictor, up to
+    four Newton corrector steps, per-path adaptive step length. Returns the endpoints that
+    reached ``t = 1`` (before polishing) and the number of paths that failed without diverging.
+    """
+    n, d = system.dim, system.degree
+    t_end = 1.0 - 1e-9  # end game: Newton on F from here (nonsingular roots are ~1e-9 away)
+    roots = np.exp(2j * np.pi * np.arange(d) / d)
+    starts = np.array(list(itertools.product(roots, repeat=n)), dtype=complex)
+    nsys = len(system.profiles)
+    X = np.tile(starts, (nsys, 1))  # (P, n): every start point of every system
+    sel_all = np.repeat(np.arange(nsys), len(starts))
+    P = X.shape[0]
+    gamma = np.exp(2j * np.pi * rng.random())
+    t = np.zeros(P)
+    dt = np.full(P, 0.05)
+    active = np.ones(P, dtype=bool)
+    done = np.zeros(P, dtype=bool)
+    failed = np.zeros(P, dtype=bool)
+
+    def HxHt(Xa: np.ndarray, ta: np.ndarray, sel: np.ndarray):  # noqa: N802
+        F = system.F(Xa, sel)
+        J = system.J(Xa, sel)
+        G = Xa**d - 1.0
+        dG = d * Xa ** (d - 1)
+        s = ta[:, None]
+        H = (1 - s) * gamma * G + s * F
+        Hx = ta[:, None, None] * J
+        Hx[:, np.arange(n), np.arange(n)] += (1 - s) * gamma * dG
+        return H, Hx, F - gamma * G
+
+    for _ in range(max_steps):
+        idx = np.flatnonzero(active)
+        if idx.size == 0:
+            break
+        Xa, ta, dta = X[idx], t[idx], np.minimum(dt[idx], t_end - t[idx])
+        sa = sel_all[idx]
+        _, Hx, Ht = HxHt(Xa, ta, sa)
+        v = _solve_batched(Hx, -Ht)
+        Xp = Xa + dta[:, None] * v
+        tn = ta + dta
+        ok = np.ones(idx.size, dtype=bool)
+        for it in range(4):
+            H, Hx, _ = HxHt(Xp, tn, sa)
+            dx = _solve_batched(Hx, H)
+            Xp = Xp - dx
+            step = np.linalg.norm(dx, axis=1)
+            scale = 1.0 + np.linalg.norm(Xp, axis=1)
+            if it == 0:
+                ok &= step < 0.1 * scale
+            if np.all(step[ok] < 1e-8 * scale[ok]):
+                break
+        ok &= (step < 1e-8 * scale) & np.all(np.isfinite(Xp), axis=1)
+        acc = idx[ok]
+        X[acc] = Xp[ok]
+        t[acc] = tn[ok]
+        dt[acc] = np.minimum(dt[acc] * 2.0, 0.25)
+        rej = idx[~ok]
+        dt[rej] *= 0.5
+        big = np.linalg.norm(X, axis=1) > 1e6
+        finished = t >= t_end * (1 - 1e-16)
+        done |= active & finished
+        diverged = active & big & ~finished
+        small = active & (dt < 1e-13) & ~finished & ~big
+        failed |= small
+        active &= ~(finished | diverged | small)
+    failed |= active
+    # a path still growing when its steps underflow is heading to infinity, not a root
+    failed &= np.linalg.norm(X, axis=1) < 1e3
+    return X[done], sel_all[done], int(failed.sum())
+
+
+def _support_profiles(game: Game, max_profiles: int) -> Iterator[tuple[tuple[int, ...], ...]]:
+    """Support profiles in order of total size, pruned by counting and conditional dominance."""
+    shape = game.shape
+    per_player = [
+        [c for k in range(1, n + 1) for c in itertools.combinations(range(n), k)] for n in shape
+    ]
+    total = math.prod(len(p) for p in per_player)
+    if total > max_profiles:
+        raise SolverError(
+            f"{total:,} support profiles exceed max_support_profiles={max_profiles:,}",
+            fix="use method='logit' for one equilibrium of a large game",
+        )
+    profiles = sorted(itertools.product(*per_player), key=lambda s: sum(len(x) for x in s))
+    tol = 1e-12 * game.payoff_scale
+    for S in profiles:
+        if all(len(s) == 1 for s in S):
+            continue  # pure profiles come from the pure solver
+        extra = [len(s) - 1 for s in S]
+        tot = sum(extra)
+        if any(e > tot - e for e in extra):
+            continue  # counting condition fails (generic games have no such equilibrium)
+        if _conditionally_dominated(game, S, tol):
+            continue
+        yield S
+
+
+def _conditionally_dominated(game: Game, S: Sequence[Sequence[int]], tol: float) -> bool:
+    """True when some ``a in S_i`` is strictly dominated by an action of player i (any action)
+    against every opponent profile inside ``S_-i``."""
+    for i in range(game.num_players):
+        if len(S[i]) == 1 and game.shape[i] == 1:
+            continue
+        idx = tuple(slice(None) if j == i else list(S[j]) for j in range(game.num_players))
+        u = game.payoffs[i][
+            np.ix_(*[range(game.shape[i]) if j == i else S[j] for j in range(game.num_players)])
+        ]
+        del idx
+        u = np.moveaxis(u, i, 0).reshape(game.shape[i], -1)
+        for a in S[i]:
+            if np.any(np.all(u > u[a] + tol, axis=1)):
+                return True
+    return False
+
+
+def support_enumeration_solve(
+    game: Game,
+    *,
+    eliminate: bool = True,
+    max_support_profiles: int = 200_000,
+    seed: int = 0,
+    progress: bool | Callable[[int], None] = False,
+) -> SolveResult:
+    """All Nash equilibria of a small N-player game by support enumeration.
+
+    For every support profile surviving the pruning (see the module docstring), the
+    multilinear indifference system is solved completely by a total-degree homotopy and each
+    real root inside the simplices is Newton-polished; candidates are verified by regret.
+
+    Parameters
+    ----------
+    eliminate:
+        remove strictly dominated actions first (iterated, pure and mixed dominance); the
+        equilibria of the reduced game are exactly those of the original.
+    max_support_profiles:
+        refuse (``SolverError``) past this many support profiles.
+    seed:
+        seed of the homotopy's random ``gamma`` (results do not depend on it, up to numerics).
+    progress:
+        True for a tqdm bar, or a callable receiving the number of support profiles done.
+
+    Returns
+    -------
+    SolveResult
+        ``complete=True`` unless some support had a singular (non-isolated) solution set or a
+        path failed; ``exact=True`` (roots polished to ~1e-15 residual).
+    """
+    game = _as_game(game)
+    rng = np.random.default_rng(seed)
+    notes: list[str] = []
+    with Timer() as t:
+        keep = [list(range(n)) for n in game.shape]
+        work = game
+        if eliminate:
+            red = iterated_elimination(game)
+            keep = [list(k) for k in red.surviving]
+            work = red.game
+            removed = sum(game.shape) - sum(work.shape)
+            if removed:
+                notes.append(f"{removed} strictly dominated action(s) removed first")
+        cands: list[list[np.ndarray]] = [
+            _lift(work.pure_profile(r), keep, game.shape)
+            for r in pure_equilibria_indices(work, tol=1e-12 * work.payoff_scale)
+        ]
+        failed_paths = 0
+        degenerate = 0
+        tried = 0
+        bar = _progress(progress)
+        groups: dict[tuple[int, ...], list[tuple[tuple[int, ...], ...]]] = {}
+        for S in _support_profiles(work, max_support_profiles):
+            groups.setdefault(tuple(len(s) for s in S), []).append(S)
+        for group in groups.values():
+            for c0 in range(0, len(group), 256):
+                chunk = group[c0 : c0 + 256]
+                tried += len(chunk)
+                if bar is not None:
+                    bar(tried)
+                sols, fails, singular = _solve_supports(work, chunk, rng)
+                failed_paths += fails
+                degenerate += singular
+                cands.extend(_lift(p, keep, game.shape) for p in sols)
+        cleaned = [c for c in (_clean_profile(c) for c in cands) if c is not None]
+    generic = _looks_generic(game, cleaned)
+    if not generic:
+        notes.append(
+            "the game is not generic (payoff ties or an equilibrium that is not quasi-strict): "
+            "equilibria may form continua, the set may be incomplete"
+        )
+    if degenerate:
+        notes.append(
+            f"{degenerate} support profile(s) have a singular or non-isolated solution set "
+            "(degenerate game): the set may be incomplete"
+        )
+    if failed_paths:
+        notes.append(f"{failed_paths} homotopy path(s) failed: the set may be incomplete")
+    return make_result(
+        game,
+        "support enumeration (total-degree homotopy)",
+        cleaned,
+        parameters={
+            "eliminate": eliminate,
+            "support_profiles_solved": tried,
+            "seed": seed,
+        },
+        complete=generic and not (degenerate or failed_paths),
+        exact=True,
+        elapsed_s=t.elapsed_s,
+        notes=notes,
+        tol=REGRET_TOL,
+    )
+
+
+def _looks_generic(game: Game, profiles: Sequence[Sequence[np.ndarray]]) -> bool:
+    """Necessary conditions for regularity: no player is indifferent between two actions
+    against a pure opponent profile, and every equilibrium found is quasi-strict (its best
+    responses are exactly its support)."""
+    tol = 1e-12 * game.payoff_scale
+    for i in range(game.num_players):
+        u = np.sort(np.moveaxis(game.payoffs[i], i, 0), axis=0)
+        if np.any(np.diff(u, axis=0) <= tol):
+            return False
+    for prof in profiles:
+        if game.max_regret(prof) > REGRET_TOL * game.payoff_scale:
+            continue
+        br = game.best_responses(prof, tol=1e-9)
+        for b, sgm in zip(br, prof, strict=True):
+            if set(b.tolist()) != set(np.flatnonzero(sgm > 1e-12).tolist()):
+                return False
+    return True
+
+
+def _progress(progress: bool | Callable[[int], None]) -> Callable[[int], None] | None:
+    if callable(progress):
+        return progress
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(desc="support profiles", unit="")
+        return lambda k: bar.update(1)
+    return None
+
+
+def _solve_supports(
+    game: Game, group: Sequence[Sequence[Sequence[int]]], rng: np.random.Generator
+) -> tuple[list[list[np.ndarray]], int, int]:
+    """Real solutions in the simplices of the indifference systems of support profiles that
+    share one size pattern (tracked together). Returns (profiles, failed paths, number of
+    systems that looked singular / non-isolated)."""
+    sys_ = SupportSystem(game, group)
+    nsys = len(group)
+    if sys_.dim == 0:
+        return [], 0, 0
+    if sys_.degree == 0:
+        # one mixing player against pure opponents: needs exact indifference (degenerate)
+        const = sys_.F(np.zeros((nsys, sys_.dim)), np.arange(nsys))
+        return [], 0, int(np.sum(np.all(np.abs(const) < 1e-12, axis=1)))
+    singular = 0
+    fails = 0
+    if sys_.degree == 1:
+        # linear systems (two mixing players): F(z) = F(0) + J z
+        sel = np.arange(nsys)
+        z0 = np.zeros((nsys, sys_.dim))
+        J = sys_.J(z0, sel)
+        F0 = sys_.F(z0, sel)
+        cond = np.linalg.cond(J)
+        regular = cond < 1e12
+        for k in np.flatnonzero(~regular):
+            sol = np.linalg.lstsq(J[k], -F0[k], rcond=None)[0]
+            if np.linalg.norm(J[k] @ sol + F0[k]) < 1e-10:
+                singular += 1  # a continuum of solutions
+        sel = sel[regular]
+        Z = np.linalg.solve(J[regular], -F0[regular][..., None])[..., 0] if sel.size else z0[:0]
+    else:
+        Zc, sel, fails = _track_total_degree(sys_, rng)
+        if Zc.size == 0:
+            return [], fails, 0
+        Zc, res, _ = _newton(sys_, Zc, sel, iters=12)
+        real = (np.abs(Zc.imag).max(axis=1) < 1e-7 * (1 + np.abs(Zc).max(axis=1))) & (res < 1e-8)
+        Z, sel = Zc[real].real, sel[real]
+    if Z.size == 0:
+        return [], fails, singular
+    # cheap filter before polishing: inside the simplices
+    inside = (
+        np.all(Z > -1e-6, axis=1)
+        & np.all(
+            np.concatenate([1 - s.sum(axis=1, keepdims=True) for s in _split_free(sys_, Z)], axis=1)
+            > -1e-6,
+            axis=1,
+        )
+        if Z.size
+        else np.zeros(0, dtype=bool)
+    )
+    Z, sel = Z[inside], sel[inside]
+    if Z.size == 0:
+        return [], fails, singular
+    Z, res, cond = _newton(sys_, Z, sel, iters=10)
+    out = []
+    bad_systems: set[int] = set()
+    for z, k, r, c in zip(Z, sel, res, cond, strict=True):
+        if r > 1e-10:
+            continue
+        prof = sys_.profile(z, int(k))
+        if any(np.any(p < -1e-9) for p in prof):
+            continue
+        if c > 1e10:
+            bad_systems.add(int(k))
+        if game.max_regret(prof) > 10 * REGRET_TOL * game.payoff_scale:
+            continue  # a solution of the system, but some action outside S pays more
+        out.append(prof)
+    return out, fails, singular + len(bad_systems)
+
+
+def _split_free(sys_: SupportSystem, Z: np.ndarray) -> list[np.ndarray]:
+    return [Z[:, sys_.offsets[k] : sys_.offsets[k + 1]] for k in range(len(sys_.mixing))]
+
+
+# ============================================================================ polishing
+def polish(
+    game: Game,
+    profile: Sequence[np.ndarray],
+    *,
+    thresholds: Sequence[float] = (1e-3, 1e-5, 1e-8, 1e-2, 1e-1),
+) -> list[np.ndarray] | None:
+    """Turn an approximate equilibrium into an exact one (Newton on its support's system).
+
+    Tries supports ``{a : sigma_i(a) > thr}`` for each threshold (and the best responses of a
+    pure-looking player), solves the indifference system of that support by Newton's method
+    from ``profile`` and returns the first result whose regret is below ``REGRET_TOL``
+    (relative to the payoff scale), or ``None``.
+    """
+    profile = [np.asarray(s, dtype=float) for s in profile]
+    tried: set[tuple[tuple[int, ...], ...]] = set()
+    for thr in thresholds:
+        S = tuple(
+            tuple(int(k) for k in np.flatnonzero(s > thr)) or (int(np.argmax(s)),) for s in profile
+        )
+        if S in tried:
+            continue
+        tried.add(S)
+        sys_ = SupportSystem(game, [S])
+        z0 = (
+            np.concatenate(
+                [(profile[j][list(S[j])] / profile[j][list(S[j])].sum())[1:] for j in sys_.mixing]
+            )
+            if sys_.mixing
+            else np.zeros(0)
+        )
+        if sys_.dim and sys_.degree > 0:
+            Z, res, _ = _newton(sys_, z0[None, :], iters=40)
+            if res[0] > 1e-10:
+                continue
+            cand = sys_.profile(Z[0])
+        else:
+            cand = sys_.profile(z0) if sys_.mixing else game.pure_profile([s[0] for s in S])
+        cleaned = _clean_profile(cand)
+        if cleaned is not None and game.max_regret(cleaned) <= REGRET_TOL * game.payoff_scale:
+            return cleaned
+    return None
+
+
+# ============================================================================ logit tracing
+class _LogitSystem:
+    """``H(x, lambda) = 0`` of the logit QRE in log-probabilities ``x`` (payoffs normalised)."""
+
+    def __init__(self, game: Game) -> None:
+        self.game = game
+        self.U = (game.payoffs - game.payoffs.min()) / game.payoff_scale
+        self.shape = game.shape
+        self.off = np.concatenate([[0], np.cumsum(self.shape)]).astype(int)
+        self.dim = int(self.off[-1])
+
+    def split(self, x: np.ndarray) -> list[np.ndarray]:
+        return [x[self.off[i] : self.off[i + 1]] for i in range(len(self.shape))]
+
+    def _contract_except(self, i: int, sig: list[np.ndarray], keep: Sequence[int]) -> np.ndarray:
+        t = self.U[i]
+        for j in range(len(self.shape) - 1, -1, -1):
+            if j in keep:
+                continue
+            t = np.tensordot(t, sig[j], axes=([j], [0]))
+        return t
+
+    def H(self, x: np.ndarray, lam: float) -> np.ndarray:  # noqa: N802
+        sig = [np.exp(v) for v in self.split(x)]
+        out = []
+        for i, xi in enumerate(self.split(x)):
+            v = self._contract_except(i, sig, (i,))
+            out.append(xi[1:] - xi[0] - lam * (v[1:] - v[0]))
+            out.append(np.array([sig[i].sum() - 1.0]))
+        return np.concatenate(out)
+
+    def jac(self, x: np.ndarray, lam: float) -> np.ndarray:
+        """Jacobian ``(dim, dim + 1)`` with respect to ``(x, lambda)``."""
+        sig = [np.exp(v) for v in self.split(x)]
+        N = len(self.shape)
+        J = np.zeros((self.dim, self.dim + 1))
+        row = 0
+        for i in range(N):
+            ni = self.shape[i]
+            r0 = row
+            # d/dx_i: identity-like rows
+            J[r0 : r0 + ni - 1, self.off[i] + 1 : self.off[i] + ni] = np.eye(ni - 1)
+            J[r0 : r0 + ni - 1, self.off[i]] = -1.0
+            v = self._contract_except(i, sig, (i,))
+            J[r0 : r0 + ni - 1, -1] = -(v[1:] - v[0])
+            for j in range(N):
+                if j == i:
+                    continue
+                C = self._contract_except(i, sig, (i, j))  # (n_i, n_j) in axis order
+                if j < i:
+                    C = C.T
+                dv = (C[1:] - C[:1]) * sig[j][None, :]
+                J[r0 : r0 + ni - 1, self.off[j] : self.off[j + 1]] = -lam * dv
+            J[r0 + ni - 1, self.off[i] : self.off[i + 1]] = sig[i]
+            row += ni
+        return J
+
+
+def _tangent(J: np.ndarray, prev: np.ndarray | None) -> np.ndarray:
+    q, _ = np.linalg.qr(J.T, mode="complete")
+    tau = q[:, -1]
+    if prev is None:
+        if tau[-1] < 0:
+            tau = -tau
+    elif tau @ prev < 0:
+        tau = -tau
+    return tau
+
+
+def _trace_logit(
+    game: Game, lambda_max: float, max_steps: int
+) -> tuple[list[np.ndarray] | None, float, int]:
+    """Pseudo-arclength continuation of the principal logit branch; returns (sigma, lambda,
+    steps) at the last point reached (None if the first step failed)."""
+    L = _LogitSystem(game)
+    x = np.concatenate([np.full(n, -math.log(n)) for n in L.shape])
+    lam = 0.0
+    tau = None
+    h = 0.05
+    steps = 0
+    while lam < lambda_max and steps < max_steps and h > 1e-10:
+        steps += 1
+        z = np.concatenate([x, [lam]])
+        J = L.jac(x, lam)
+        tau = _tangent(J, tau)
+        zp = z + h * tau
+        zc = zp.copy()
+        ok = False
+        for it in range(6):
+            Hv = L.H(zc[:-1], zc[-1])
+            Jc = L.jac(zc[:-1], zc[-1])
+            A = np.vstack([Jc, tau[None, :]])
+            rhs = np.concatenate([Hv, [tau @ (zc - zp)]])
+            try:
+                dz = np.linalg.solve(A, rhs)
+            except np.linalg.LinAlgError:
+                break
+            zc = zc - dz
+            nd = np.linalg.norm(dz)
+            if it == 0 and nd > 0.3 * h + 1e-9:
+                break
+            if nd < 1e-10 * (1 + np.linalg.norm(zc)):
+                ok = np.all(np.isfinite(zc)) and np.all(zc[:-1] < 1e-9)
+                break
+        if ok and zc[-1] >= -1e-9:
+            x, lam = zc[:-1], float(zc[-1])
+            h = min(h * 1.5, max(1.0, 0.5 * lam))
+        else:
+            h *= 0.5
+    sig = [np.exp(v) / np.exp(v).sum() for v in L.split(x)]
+    return sig, lam, steps
+
+
+def _dynamics_starts(game: Game, rng: np.random.Generator, iters: int = 3000):
+    """Approximate equilibria from replicator (exponential-weights) and fictitious play."""
+    U = game
+    starts = [game.uniform_profile()] + [
+        [rng.dirichlet(np.ones(n)) for n in game.shape] for _ in range(3)
+    ]
+    scale = game.payoff_scale
+    for s0 in starts:
+        s = [v.copy() for v in s0]
+        for k in range(iters):
+            dev = U.deviation_payoffs(s)
+            eta = 5.0 / scale / math.sqrt(k + 1)
+            s = [v * np.exp(eta * (d - d.max())) for v, d in zip(s, dev, strict=True)]
+            s = [v / v.sum() for v in s]
+        yield s
+    # fictitious play: best reply to the empirical average
+    avg = game.uniform_profile()
+    for k in range(1, iters + 1):
+        dev = U.deviation_payoffs(avg)
+        br = [np.eye(len(d))[int(np.argmax(d))] for d in dev]
+        avg = [a + (b - a) / (k + 1) for a, b in zip(avg, br, strict=True)]
+    yield avg
+
+
+def logit_solve(
+    game: Game,
+    *,
+    lambda_max: float = 1e5,
+    max_steps: int = 2000,
+    seed: int = 0,
+) -> SolveResult:
+    """One Nash equilibrium by logit quantal-response tracing, polished and verified.
+
+    Parameters
+    ----------
+    lambda_max:
+        precision parameter at which tracing stops (payoffs are normalised to a unit spread,
+        so ``1 / lambda_max`` is roughly the remaining relative regret before polishing).
+    max_steps:
+        predictor-corrector step budget.
+    seed:
+        seed for the random starts of the dynamics fallback.
+
+    Returns
+    -------
+    SolveResult
+        one verified equilibrium (``complete=False``); the note says whether the logit limit or
+        the dynamics fallback produced it. Raises :class:`SolverError` when nothing verifies.
+    """
+    game = _as_game(game)
+    notes: list[str] = []
+    params: dict[str, Any] = {"lambda_max": lambda_max, "max_steps": max_steps}
+    found = None
+    with Timer() as t:
+        if game.num_profiles == 1:
+            found = game.pure_profile([0] * game.num_players)
+        else:
+            sig, lam, steps = _trace_logit(game, lambda_max, max_steps)
+            params.update(lambda_reached=lam, steps=steps)
+            if sig is not None:
+                found = polish(game, sig)
+            if found is not None:
+                notes.append(f"logit QRE branch traced to lambda={lam:.3g} in {steps} steps")
+            else:
+                notes.append(
+                    f"logit tracing stopped at lambda={lam:.3g} without a verifiable limit; "
+                    "dynamics fallback used"
+                )
+                rng = np.random.default_rng(seed)
+                for s in _dynamics_starts(game, rng):
+                    found = polish(game, s)
+                    if found is not None:
+                        notes.append("equilibrium from replicator/fictitious-play dynamics")
+                        break
+            if found is None:
+                idx = pure_equilibria_indices(game, tol=1e-12 * game.payoff_scale)
+                if len(idx):
+                    found = game.pure_profile(idx[0])
+                    notes.append("fell back to a pure equilibrium")
+    if found is None:
+        raise SolverError(
+            "logit tracing and the dynamics fallback found no verifiable equilibrium",
+            fix="try method='all' on a smaller game or a larger lambda_max",
+        )
+    return make_result(
+        game,
+        "logit",
+        [found],
+        parameters=params,
+        complete=False,
+        exact=True,
+        elapsed_s=t.elapsed_s,
+        notes=notes,
+        tol=REGRET_TOL,
+    )
+
+
+__all__ = [
+    "REGRET_TOL",
+    "SupportSystem",
+    "logit_solve",
+    "polish",
+    "support_enumeration_solve",
+    "two_player_solve",
+    "vertex_enumeration",
+]

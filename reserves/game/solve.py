@@ -1,0 +1,175 @@
+"""One entry point for every equilibrium solver: ``solve(game, method)``.
+
+===============  =========================================================================
+method           what it returns
+===============  =========================================================================
+``"pure"``       all pure equilibria (complete; :func:`reserves.game.pure.pure_solve`)
+``"all"``        all equilibria: 2 players -> :func:`~reserves.game.mixed.two_player_solve`;
+                 N players -> :func:`~reserves.game.mixed.support_enumeration_solve`
+``"mixed"``      alias of ``"all"``
+``"logit"``      one equilibrium by logit QRE tracing (:func:`~reserves.game.mixed.logit_solve`)
+``"aggregative"``extremal pure equilibria of a ``SovereignGame`` without a payoff tensor
+                 (:func:`reserves.game.aggregative.aggregative_solve`)
+``"correlated"`` an optimal correlated equilibrium (:mod:`reserves.game.correlated`; returns
+                 its own ``CorrelatedResult``)
+``"auto"``       ``"all"`` when the game has at most ``AUTO_ALL_MAX_PROFILES`` profiles;
+                 otherwise all pure equilibria plus one logit equilibrium (or the aggregative
+                 solver for a large ``SovereignGame``), with a note naming what ran
+===============  =========================================================================
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from reserves.errors import ReservesError, SolverError
+from reserves.game.normal_form import Game
+from reserves.game.result import SolveResult, make_result
+
+METHODS: tuple[str, ...] = ("auto", "pure", "all", "mixed", "logit", "aggregative", "correlated")
+
+#: ``method="auto"`` enumerates all equilibria up to this many pure profiles
+AUTO_ALL_MAX_PROFILES = 10_000
+
+#: a ``SovereignGame`` is turned into a payoff tensor for ``auto`` up to this many profiles
+AUTO_TENSOR_MAX_PROFILES = 2**16
+
+
+def _is_sovereign(game: Any) -> bool:
+    from reserves.game.model import SovereignGame
+
+    return isinstance(game, SovereignGame)
+
+
+def _tensor(game: Any) -> Game:
+    if isinstance(game, Game):
+        return game
+    if _is_sovereign(game):
+        return game.to_game()
+    raise ReservesError(
+        f"cannot solve an object of type {type(game).__name__}",
+        field="game",
+        fix="pass a reserves.game.Game or a SovereignGame",
+    )
+
+
+def solve(game: Any, method: str = "auto", **kw: Any) -> Any:
+    """Solve ``game`` (a :class:`Game` or a ``SovereignGame``) with ``method``.
+
+    Parameters
+    ----------
+    game:
+        the game; a ``SovereignGame`` is converted with ``.to_game()`` where a tensor is needed.
+    method:
+        one of :data:`METHODS` (see the module docstring).
+    **kw:
+        passed to the solver (for example ``lambda_max`` for ``"logit"``, ``objective`` for
+        ``"correlated"``).
+
+    Returns
+    -------
+    SolveResult
+        every equilibrium verified by regret (``CorrelatedResult`` for ``"correlated"``).
+
+    Raises
+    ------
+    ReservesError
+        unknown method (the message lists the valid ones) or a game the method cannot handle.
+    """
+    method = str(method).lower().strip()
+    if method not in METHODS:
+        raise ReservesError(
+            f"unknown method {method!r}",
+            field="method",
+            fix="use one of " + ", ".join(METHODS),
+        )
+    if method == "pure":
+        from reserves.game.pure import pure_solve
+
+        return pure_solve(_tensor(game), **kw)
+    if method in ("all", "mixed"):
+        return _solve_all(_tensor(game), **kw)
+    if method == "logit":
+        from reserves.game.mixed import logit_solve
+
+        return logit_solve(_tensor(game), **kw)
+    if method == "aggregative":
+        if not _is_sovereign(game):
+            raise SolverError(
+                "method 'aggregative' needs a SovereignGame (a config), not a normal-form game",
+                field="method",
+                fix="use method='pure', 'all' or 'logit' for an .nfg game",
+            )
+        agg = importlib.import_module("reserves.game.aggregative")
+        return agg.aggregative_solve(game, **kw)
+    if method == "correlated":
+        try:
+            corr = importlib.import_module("reserves.game.correlated")
+        except ModuleNotFoundError as exc:
+            raise ReservesError(
+                "correlated equilibria are not available (reserves.game.correlated missing)",
+                field="method",
+            ) from exc
+        return corr.correlated_equilibrium(game, **kw)
+    return _solve_auto(game, **kw)
+
+
+def _solve_all(game: Game, **kw: Any) -> SolveResult:
+    from reserves.game.mixed import support_enumeration_solve, two_player_solve
+
+    if game.num_players == 2:
+        return two_player_solve(game, **kw)
+    return support_enumeration_solve(game, **kw)
+
+
+def _solve_auto(game: Any, **kw: Any) -> SolveResult:
+    from reserves.game.mixed import logit_solve
+    from reserves.game.pure import pure_solve
+
+    sovereign = _is_sovereign(game)
+    if game.num_profiles <= AUTO_ALL_MAX_PROFILES:
+        res = _solve_all(_tensor(game), **kw)
+        note = f"auto: all equilibria ({res.method}) since {game.num_profiles:,} profiles"
+        return _with_note(res, note)
+    if sovereign and game.num_profiles > AUTO_TENSOR_MAX_PROFILES:
+        agg = importlib.import_module("reserves.game.aggregative")
+        res = agg.aggregative_solve(game, **kw)
+        return _with_note(
+            res,
+            f"auto: {game.num_profiles:,} profiles; aggregative best-response solver "
+            "(extremal pure equilibria, no payoff tensor)",
+        )
+    tensor = _tensor(game)
+    pure = pure_solve(tensor)
+    notes = [f"auto: {game.num_profiles:,} profiles; all pure equilibria (complete)"]
+    cands = [e.strategies for e in pure.equilibria]
+    elapsed = pure.elapsed_s
+    try:
+        lg = logit_solve(tensor, **kw)
+        cands.extend(e.strategies for e in lg.equilibria)
+        notes.append("plus one equilibrium by logit QRE tracing")
+        notes.extend(lg.notes)
+        elapsed += lg.elapsed_s
+    except SolverError as exc:
+        notes.append(f"logit tracing found nothing verifiable: {exc}")
+    return make_result(
+        tensor,
+        "auto (pure + logit)",
+        cands,
+        parameters={"num_profiles": game.num_profiles},
+        complete=False,
+        exact=True,
+        elapsed_s=elapsed,
+        notes=notes,
+        tol=1e-9,
+    )
+
+
+def _with_note(res: SolveResult, note: str) -> SolveResult:
+    from dataclasses import replace
+
+    return replace(res, notes=(note, *res.notes))
+
+
+__all__ = ["AUTO_ALL_MAX_PROFILES", "METHODS", "solve"]
