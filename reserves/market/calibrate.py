@@ -156,12 +156,14 @@ class CalibrationResult:
 
 def _evaluate(section: Any, price_usd: float, vol_pa: float, shock_usd: float) -> dict[str, float]:
     model = MarketModel.from_section(section, price_usd, vol_pa)
-    res = model.cascade(shock_usd, with_sovereigns=False)
+    res = model.troughs(shock_usd, with_sovereigns=False)
+    longs = float(res.long_liquidated_usd.reshape(-1)[0])
+    liq = float(res.liquidations_usd.reshape(-1)[0])
     return {
-        "trough_usd": res.trough_usd,
-        "liquidations_usd": res.liquidations_usd,
-        "long_share": res.long_share if res.liquidations_usd > 0 else 1.0,
-        "fragility_ratio": res.fragility_ratio,
+        "trough_usd": float(res.trough_usd.reshape(-1)[0]),
+        "liquidations_usd": liq,
+        "long_share": longs / liq if liq > 0 else 1.0,
+        "fragility_ratio": liq / shock_usd,
     }
 
 

@@ -201,9 +201,10 @@ def least_commitment(
                     Q_s(x_L) - s_s Lq(x_L) + B(x_L) + C b(x_L) >= F_s   for every s,
 
     i.e. ``R_s(x_L) >= F_s``: the level is a stopping point, so the trough is at or above it.
-    For a wall at the level this is exact (the least ``C``); for other shapes it is the least
-    ``C`` that stops the fall *at* the level (stopping higher may need less). The result is
-    verified by running the cascade of every scenario.
+    Scenarios whose trough already holds without sovereigns (``M_s(x_L) >= F_s``) impose no
+    constraint. For a wall at the level this is exact (the least ``C``); for other shapes it
+    is the least ``C`` that stops the fall *at* the level (stopping higher may need less). The
+    result is verified by running the cascade of every scenario.
 
     Raises
     ------
@@ -233,21 +234,25 @@ def least_commitment(
         list(scenarios) if scenarios else [{"impact_scale": 1.0, "oi_scale": 1.0, "shock_usd": F}]
     )
     base = model.replace(sovereign_bids=no_bids(p0, "sovereigns"))
-    r_s = []
-    f_s = []
+    r_s, f_s, holds = [], [], []
     for s in scen:
-        r, _ = _resistance_at(
+        r, m = _resistance_at(
             base,
             x_l,
             with_sovereigns=False,
             impact_scale=float(s.get("impact_scale", 1.0)),
             oi_scale=float(s.get("oi_scale", 1.0)),
         )
+        f = float(s.get("shock_usd", F))
         r_s.append(r)
-        f_s.append(float(s.get("shock_usd", F)))
+        f_s.append(f)
+        holds.append(m >= f)
+    active = ~np.array(holds)
     C = cp.Variable(nonneg=True, name="commitment_usd")
     scale = 1e9  # solve in $bn for conditioning
-    cons = [np.array(r_s) / scale + C * b_l >= np.array(f_s) / scale]
+    cons = [C >= 0]
+    if active.any():
+        cons.append(np.array(r_s)[active] / scale + C * b_l >= np.array(f_s)[active] / scale)
     prob = cp.Problem(cp.Minimize(C), cons)
     try:
         prob.solve(solver=solver)
@@ -264,9 +269,11 @@ def least_commitment(
             field="least_commitment",
             fix="use a bid shape that fills at the level, or a higher level",
         )
-    c_usd = max(float(C.value), 0.0) * scale
+    c_usd = max(float(C.value), 0.0) * scale if active.any() else 0.0
     slack = np.array(r_s) + c_usd * b_l - np.array(f_s)
-    binding = [i for i, v in enumerate(slack) if abs(v) <= 1e-6 * max(1.0, abs(f_s[i]))]
+    binding = [
+        i for i, v in enumerate(slack) if active[i] and abs(v) <= 1e-6 * max(1.0, abs(f_s[i]))
+    ]
     committed = model.replace(sovereign_bids=shape.scaled(c_usd * (1 + 1e-9)))
     troughs = []
     for s, f in zip(scen, f_s, strict=True):

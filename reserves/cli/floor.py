@@ -1,0 +1,223 @@
+"""``reserves floor CONFIG``: the cascade's trough, liquidations and floor curves.
+
+The headline cascade uses ``market_model.shock.shock_usd`` (or ``--shock-usd``). Sovereign
+bids come from :func:`reserves.demand.demand_schedule` when that layer is available
+(imported lazily); otherwise the run continues without them and says so on stderr.
+``--json`` prints ``trough_usd``, ``liquidations_usd``, ``long_share``, ``fragility_ratio``,
+``rounds`` and the floor ``curves``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from typing import Any
+
+import numpy as np
+
+from reserves.errors import ReservesError
+
+_SUFFIX = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12}
+
+
+def parse_usd(text: str, option: str = "--shock-usd") -> float:
+    """Parse a USD amount: ``2e8``, ``200000000``, ``200M``, ``$1.9B``, ``1,500,000``."""
+    raw = str(text).strip().replace(",", "").replace("_", "").lstrip("$")
+    m = re.fullmatch(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([kKmMbBtT]|bn|BN)?", raw)
+    if not m:
+        raise ReservesError(
+            f"{text!r} is not a number of USD",
+            field=option,
+            fix="write e.g. 2e8, 200000000 or 200M",
+        )
+    value = float(m.group(1)) * _SUFFIX[(m.group(2) or "").lower()]
+    if not math.isfinite(value) or value < 0:
+        raise ReservesError(f"{text!r} must be a finite amount >= 0", field=option)
+    return value
+
+
+def sovereign_bids_for(cfg: Any, notes: list[str]) -> Any:
+    """Sovereign bids from the demand layer, or ``None`` (with a note) if it is unavailable."""
+    from reserves.market import bids_from_schedule
+
+    section = cfg.market_model
+    try:
+        from reserves.demand import demand_schedule  # lazy: a separate layer
+    except ImportError as exc:
+        notes.append(
+            f"note: sovereign demand unavailable ({exc}); floor computed without sovereign bids"
+        )
+        return None
+    sb = section.sovereign_bids
+    p0 = float(cfg.market.price_usd)
+    prices = np.linspace(sb.min_price_ratio * p0, p0, sb.grid_points)
+    schedule = demand_schedule(cfg, prices)
+    return bids_from_schedule(schedule, p0, commitment_scale=sb.commitment_scale)
+
+
+def floor_report(
+    cfg: Any,
+    shock_usd: float | None = None,
+    *,
+    hold_level_usd: float | None = None,
+    with_demand: bool = True,
+    notes: list[str] | None = None,
+) -> dict[str, Any]:
+    """Everything ``reserves floor`` prints, as a JSON-ready dict."""
+    from reserves.market import (
+        MarketModel,
+        floor_curves,
+        fragility_curve,
+        least_commitment,
+        market_section,
+        no_bids,
+    )
+
+    notes = notes if notes is not None else []
+    section = market_section(cfg)
+    F = section.shock.shock_usd if shock_usd is None else float(shock_usd)
+    bids = sovereign_bids_for(cfg, notes) if with_demand else None
+    model = MarketModel.from_config(cfg, sovereign_bids=bids)
+    res = model.cascade(F)
+    level = float(section.shock.break_level_usd)
+    curves = floor_curves(
+        model,
+        level_usd=level,
+        max_shock_usd=section.shock.curve_max_usd,
+        points=section.shock.curve_points,
+    )
+    frag = fragility_curve(cfg, F, sovereign_bids=bids)
+    hold = hold_level_usd if hold_level_usd is not None else level
+    commit = least_commitment(model.replace(sovereign_bids=no_bids(model.start_price_usd)), hold, F)
+    out = res.to_dict()
+    out.update(
+        {
+            "config": cfg.name,
+            "config_hash": cfg.content_hash(),
+            "impact_kind": model.impact.kind,
+            "sovereign_bids_usd": model.sovereign_bids.total_usd,
+            "curves": {
+                "floor": curves.to_dict(),
+                "fragility_vs_leverage": frag.to_dict(),
+            },
+            "breaking_shock_usd": {
+                "level_usd": level,
+                "without_sovereigns": curves.breaking_shock_without_usd,
+                "with_sovereigns": curves.breaking_shock_with_usd,
+            },
+            "least_commitment": commit.to_dict(),
+            "notes": notes,
+        }
+    )
+    return out
+
+
+def _usd(v: float | None) -> str:
+    if v is None or not math.isfinite(v):
+        return "n/a"
+    for div, suf in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if abs(v) >= div:
+            return f"${v / div:,.2f}{suf}"
+    return f"${v:,.0f}"
+
+
+def format_table(rep: dict[str, Any]) -> str:
+    """Human-readable summary of :func:`floor_report`."""
+    lines = [
+        f"config {rep['config']} ({rep['config_hash']}), impact: {rep['impact_kind']}",
+        f"{'start price':<34}{_usd(rep['start_price_usd'])}",
+        f"{'shock (real net outflow)':<34}{_usd(rep['shock_usd'])}",
+        f"{'trough':<34}{_usd(rep['trough_usd'])}  ({-rep['drop']:.1%})",
+        f"{'liquidations':<34}{_usd(rep['liquidations_usd'])}",
+        f"{'long share':<34}{rep['long_share']:.1%}"
+        if rep["long_share"] is not None
+        else f"{'long share':<34}n/a",
+        f"{'fragility ratio (C4)':<34}{rep['fragility_ratio']:.2f}"
+        if rep["fragility_ratio"] is not None
+        else f"{'fragility ratio (C4)':<34}n/a",
+        f"{'rounds':<34}{len(rep['rounds'])}"
+        + ("" if rep["converged"] else " (slow: final round set at the fixed point)"),
+        f"{'sovereign bids (deepest fill)':<34}{_usd(rep['sovereign_bids_usd'])}"
+        + ("" if rep["with_sovereigns"] else " (not in the headline trough)"),
+    ]
+    b = rep["breaking_shock_usd"]
+    lines.append(
+        f"{'shock breaking ' + _usd(b['level_usd']):<34}"
+        f"{_usd(b['without_sovereigns'])} without sovereigns, "
+        f"{_usd(b['with_sovereigns'])} with"
+    )
+    c = rep["least_commitment"]
+    lines.append(
+        f"{'least commitment holding ' + _usd(c['level_usd']):<34}"
+        f"{_usd(c['commitment_usd'])} ({c['shape']}, {c['status']})"
+    )
+    fr = rep["curves"]["fragility_vs_leverage"]
+    lines.append(
+        "fragility ratio vs leverage scale: "
+        + ", ".join(
+            f"x{k:g}: {v:.1f}"
+            for k, v in zip(fr["leverage_scale"], fr["fragility_ratio"], strict=True)
+        )
+    )
+    lines.append("")
+    lines.append(f"{'round':>5} {'price':>12} {'net sell':>12} {'long liq':>12} {'bids':>12}")
+    rounds = rep["rounds"]
+    shown = rounds if len(rounds) <= 12 else [*rounds[:8], None, *rounds[-3:]]
+    for r in shown:
+        if r is None:
+            lines.append(f"{'...':>5}")
+            continue
+        lines.append(
+            f"{r['round']:>5} {_usd(r['price_usd']):>12} {_usd(r['net_sell_usd']):>12} "
+            f"{_usd(r['long_liquidated_usd']):>12} {_usd(r['bids_filled_usd']):>12}"
+        )
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from reserves.config import load_config
+
+    shock = parse_usd(args.shock_usd) if args.shock_usd is not None else None
+    hold = parse_usd(args.hold_usd, "--hold-usd") if args.hold_usd is not None else None
+    cfg = load_config(args.config)
+    notes: list[str] = []
+    rep = floor_report(cfg, shock, hold_level_usd=hold, with_demand=not args.no_demand, notes=notes)
+    for n in notes:
+        print(n, file=sys.stderr)
+    if args.json:
+        print(json.dumps(rep, indent=None if args.compact else 2))
+    else:
+        print(format_table(rep))
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add ``reserves floor``."""
+    p = subparsers.add_parser(
+        "floor",
+        help="liquidation cascade: trough, liquidations, fragility ratio, floor curves",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("config", help="YAML config with a market_model section")
+    p.add_argument(
+        "--shock-usd",
+        default=None,
+        help="real net outflow F in USD (e.g. 2e8 or 200M); default: the config's",
+    )
+    p.add_argument(
+        "--hold-usd",
+        default=None,
+        help="level for the least-commitment program (default: shock.break_level_usd)",
+    )
+    p.add_argument(
+        "--no-demand",
+        action="store_true",
+        help="do not compute sovereign bids from the demand layer",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--compact", action="store_true", help="one-line JSON")
+    p.set_defaults(func=run)
