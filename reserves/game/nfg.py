@@ -123,7 +123,8 @@ def _parse_numbers(
         if bad < 0 and slash.any():
             num, _, den = np.char.partition(arr[slash], "/").T
             try:
-                values[slash] = num.astype(float) / den.astype(float)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    values[slash] = num.astype(float) / den.astype(float)
             except ValueError:
                 bad = next(k for k, t in enumerate(tokens) if not _is_float(t))
         if bad >= 0:

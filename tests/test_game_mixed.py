@@ -1,0 +1,222 @@
+"""Mixed-equilibrium solvers: textbook answers, exact irrational equilibria, properties."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reserves.game.mixed import (
+    logit_solve,
+    support_enumeration_solve,
+    two_player_solve,
+    vertex_enumeration,
+)
+from reserves.game.normal_form import Game
+
+
+@dataclass(frozen=True)
+class Case:
+    """A game, and its equilibria as exact rationals (one list of probabilities per player)."""
+
+    game: Game
+    expected: list[list[list[Fraction | int]]]
+
+
+def _bimatrix(A, B, **kw) -> Game:  # type: ignore[no-untyped-def]
+    return Game.from_arrays(np.array(A, float), np.array(B, float), **kw)
+
+
+F = Fraction
+RPS = [[0, -1, 1], [1, 0, -1], [-1, 1, 0]]
+SHAPLEY_A = [[0, 1, 2], [2, 0, 1], [1, 2, 0]]
+SHAPLEY_B = [[0, 2, 1], [1, 0, 2], [2, 1, 0]]
+
+TEXTBOOK = [
+    pytest.param(Case(Game.symmetric_2x2(3, 0, 5, 1), [[[0, 1], [0, 1]]]), id="prisoners-dilemma"),
+    pytest.param(
+        Case(
+            Game.symmetric_2x2(4, 0, 3, 3),
+            [[[1, 0], [1, 0]], [[0, 1], [0, 1]], [[F(3, 4), F(1, 4)], [F(3, 4), F(1, 4)]]],
+        ),
+        id="stag-hunt",
+    ),
+    pytest.param(
+        Case(
+            Game.symmetric_2x2(0, -1, 1, -10),
+            [[[0, 1], [1, 0]], [[1, 0], [0, 1]], [[F(9, 10), F(1, 10)], [F(9, 10), F(1, 10)]]],
+        ),
+        id="chicken",
+    ),
+    pytest.param(
+        Case(_bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]]), [[[F(1, 2)] * 2, [F(1, 2)] * 2]]),
+        id="matching-pennies",
+    ),
+    pytest.param(
+        Case(
+            _bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]]),
+            [[[1, 0], [1, 0]], [[0, 1], [0, 1]], [[F(2, 3), F(1, 3)], [F(1, 3), F(2, 3)]]],
+        ),
+        id="battle-of-the-sexes",
+    ),
+    pytest.param(
+        Case(_bimatrix(SHAPLEY_A, SHAPLEY_B), [[[F(1, 3)] * 3, [F(1, 3)] * 3]]), id="shapley-3x3"
+    ),
+    pytest.param(
+        Case(_bimatrix(RPS, -np.array(RPS)), [[[F(1, 3)] * 3, [F(1, 3)] * 3]]),
+        id="rock-paper-scissors",
+    ),
+]
+
+
+def _matches(result, expected, tol=1e-9) -> None:  # type: ignore[no-untyped-def]
+    assert len(result.equilibria) == len(expected), result.table()
+    for exp in expected:
+        target = [np.array([float(x) for x in s]) for s in exp]
+        assert any(
+            all(np.allclose(s, t, atol=tol) for s, t in zip(e.strategies, target, strict=True))
+            for e in result.equilibria
+        ), f"missing {exp}\n{result.table()}"
+
+
+@pytest.mark.parametrize("case", TEXTBOOK)
+def test_textbook_two_player(case: Case) -> None:
+    res = two_player_solve(case.game)
+    _matches(res, case.expected)
+    assert res.complete
+    assert res.max_regret <= 1e-12
+
+
+@pytest.mark.parametrize("case", TEXTBOOK[:5])
+def test_textbook_via_n_player_support_enumeration(case: Case) -> None:
+    res = support_enumeration_solve(case.game, eliminate=False)
+    _matches(res, case.expected)
+
+
+@pytest.mark.parametrize("case", TEXTBOOK)
+def test_logit_finds_one_textbook_equilibrium(case: Case) -> None:
+    res = logit_solve(case.game)
+    assert len(res.equilibria) == 1
+    assert res.max_regret <= 1e-9 * case.game.payoff_scale
+
+
+def test_random_6x6_all_three_equilibria() -> None:
+    rng = np.random.default_rng(1)
+    for _ in range(3):
+        g = Game(rng.normal(size=(2, 6, 6)))  # the third draw has 3 equilibria
+    nashpy = pytest.importorskip("nashpy")
+    alone = list(nashpy.Game(g.payoffs[0], g.payoffs[1]).support_enumeration())
+    res = two_player_solve(g)
+    vert, nondeg = vertex_enumeration(g.payoffs[0], g.payoffs[1])
+    assert nondeg and res.complete
+    assert len(res.equilibria) == len(vert) == 3
+    assert len(alone) < 3  # why no single method is trusted
+
+
+def test_degenerate_game_is_not_complete() -> None:
+    g = _bimatrix([[1, 1], [1, 1]], [[1, 1], [1, 1]])
+    res = two_player_solve(g)
+    assert not res.complete
+    assert all(e.regret == 0 for e in res.equilibria)
+
+
+#: a 3-player game whose only equilibrium is completely mixed and irrational
+IRRATIONAL = np.array(
+    [
+        [[[0, 4], [3, 9]], [[5, 1], [5, 6]]],
+        [[[8, 1], [1, 4]], [[0, 7], [9, 4]]],
+        [[[6, 3], [9, 8]], [[5, 8], [0, 3]]],
+    ],
+    dtype=float,
+)
+
+
+def _exact_mixed_3p(U: np.ndarray) -> list[tuple[sp.Expr, ...]]:
+    p, q, r = sp.symbols("p q r")
+    s = [(p, 1 - p), (q, 1 - q), (r, 1 - r)]
+    eqs = []
+    for i in range(3):
+        terms = []
+        for a in range(2):
+            tot = 0
+            for b in range(2):
+                for c in range(2):
+                    prof = [0, 0, 0]
+                    others = [j for j in range(3) if j != i]
+                    prof[i], prof[others[0]], prof[others[1]] = a, b, c
+                    tot += int(U[i][tuple(prof)]) * s[others[0]][b] * s[others[1]][c]
+            terms.append(tot)
+        eqs.append(sp.expand(terms[0] - terms[1]))
+    return [
+        tuple(sol[v] for v in (p, q, r))
+        for sol in sp.solve(eqs, [p, q, r], dict=True)
+        if all(sol[v].is_real and 0 < sol[v] < 1 for v in (p, q, r))
+    ]
+
+
+def test_irrational_three_player_equilibrium_to_1e10() -> None:
+    exact = _exact_mixed_3p(IRRATIONAL)
+    assert len(exact) == 1
+    assert any(not x.is_rational for x in exact[0])  # the equilibrium really is irrational
+    res = support_enumeration_solve(Game(IRRATIONAL))
+    assert len(res.equilibria) == 1 and res.complete
+    got = [float(s[0]) for s in res.equilibria[0].strategies]
+    want = [float(sp.N(x, 30)) for x in exact[0]]
+    assert np.max(np.abs(np.array(got) - np.array(want))) < 1e-10
+
+
+def test_2x2x4_finishes_and_agrees_with_logit() -> None:
+    g = Game(np.random.default_rng(7).normal(size=(3, 2, 2, 4)))
+    res = support_enumeration_solve(g)
+    assert len(res.equilibria) >= 1
+    one = logit_solve(g)
+    assert any(
+        all(
+            np.allclose(a, b, atol=1e-7)
+            for a, b in zip(e.strategies, one[0].strategies, strict=True)
+        )
+        for e in res.equilibria
+    )
+
+
+def test_logit_large_game() -> None:
+    g = Game(np.random.default_rng(2).normal(size=(8,) + (2,) * 8))
+    res = logit_solve(g)
+    assert len(res.equilibria) == 1
+    assert res.max_regret <= 1e-9 * g.payoff_scale
+
+
+_games = st.tuples(st.integers(2, 4), st.integers(2, 4), st.integers(0, 2**31 - 1))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_games)
+def test_two_player_matches_vertex_enumeration(spec: tuple[int, int, int]) -> None:
+    m, n, seed = spec
+    g = Game(np.random.default_rng(seed).normal(size=(2, m, n)))
+    res = two_player_solve(g, methods=("nashpy-support", "support"))
+    vert, nondeg = vertex_enumeration(g.payoffs[0], g.payoffs[1])
+    assert nondeg  # continuous random payoffs: non-degenerate with probability one
+    assert len(res.equilibria) == len(vert)
+    for x, y in vert:
+        assert any(
+            np.allclose(e.strategies[0], x, atol=1e-7)
+            and np.allclose(e.strategies[1], y, atol=1e-7)
+            for e in res.equilibria
+        )
+    assert res.max_regret <= 1e-8 * g.payoff_scale
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(2, 3), min_size=3, max_size=3), st.integers(0, 2**31 - 1))
+def test_n_player_equilibria_have_small_regret(shape: list[int], seed: int) -> None:
+    g = Game(np.random.default_rng(seed).normal(size=(3, *shape)))
+    res = support_enumeration_solve(g)
+    assert len(res.equilibria) >= 1  # every finite game has one (Nash 1951)
+    assert len(res.equilibria) % 2 == 1 or not res.complete  # oddness on generic games
+    assert res.max_regret <= 1e-8 * g.payoff_scale
