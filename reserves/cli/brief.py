@@ -1,0 +1,60 @@
+"""``reserves brief CONFIG -o FILE``: the policy briefing, format taken from the extension.
+
+``.pdf``, ``.html`` (self-contained), ``.md`` (figures written beside it in ``<stem>_files/``),
+``.docx``; ``.zip`` gives the Markdown and its figures in one archive. An unknown extension is
+a one-line error with exit code 2 (raised before any computation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``brief`` sub-command."""
+    p = subparsers.add_parser(
+        "brief",
+        help="export the policy briefing (PDF, HTML, Markdown or Word)",
+        description="Build the policy briefing of CONFIG and write it to FILE; the format "
+        "comes from FILE's extension (.pdf, .html, .md, .docx).",
+    )
+    p.add_argument("config", metavar="CONFIG", help="YAML config (e.g. configs/baseline.yaml)")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        required=True,
+        help="output file: .pdf, .html, .md (figures beside it) or .docx",
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument(
+        "--event",
+        metavar="CONFIG",
+        default=None,
+        help="calibration event config for the market model "
+        "(default: the config's own market_model, else configs/events/2025-11-21.yaml)",
+    )
+    p.add_argument(
+        "--date",
+        default=None,
+        help="date printed in the reproducibility footer (default today, YYYY-MM-DD)",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build, render and write the briefing; print the files written."""
+    from reserves.briefing import build_briefing, format_from_path, write_briefing
+    from reserves.errors import ReservesError
+
+    format_from_path(args.output)  # fail fast on an unknown extension
+    if args.seed < 0:
+        raise ReservesError(f"--seed {args.seed} must be >= 0", field="seed")
+    briefing = build_briefing(
+        Path(args.config), seed=args.seed, event_config=args.event, date=args.date
+    )
+    for path in write_briefing(briefing, args.output):
+        print(path, file=sys.stdout)
+    return 0
