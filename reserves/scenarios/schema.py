@@ -1,0 +1,291 @@
+"""Schema of the ``scenarios:`` config section (MODEL.md section 6; claims C15-C17).
+
+The section has simulation settings, a ``base`` set of dynamics parameters
+(:class:`DynamicsConfig`), and a list of ``cases`` (the scenarios of C17), each with a name, a
+probability and ``overrides`` deep-merged into ``base``. Probabilities must sum to 1.
+
+Day convention: day 0 is ``start_date`` (the config's market date, 2025-11-21, the C1
+calibration event); day ``t`` is ``start_date + t`` calendar days (bitcoin trades every day,
+365 days a year). ``horizon_days`` defaults to 1,136 so that the last simulated day is
+31 Dec 2028, the date of the second C16 check.
+
+Validated by :func:`reserves.config.config_from_dict` through ``SECTION_SCHEMAS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from reserves.errors import ConfigError
+
+__all__ = [
+    "AdoptionConfig",
+    "BigShockConfig",
+    "DynamicsConfig",
+    "OpenInterestConfig",
+    "ScenarioCase",
+    "ScenariosConfig",
+    "ShockProcessConfig",
+    "SovereignBidConfig",
+    "TransactionalConfig",
+    "VolCheck",
+    "VolatilityConfig",
+    "merge_overrides",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class VolatilityConfig(_Strict):
+    """Diffusive (non-cascade) volatility and its feedback (C15).
+
+    ``sigma_t = floor + (base - floor) * (lev_t / lev_0)^oi_elasticity
+    * ((1 - s_t) / (1 - s_0))^sovereign_elasticity``, with ``lev_t = OI_t / M_t`` the leverage
+    ratio (long open interest over market cap) and ``s_t`` the sovereign share of supply.
+    """
+
+    base_pa: float = Field(default=0.40, gt=0, le=5, description="sigma at the start, annual")
+    floor_pa: float = Field(default=0.10, ge=0, le=5, description="vol with no leverage, annual")
+    tail_dof: float = Field(default=4.0, gt=2, le=1000, description="Student-t degrees of freedom")
+    oi_elasticity: float = Field(default=0.5, ge=0, le=5)
+    sovereign_elasticity: float = Field(default=0.0, ge=0, le=200)
+    drift_pa: float = Field(default=0.0, ge=-1, le=2, description="log drift, per year")
+    smoothing_days: float = Field(
+        default=10.0, ge=1, le=365, description="EWMA days of the vol state's response"
+    )
+
+    @model_validator(mode="after")
+    def _floor_below_base(self) -> VolatilityConfig:
+        if self.floor_pa >= self.base_pa:
+            raise ValueError(
+                f"floor_pa ({self.floor_pa}) must be below base_pa ({self.base_pa}); "
+                "lower the floor or raise the base"
+            )
+        return self
+
+
+class OpenInterestConfig(_Strict):
+    """Long open interest: destroyed by liquidations, rebuilt toward a vol-dependent target.
+
+    ``target_t = ratio * M_t * (vol_ref / sigma_t)^vol_elasticity`` (low vol -> leverage
+    rebuilt, C15's reverse loop); ``OI_{t+1} = OI_t + rebuild_per_day (target_t - OI_t)``.
+    """
+
+    start_long_usd: float | None = Field(
+        default=None, ge=0, description="long OI at day 0; default: market_model.ladder"
+    )
+    target_ratio: float | None = Field(
+        default=None, ge=0, le=1, description="target long OI / market cap; default: start ratio"
+    )
+    rebuild_per_day: float = Field(default=0.02, ge=0, le=1)
+    vol_elasticity: float = Field(default=0.5, ge=0, le=5)
+
+
+class ShockProcessConfig(_Strict):
+    """Exogenous outflows: Poisson arrivals, Pareto sizes (heavy tail) above ``min_usd``.
+
+    ``P(F > f) = (min_usd / f)^tail_index`` for ``f >= min_usd``, capped at ``max_usd``.
+    """
+
+    rate_pa: float = Field(default=12.0, ge=0, le=365, description="shocks per year")
+    min_usd: float = Field(default=1.0e8, gt=0)
+    tail_index: float = Field(default=1.5, gt=0.5, le=10)
+    max_usd: float = Field(default=5.0e10, gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ShockProcessConfig:
+        if self.max_usd <= self.min_usd:
+            raise ValueError(f"max_usd ({self.max_usd}) must exceed min_usd ({self.min_usd})")
+        return self
+
+
+class BigShockConfig(_Strict):
+    """One large outflow (e.g. a yen-carry unwind, C7/C17 scenario 2) on a random day."""
+
+    probability: float = Field(default=0.0, ge=0, le=1, description="chance it happens per path")
+    day_low: int = Field(default=60, ge=0)
+    day_high: int = Field(default=700, ge=0)
+    median_usd: float = Field(default=1.0e10, gt=0)
+    dispersion: float = Field(default=0.5, ge=0, le=3, description="sd of log size")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BigShockConfig:
+        if self.day_high < self.day_low:
+            raise ValueError(f"day_high ({self.day_high}) must be >= day_low ({self.day_low})")
+        return self
+
+
+class AdoptionConfig(_Strict):
+    """Sovereign accumulation over time (MODEL.md section 3, the adoption path).
+
+    ``kind: logistic``: cumulative committed USD ``C(t) = commitment * (f(t) - f(0)) /
+    (1 - f(0))`` with ``f(t) = 1 / (1 + exp(-(t - midpoint_days) / width_days))``.
+    ``kind: game``: the roster's best-response adoption path
+    (:func:`reserves.game.dynamics.adoption_path`); each joiner buys over ``width_days``.
+    ``commitment_usd`` defaults to ``scale * sum_i alpha_i W_i`` over the roster.
+    """
+
+    kind: Literal["logistic", "game"] = "logistic"
+    commitment_usd: float | None = Field(default=None, ge=0)
+    scale: float = Field(default=1.0, ge=0, le=100)
+    midpoint_days: float = Field(default=540.0, ge=-5000, le=5000)
+    width_days: float = Field(default=120.0, gt=0, le=5000)
+
+
+class SovereignBidConfig(_Strict):
+    """Sovereign bids resting below the price during a cascade (MODEL.md section 5).
+
+    ``D_t(x) = share * (C(t) + base_usd) * min(x / depth, 1)``: a wall spread evenly from the
+    current price down to a drop of ``depth``.
+    """
+
+    share: float = Field(default=0.1, ge=0, le=10, description="of the adopted commitment")
+    base_usd: float = Field(default=1.0e8, ge=0, description="bids already present (C12)")
+    depth: float = Field(default=0.3, gt=0, lt=1)
+
+
+class TransactionalConfig(_Strict):
+    """Transactional demand (C17 scenario 3): dip bids and a pull toward a floor level.
+
+    Cascades meet ``bid_usd_per_pct`` of extra bids per 1% of fall; below ``floor_usd`` the
+    log price gets ``reversion_pa * log(floor / P) / 365`` a day.
+    """
+
+    bid_usd_per_pct: float = Field(default=0.0, ge=0)
+    floor_usd: float = Field(default=0.0, ge=0)
+    reversion_pa: float = Field(default=0.0, ge=0, le=50)
+
+
+class DynamicsConfig(_Strict):
+    """Every parameter of one scenario's daily dynamics."""
+
+    volatility: VolatilityConfig = Field(default_factory=VolatilityConfig)
+    open_interest: OpenInterestConfig = Field(default_factory=OpenInterestConfig)
+    shocks: ShockProcessConfig = Field(default_factory=ShockProcessConfig)
+    big_shock: BigShockConfig = Field(default_factory=BigShockConfig)
+    adoption: AdoptionConfig = Field(default_factory=AdoptionConfig)
+    sovereign_bids: SovereignBidConfig = Field(default_factory=SovereignBidConfig)
+    transactional: TransactionalConfig = Field(default_factory=TransactionalConfig)
+    cascades: bool = Field(default=True, description="run shocks through the cascade kernel")
+    feedback: bool = Field(default=True, description="vol responds to OI and sovereign share")
+    impact_scales_with_vol: bool = Field(
+        default=True, description="impact per USD proportional to the vol state (sqrt law)"
+    )
+
+
+class ScenarioCase(_Strict):
+    """One scenario: a name, its probability and overrides of ``base``."""
+
+    name: str = Field(min_length=1, max_length=80)
+    probability: float = Field(ge=0, le=1)
+    description: str = ""
+    overrides: dict[str, Any] = Field(default_factory=dict)
+    sources: dict[str, str] = Field(default_factory=dict)
+
+
+class VolCheck(_Strict):
+    """A C16 check: P(30-day realized vol < ``below_vol_pa``) on ``date``."""
+
+    date: dt.date
+    below_vol_pa: float = Field(gt=0, le=5)
+    label: str = ""
+
+
+def _default_checks() -> list[VolCheck]:
+    return [
+        VolCheck(date=dt.date(2026, 12, 31), below_vol_pa=0.25, label="C16: <25% by Q4 2026"),
+        VolCheck(date=dt.date(2028, 12, 31), below_vol_pa=0.15, label="C16: <15% by Q4 2028"),
+    ]
+
+
+def _default_cases() -> list[ScenarioCase]:
+    return [ScenarioCase(name="base", probability=1.0)]
+
+
+def merge_overrides(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Recursive merge: mappings merge, everything else is replaced."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = merge_overrides(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+class ScenariosConfig(_Strict):
+    """The ``scenarios:`` section: simulation settings, base dynamics and the C17 cases."""
+
+    start_date: dt.date = Field(default=dt.date(2025, 11, 21))
+    horizon_days: int = Field(default=1136, ge=2, le=20_000)
+    paths: int = Field(default=2000, ge=1, le=10_000_000)
+    seed: int = Field(default=20251121, ge=0)
+    vol_window_days: int = Field(default=30, ge=2, le=365)
+    fan_stride_days: int = Field(default=7, ge=1, le=365)
+    sample_paths: int = Field(default=20, ge=0, le=100_000)
+    corr_paths: int = Field(default=1000, ge=0, le=1_000_000)
+    floor_paths: int = Field(
+        default=2000, ge=1, le=10_000_000, description="paths whose floor is solved (fan days)"
+    )
+    floor_shock_usd: float = Field(default=1.0e9, gt=0, description="reference shock of the floor")
+    break_level_usd: float = Field(default=50_000, gt=0, description="C17 scenario 2 level")
+    checks: list[VolCheck] = Field(default_factory=_default_checks)
+    base: DynamicsConfig = Field(default_factory=DynamicsConfig)
+    cases: list[ScenarioCase] = Field(default_factory=_default_cases, min_length=1)
+    sources: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _cases_consistent(self) -> ScenariosConfig:
+        names = [c.name for c in self.cases]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"cases: scenario names must be unique; repeated: {dupes}")
+        total = math.fsum(c.probability for c in self.cases)
+        if abs(total - 1.0) > 1e-6:
+            listed = ", ".join(f"{c.name}={c.probability}" for c in self.cases)
+            raise ValueError(
+                f"cases: probabilities must sum to 1, they sum to {total:.6g} ({listed}); "
+                "rescale them"
+            )
+        for i, case in enumerate(self.cases):
+            try:
+                DynamicsConfig.model_validate(
+                    merge_overrides(self.base.model_dump(), case.overrides)
+                )
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                loc = ".".join(str(p) for p in first["loc"])
+                raise ValueError(
+                    f"cases[{i}] ({case.name}).overrides.{loc}: {first['msg']}"
+                ) from None
+        return self
+
+    def dynamics(self, name: str) -> DynamicsConfig:
+        """The merged dynamics of scenario ``name``.
+
+        Raises
+        ------
+        ConfigError
+            If no scenario has that name.
+        """
+        for case in self.cases:
+            if case.name == name:
+                return DynamicsConfig.model_validate(
+                    merge_overrides(self.base.model_dump(), case.overrides)
+                )
+        raise ConfigError(
+            f"no scenario named {name!r}",
+            field="scenarios.cases",
+            fix=f"use one of {[c.name for c in self.cases]}",
+        )
+
+    def check_days(self) -> list[int]:
+        """Day index of each C16 check (``(date - start_date).days``)."""
+        return [(c.date - self.start_date).days for c in self.checks]

@@ -1,0 +1,663 @@
+r"""Daily Monte Carlo of price, leverage, sovereign holdings and volatility (MODEL.md section 6).
+
+Each day ``t = 1..T`` (day 0 is ``scenarios.start_date``), vectorized over ``N`` paths:
+
+1. Diffusive log return ``r^d_t = mu / 365 + sigma_t / sqrt(365) * z_t`` with
+   ``z_t = T_nu / sqrt(nu / (nu - 2))`` (unit-variance Student-t, heavy tails).
+2. Volatility state (C15 feedback): ``sigma_t`` moves ``1 / smoothing_days`` of the way to
+   ``floor + (base - floor) (lev_t / lev_0)^a ((1 - s_t) / (1 - s_0))^b`` with
+   ``lev_t = OI_t / M_t`` (long open interest over market cap) and ``s_t`` the sovereign share.
+3. Sovereign accumulation along the adoption path ``C(t)`` (USD committed by day ``t``): the
+   day's purchase ``dC_t`` moves the price by the flow multiplier of MODEL.md section 2,
+   ``r^s_t = m dC_t / M_t``, and adds ``dC_t / P_t`` BTC to the holdings.
+4. Shocks: outflows ``F`` arrive as a Poisson process with Pareto sizes (plus, in some
+   scenarios, one large outflow on a random day); each runs through the section-5 cascade
+   kernel :func:`reserves.market.cascade.cascade_kernel` with per-path open-interest scale
+   ``OI_t / OI_ref``, sovereign-bid scale and impact coefficient
+   ``c_t = c_0 (sigma_0 / sigma_t)^a`` (impact proportional to volatility, as in the
+   square-root law ``c = V_d / (Y sigma_d)^2``). The day closes after the ladder's rebound,
+   ``log(1 - x* (1 - rebound_share))``; liquidations destroy open interest
+   and sovereign bids filled at the trough add to sovereign holdings.
+5. Open interest moves with the price and is rebuilt toward
+   ``ratio * M_t * (sigma_0 / sigma_t)^eta`` at ``rebuild_per_day`` (C15's reverse loop).
+6. Realized volatility ``RV_t = sqrt(365 / W * sum_{k < W} r_{t-k}^2)`` over the last
+   ``W = vol_window_days`` returns (zero-mean estimator; the window is pre-filled with draws at
+   ``market.vol_pa`` so day 0 reads the configured C10 volatility).
+
+Only quantiles (every ``fan_stride_days``), a few sample paths, a weekly subset for the lagged
+correlations, the values on the C16 check days and per-path summaries are stored, so memory is
+``O(N W)`` and does not grow with the horizon.
+
+References
+----------
+Brunnermeier and Pedersen (2009), margin spirals; Gabaix and Koijen (2021), the flow
+multiplier; Donier and Bonart (2015), the square-root law on BTC; Andersen, Bollerslev,
+Diebold and Labys (2003), realized volatility.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from reserves.errors import ConfigError
+from reserves.scenarios.schema import DynamicsConfig, ScenariosConfig
+
+__all__ = [
+    "LEVELS",
+    "SERIES",
+    "ScenarioRun",
+    "SimulationParts",
+    "adoption_curve_usd",
+    "scenarios_section",
+    "simulate_scenario",
+]
+
+DAYS_PER_YEAR = 365.0
+#: quantile levels stored per fan day (fine enough to mix scenarios by their CDFs)
+LEVELS: NDArray[np.float64] = np.round(np.linspace(0.0, 1.0, 101), 2)
+#: series with fan charts
+SERIES: tuple[str, ...] = ("price_usd", "floor_usd", "vol_pa", "sovereign_share", "leverage")
+#: OI fallback when the config has no market_model: C5 cross-check, $66.5B futures OI on
+#: 18 Nov 2025, half of it long (assumption)
+FALLBACK_LONG_OI_USD = 0.5 * 6.65e10
+
+ProgressArg = bool | Callable[[int, int], None]
+
+
+def scenarios_section(cfg: Any) -> ScenariosConfig:
+    """The config's ``scenarios`` section, or the defaults (one ``base`` case) if absent."""
+    sec = getattr(cfg, "scenarios", None)
+    if sec is None:
+        return ScenariosConfig()
+    if not isinstance(sec, ScenariosConfig):
+        return ScenariosConfig.model_validate(sec)
+    return sec
+
+
+# ----------------------------------------------------------------------------- market parts
+
+
+@dataclass(frozen=True)
+class SimulationParts:
+    """The section-5 market pieces the simulation needs, in drop space (``x = 1 - p / P``).
+
+    ``long_cum_usd`` is the ladder for ``oi_ref_usd`` of long OI; ``bid_unit`` the shape of the
+    sovereign bid wall (total 1 USD); ``dip_cum_usd`` other dip bids (absolute USD).
+    """
+
+    grid: NDArray[np.float64]
+    long_cum_usd: NDArray[np.float64]
+    bid_unit: NDArray[np.float64]
+    dip_cum_usd: NDArray[np.float64]
+    impact_coef: float
+    impact_power: float
+    oi_ref_usd: float
+    rebound: float
+    max_drop: float
+
+
+def _market_model(cfg: Any, dyn: DynamicsConfig) -> Any:
+    from reserves.market.model import MarketModel
+
+    if getattr(cfg, "market_model", None) is not None:
+        return MarketModel.from_config(cfg)
+    from reserves.market.schema import LadderConfig, MarketModelConfig
+
+    oi = dyn.open_interest.start_long_usd or FALLBACK_LONG_OI_USD
+    mm = MarketModelConfig(ladder=LadderConfig(long_oi_usd=oi, short_oi_usd=oi))
+    return MarketModel.from_config(cfg.model_copy(update={"market_model": mm}))
+
+
+def build_parts(cfg: Any, dyn: DynamicsConfig, *, grid_points: int = 192) -> SimulationParts:
+    """Resample the market model onto a coarse drop grid for per-path kernels.
+
+    The grid is the union of a uniform grid and a quadratic one (denser near ``x = 0`` where
+    most shocks stop); the ladder is interpolated linearly, so the kernel's answer differs
+    from the fine-grid one only by the interpolation of ``Lq`` between knots.
+    """
+    model = _market_model(cfg, dyn)
+    fine, L, _D, B = model.grid_arrays()
+    max_drop = float(model.impact.max_drop)
+    u = np.linspace(0.0, 1.0, grid_points)
+    grid = np.unique(np.concatenate([u * max_drop, u**2 * max_drop]))
+    depth = dyn.sovereign_bids.depth
+    bid_unit = np.minimum(grid / depth, 1.0)
+    tx = dyn.transactional.bid_usd_per_pct * 100.0 * grid
+    dip = np.interp(grid, fine, B) + tx
+    rebound = float(getattr(model.ladder, "rebound_share", 0.0))
+    return SimulationParts(
+        grid=grid,
+        long_cum_usd=np.interp(grid, fine, L),
+        bid_unit=bid_unit,
+        dip_cum_usd=dip,
+        impact_coef=float(model.impact.coef),
+        impact_power=float(model.impact.power),
+        oi_ref_usd=float(model.ladder.long_oi_usd) or 1.0,
+        rebound=rebound,
+        max_drop=max_drop,
+    )
+
+
+def _kernel(parts: SimulationParts, F: NDArray, c: NDArray, s: NDArray, b: NDArray) -> Any:
+    from reserves.market.cascade import cascade_kernel
+
+    return cascade_kernel(
+        F,
+        parts.grid,
+        parts.long_cum_usd,
+        impact_coef=c,
+        impact_power=parts.impact_power,
+        bid_cum_usd=parts.bid_unit,
+        dip_cum_usd=parts.dip_cum_usd,
+        oi_scale=s,
+        bid_scale=b,
+        chunk_size=4096,
+    )
+
+
+# ----------------------------------------------------------------------------- adoption
+
+
+def roster_commitment_usd(cfg: Any) -> float:
+    """``sum_i alpha_i W_i`` over the players: USD the roster buys if all accumulate."""
+    return float(sum(s.max_buy_share * s.reserves_usd for s in cfg.players))
+
+
+def adoption_curve_usd(cfg: Any, dyn: DynamicsConfig, days: int) -> NDArray[np.float64]:
+    r"""Cumulative USD committed by sovereigns by each day ``0..days`` (``C(0) = 0``).
+
+    Logistic S-curve (Cong, Li and Wang 2021 for adoption S-curves):
+    ``C(t) = K (f(t) - f(0)) / (1 - f(0))``, ``f(t) = 1 / (1 + e^{-(t - t_m) / w})``,
+    ``K = commitment_usd`` or ``scale * sum_i alpha_i W_i``. With ``kind: game`` the roster's
+    adoption path from ``reserves.game.dynamics.adoption_path`` is used when available.
+    """
+    a = dyn.adoption
+    K = a.commitment_usd if a.commitment_usd is not None else a.scale * roster_commitment_usd(cfg)
+    t = np.arange(days + 1, dtype=float)
+    if a.kind == "game":
+        curve = _game_adoption(cfg, days, a.width_days)
+        if curve is not None:
+            return K * curve
+    f = 1.0 / (1.0 + np.exp(-(t - a.midpoint_days) / a.width_days))
+    f0 = f[0]
+    return K * (f - f0) / (1.0 - f0)
+
+
+def _game_adoption(cfg: Any, days: int, spread_days: float) -> NDArray[np.float64] | None:
+    """Share of the roster's commitment bought by each day, from the game's adoption path.
+
+    Sovereign ``i`` joins at ``joined_round_i * period_years * 365`` days
+    (:func:`reserves.game.dynamics.adoption_path`) and buys ``alpha_i W_i`` evenly over the
+    next ``spread_days``; sovereigns that never join buy nothing. Returns None when the module
+    is unavailable (the caller then uses the logistic curve).
+    """
+    try:
+        from reserves.game.dynamics import adoption_path
+        from reserves.game.model import SovereignGame
+    except ImportError:  # pragma: no cover - layer not installed
+        return None
+    path = adoption_path(SovereignGame(cfg))
+    w = np.array([s.max_buy_share * s.reserves_usd for s in cfg.players], dtype=float)
+    jd = np.array(
+        [np.inf if j is None else j * path.period_years * DAYS_PER_YEAR for j in path.joined_round],
+        dtype=float,
+    )
+    t = np.arange(days + 1, dtype=float)
+    bought = np.clip((t[:, None] - jd[None, :]) / spread_days, 0.0, 1.0)
+    return (bought * w[None, :]).sum(axis=1) / max(w.sum(), 1e-300)
+
+
+# ----------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """One scenario simulated over ``horizon_days``.
+
+    Attributes
+    ----------
+    name, probability:
+        The C17 case and its prior probability.
+    fan_days:
+        Days at which quantiles are stored (every ``fan_stride_days`` and the last day).
+    quantiles:
+        Series name -> array ``(len(fan_days), len(LEVELS))`` of cross-path quantiles.
+    checks:
+        One dict per C16 check: date, day, threshold, probability that RV is below it,
+        ``truncated`` (True if the horizon ends before the date; then the last day is used).
+    metrics:
+        Flat scalar summaries (terminal medians, tail statistics, break probabilities).
+    samples:
+        Series name -> array ``(sample_paths, horizon_days + 1)`` of the first paths.
+    lag_corr:
+        ``{"pair": [...], "lag_days": [...], "corr": [...]}`` lagged correlations (C15).
+    meta:
+        Config hash, seed, package version, paths, horizon, dynamics used.
+    """
+
+    name: str
+    probability: float
+    fan_days: NDArray[np.int64]
+    quantiles: dict[str, NDArray[np.float64]]
+    checks: list[dict[str, Any]]
+    metrics: dict[str, float]
+    samples: dict[str, NDArray[np.float32]]
+    lag_corr: dict[str, list[Any]]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def quantile(self, series: str, level: float) -> NDArray[np.float64]:
+        """The ``level`` quantile of ``series`` at each fan day."""
+        j = int(np.argmin(np.abs(LEVELS - level)))
+        return self.quantiles[series][:, j]
+
+    def to_dict(self, *, full: bool = False) -> dict[str, Any]:
+        """JSON-ready summary; ``full`` adds the quantile arrays and sample paths."""
+        out: dict[str, Any] = {
+            "name": self.name,
+            "probability": self.probability,
+            "checks": self.checks,
+            "metrics": self.metrics,
+            "meta": self.meta,
+        }
+        if full:
+            out["fan_days"] = self.fan_days.tolist()
+            out["levels"] = LEVELS.tolist()
+            out["quantiles"] = {k: v.tolist() for k, v in self.quantiles.items()}
+            out["samples"] = {k: v.tolist() for k, v in self.samples.items()}
+            out["lag_corr"] = self.lag_corr
+        return out
+
+    def to_frame(self) -> Any:
+        """Long table of the fan quantiles (5, 25, 50, 75, 95%): day, series, level, value."""
+        import pandas as pd
+
+        rows = []
+        for series, q in self.quantiles.items():
+            for lvl in (0.05, 0.25, 0.5, 0.75, 0.95):
+                j = int(np.argmin(np.abs(LEVELS - lvl)))
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "scenario": self.name,
+                            "day": self.fan_days,
+                            "series": series,
+                            "level": lvl,
+                            "value": q[:, j],
+                        }
+                    )
+                )
+        return pd.concat(rows, ignore_index=True)
+
+
+# ----------------------------------------------------------------------------- simulation
+
+
+def _progress(progress: ProgressArg, total: int, desc: str) -> tuple[Callable[[int], None], Any]:
+    if callable(progress):
+        return (lambda k: progress(k, total)), None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=total, desc=desc, unit="day", leave=False)
+        return (lambda k: bar.update(1)), bar
+    return (lambda k: None), None
+
+
+def _student_t(rng: np.random.Generator, dof: float, n: int) -> NDArray[np.float64]:
+    """Unit-variance Student-t draws: ``T_nu / sqrt(nu / (nu - 2))``."""
+    return rng.standard_t(dof, n) / math.sqrt(dof / (dof - 2.0))
+
+
+def _lagged_corr(x: NDArray, y: NDArray, max_lag: int, stride: int) -> tuple[list, list]:
+    """Pooled ``corr(dx_t, dy_{t+k})`` over paths for ``k = -max_lag..max_lag`` (in strides).
+
+    ``x``, ``y`` have shape ``(paths, times)``; ``d`` is the first difference over one stride.
+    A positive lag means ``x`` leads ``y``.
+    """
+    dx, dy = np.diff(x, axis=1), np.diff(y, axis=1)
+    n = dx.shape[1]
+    lags: list[int] = []
+    cors: list[float] = []
+    for k in range(-max_lag, max_lag + 1):
+        if abs(k) > n - 3:
+            continue
+        if k >= 0:
+            a, b = dx[:, : n - k].ravel(), dy[:, k:].ravel()
+        else:
+            a, b = dx[:, -k:].ravel(), dy[:, : n + k].ravel()
+        sa, sb = a.std(), b.std()
+        c = (
+            float(np.mean((a - a.mean()) * (b - b.mean())) / (sa * sb))
+            if sa > 0 and sb > 0
+            else float("nan")
+        )
+        lags.append(k * stride)
+        cors.append(c)
+    return lags, cors
+
+
+def simulate_scenario(
+    cfg: Any,
+    name: str | None = None,
+    *,
+    paths: int | None = None,
+    seed: int | None = None,
+    horizon_days: int | None = None,
+    progress: ProgressArg = False,
+) -> ScenarioRun:
+    """Simulate one scenario of the config's ``scenarios`` section.
+
+    Parameters
+    ----------
+    cfg:
+        A :class:`~reserves.config.ReservesConfig`; its ``market`` gives ``P0``, supply, the
+        flow multiplier and the day-0 volatility, ``market_model`` the cascade (a fallback
+        ladder with C5's open interest is used when it is absent), ``scenarios`` the dynamics.
+    name:
+        Scenario name (default: the first case).
+    paths, seed, horizon_days:
+        Override the section's ``paths``, ``seed`` and ``horizon_days``.
+    progress:
+        ``True`` for a tqdm bar over days, or a callable ``(done, total)``.
+
+    Returns
+    -------
+    ScenarioRun
+
+    Raises
+    ------
+    ConfigError
+        Unknown scenario name, non-positive path count or horizon.
+    """
+    from reserves import __version__
+
+    sec = scenarios_section(cfg)
+    names = [c.name for c in sec.cases]
+    name = name or names[0]
+    dyn = sec.dynamics(name)
+    case = sec.cases[names.index(name)]
+    N = int(paths if paths is not None else sec.paths)
+    T = int(horizon_days if horizon_days is not None else sec.horizon_days)
+    if N < 1:
+        raise ConfigError(f"paths must be >= 1, got {N}", field="paths", fix="e.g. --paths 2000")
+    if T < 2:
+        raise ConfigError(f"horizon must be >= 2 days, got {T}", field="scenarios.horizon_days")
+    seed = int(sec.seed if seed is None else seed)
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, names.index(name)])))
+
+    m = cfg.market
+    Q = float(m.supply_btc)
+    P0 = float(m.price_usd)
+    mult = float(m.flow_multiplier)
+    parts = build_parts(cfg, dyn)
+    vol = dyn.volatility
+    sig0 = vol.base_pa
+    nu = vol.tail_dof
+    W = sec.vol_window_days
+    stride = sec.fan_stride_days
+
+    # ---- state (float64; 10k paths is 80 kB per array)
+    P = np.full(N, P0)
+    oi0 = dyn.open_interest.start_long_usd
+    oi0 = parts.oi_ref_usd if oi0 is None else float(oi0)
+    OI = np.full(N, oi0)
+    lev0 = oi0 / (P0 * Q)
+    target_ratio = dyn.open_interest.target_ratio
+    target_ratio = lev0 if target_ratio is None else target_ratio
+    H0 = float(sum(s.holdings_btc for s in cfg.sovereigns))
+    H = np.full(N, H0)
+    s0 = H0 / Q
+    sig = np.full(N, sig0)
+    C = adoption_curve_usd(cfg, dyn, T)
+    dC = np.diff(C)
+    sb = dyn.sovereign_bids
+    rets = np.empty((W, N))
+    for k in range(W):  # burn-in window at the configured (C10) volatility
+        rets[k] = m.vol_pa / math.sqrt(DAYS_PER_YEAR) * _student_t(rng, nu, N)
+    sum_sq = np.einsum("ij,ij->j", rets, rets)
+    min_price = P.copy()
+    liq_total = np.zeros(N)
+    n_shocks = np.zeros(N, dtype=np.int64)
+    collapsed_any = np.zeros(N, dtype=bool)
+    shock_log: list[NDArray[np.float64]] = []
+    big = dyn.big_shock
+    big_day = np.full(N, -1, dtype=np.int64)
+    big_size = np.zeros(N)
+    if big.probability > 0:
+        hit = rng.random(N) < big.probability
+        big_day[hit] = rng.integers(big.day_low, big.day_high + 1, size=int(hit.sum()))
+        big_size[hit] = big.median_usd * np.exp(big.dispersion * rng.standard_normal(hit.sum()))
+    lam = 1.0 - math.exp(-dyn.shocks.rate_pa / DAYS_PER_YEAR)
+    tx = dyn.transactional
+
+    fan_days = np.unique(np.concatenate([np.arange(0, T + 1, stride), [T]])).astype(np.int64)
+    qs = {k: np.empty((fan_days.size, LEVELS.size)) for k in SERIES}
+    K = min(sec.sample_paths, N)
+    samples = {
+        k: np.empty((K, T + 1), dtype=np.float32)
+        for k in ("price_usd", "vol_pa", "sovereign_share", "leverage", "return")
+    }
+    Kc = min(sec.corr_paths, N)
+    corr = {
+        k: np.empty((Kc, fan_days.size), dtype=np.float32)
+        for k in ("vol_pa", "leverage", "sovereign_share")
+    }
+    check_days = sec.check_days()
+    Nf = min(sec.floor_paths, N)  # the floor fan uses the first Nf paths (paths are iid)
+    check_vals: dict[int, NDArray[np.float64]] = {}
+
+    def impact_coef() -> NDArray[np.float64]:
+        if dyn.impact_scales_with_vol:  # I proportional to sigma: c_t = c_0 (s_0/s_t)^power
+            return parts.impact_coef * (sig0 / sig) ** parts.impact_power
+        return np.full(N, parts.impact_coef)
+
+    def record(t: int, rv: NDArray[np.float64]) -> None:
+        lev = OI / (P * Q)
+        share = H / Q
+        if K:
+            samples["price_usd"][:, t] = P[:K]
+            samples["vol_pa"][:, t] = rv[:K]
+            samples["sovereign_share"][:, t] = share[:K]
+            samples["leverage"][:, t] = lev[:K]
+        if t in check_days:
+            check_vals[t] = rv.copy()
+        i = np.searchsorted(fan_days, t)
+        if i < fan_days.size and fan_days[i] == t:
+            bid = sb.share * (C[t] + sb.base_usd) * np.ones(Nf)
+            kr = _kernel(
+                parts,
+                np.full(Nf, sec.floor_shock_usd),
+                impact_coef()[:Nf],
+                OI[:Nf] / parts.oi_ref_usd,
+                bid,
+            )
+            floor = P[:Nf] * (1.0 - kr.drop)
+            for key, arr in (
+                ("price_usd", P),
+                ("floor_usd", floor),
+                ("vol_pa", rv),
+                ("sovereign_share", share),
+                ("leverage", lev),
+            ):
+                qs[key][i] = np.quantile(arr, LEVELS)
+            if Kc:
+                corr["vol_pa"][:, i] = rv[:Kc]
+                corr["leverage"][:, i] = lev[:Kc]
+                corr["sovereign_share"][:, i] = share[:Kc]
+
+    rv = np.sqrt(DAYS_PER_YEAR * sum_sq / W)
+    if K:
+        samples["return"][:, 0] = 0.0
+    record(0, rv)
+    tick, bar = _progress(progress, T, f"scenario {name}")
+    sqrt_y = math.sqrt(DAYS_PER_YEAR)
+    try:
+        for t in range(1, T + 1):
+            # 1-2. volatility state and diffusive return
+            if dyn.feedback:
+                lev_ratio = np.maximum(OI / (P * Q), 0.0) / lev0 if lev0 > 0 else np.ones(N)
+                target = (
+                    vol.floor_pa
+                    + (sig0 - vol.floor_pa)
+                    * lev_ratio**vol.oi_elasticity
+                    * ((1.0 - H / Q) / (1.0 - s0)) ** vol.sovereign_elasticity
+                )
+                sig += (target - sig) / vol.smoothing_days
+            r = vol.drift_pa / DAYS_PER_YEAR + sig / sqrt_y * _student_t(rng, nu, N)
+            # 3. sovereign accumulation along the adoption path (flow multiplier)
+            buy = dC[t - 1]
+            if buy != 0.0:
+                r += mult * buy / (P * Q)
+                H += buy / P
+            # transactional floor: pull toward floor_usd from below
+            if tx.reversion_pa > 0 and tx.floor_usd > 0:
+                r += tx.reversion_pa / DAYS_PER_YEAR * np.maximum(np.log(tx.floor_usd / P), 0.0)
+            # 4. shocks through the cascade kernel
+            F = np.zeros(N)
+            u = rng.random(N)
+            hit = u < lam
+            nh = int(hit.sum())
+            if nh:
+                v = rng.random(nh)
+                F[hit] = np.minimum(
+                    dyn.shocks.min_usd * v ** (-1.0 / dyn.shocks.tail_index), dyn.shocks.max_usd
+                )
+            if big.probability > 0:
+                F += np.where(big_day == t, big_size, 0.0)
+            idx = np.flatnonzero(F > 0)
+            if idx.size:
+                n_shocks[idx] += 1
+                shock_log.append(F[idx])
+                c = impact_coef()[idx]
+                if dyn.cascades:
+                    bid = sb.share * (C[t] + sb.base_usd) * np.ones(idx.size)
+                    kr = _kernel(parts, F[idx], c, OI[idx] / parts.oi_ref_usd, bid)
+                    x = kr.drop
+                    liq = kr.long_liquidated_usd
+                    filled = (
+                        sb.share * (C[t] + sb.base_usd) * np.interp(x, parts.grid, parts.bid_unit)
+                    )
+                    collapsed_any[idx] |= kr.collapsed
+                    trough = P[idx] * (1.0 - x)
+                    OI[idx] = np.maximum(OI[idx] - liq, 0.0)
+                    liq_total[idx] += liq
+                    H[idx] += filled / np.maximum(trough, 1e-9)
+                    min_price[idx] = np.minimum(min_price[idx], trough)
+                    r[idx] += np.log1p(-x * (1.0 - parts.rebound))  # close after the rebound
+                else:
+                    x = np.minimum((F[idx] / c) ** (1.0 / parts.impact_power), parts.max_drop)
+                    r[idx] += np.log1p(-x)
+            # 5. price, open interest rebuild
+            gross = np.exp(r)
+            P *= gross
+            np.minimum(min_price, P, out=min_price)
+            OI *= gross
+            k_re = dyn.open_interest.rebuild_per_day
+            if k_re > 0:
+                tgt = target_ratio * P * Q * (sig0 / sig) ** dyn.open_interest.vol_elasticity
+                OI += k_re * (tgt - OI)
+            # 6. realized volatility over the window (ring buffer)
+            slot = t % W
+            sum_sq += r * r - rets[slot] * rets[slot]
+            rets[slot] = r
+            if t % 64 == 0:  # re-sum to stop floating-point drift
+                sum_sq = np.einsum("ij,ij->j", rets, rets)
+            rv = np.sqrt(DAYS_PER_YEAR * np.maximum(sum_sq, 0.0) / W)
+            if K:
+                samples["return"][:, t] = r[:K]
+            record(t, rv)
+            tick(t)
+    finally:
+        if bar is not None:
+            bar.close()
+
+    checks = []
+    for chk, day in zip(sec.checks, check_days, strict=True):
+        truncated = day > T or day < 0
+        d = min(max(day, 0), T)
+        vals = check_vals.get(d)
+        if vals is None:  # day outside the recorded set (cannot happen when 0 <= d <= T)
+            vals = rv
+        checks.append(
+            {
+                "label": chk.label,
+                "date": chk.date.isoformat(),
+                "day": int(d),
+                "below_vol_pa": chk.below_vol_pa,
+                "probability": float(np.mean(vals < chk.below_vol_pa)),
+                "median_vol_pa": float(np.median(vals)),
+                "truncated": bool(truncated),
+            }
+        )
+
+    years = T / DAYS_PER_YEAR
+    shocks_all = np.concatenate(shock_log) if shock_log else np.zeros(0)
+    end = {k: qs[k][-1] for k in SERIES}
+    j50 = int(np.argmin(np.abs(LEVELS - 0.5)))
+    j05 = int(np.argmin(np.abs(LEVELS - 0.05)))
+    j95 = int(np.argmin(np.abs(LEVELS - 0.95)))
+    metrics = {
+        "price_median_end_usd": float(end["price_usd"][j50]),
+        "price_p05_end_usd": float(end["price_usd"][j05]),
+        "price_p95_end_usd": float(end["price_usd"][j95]),
+        "floor_median_end_usd": float(end["floor_usd"][j50]),
+        "floor_p05_end_usd": float(end["floor_usd"][j05]),
+        "vol_median_end_pa": float(end["vol_pa"][j50]),
+        "sovereign_share_median_end": float(end["sovereign_share"][j50]),
+        "leverage_median_end": float(end["leverage"][j50]),
+        "annual_return_median": float((end["price_usd"][j50] / P0) ** (1.0 / years) - 1.0),
+        "p_min_price_below_break": float(np.mean(min_price < sec.break_level_usd)),
+        "p_end_price_below_break": float(np.mean(np.less(P, sec.break_level_usd))),
+        "min_price_median_usd": float(np.median(min_price)),
+        "liquidations_mean_usd": float(liq_total.mean()),
+        "shocks_per_year": float(n_shocks.mean() / years),
+        "shock_mean_usd": float(shocks_all.mean()) if shocks_all.size else 0.0,
+        "p_collapse": float(collapsed_any.mean()),
+    }
+    for chk in checks:
+        metrics[f"p_vol_below_{chk['below_vol_pa']:g}_{chk['date']}"] = chk["probability"]
+
+    lag: dict[str, list[Any]] = {"pair": [], "lag_days": [], "corr": []}
+    if Kc >= 2 and fan_days.size > 8:
+        max_lag = min(26, fan_days.size // 3)
+        for a, b in (
+            ("vol_pa", "leverage"),
+            ("vol_pa", "sovereign_share"),
+            ("leverage", "sovereign_share"),
+        ):
+            lags, cors = _lagged_corr(
+                corr[a][:, :-1].astype(float), corr[b][:, :-1].astype(float), max_lag, stride
+            )
+            lag["pair"] += [f"{a}->{b}"] * len(lags)
+            lag["lag_days"] += lags
+            lag["corr"] += cors
+
+    meta = {
+        "config_hash": cfg.content_hash(),
+        "config_name": cfg.name,
+        "seed": seed,
+        "version": __version__,
+        "paths": N,
+        "horizon_days": T,
+        "start_date": sec.start_date.isoformat(),
+        "day_convention": "day t = start_date + t calendar days (365 a year)",
+        "dynamics": dyn.model_dump(mode="json"),
+        "sources": dict(case.sources),
+    }
+    return ScenarioRun(
+        name=name,
+        probability=float(case.probability),
+        fan_days=fan_days,
+        quantiles=qs,
+        checks=checks,
+        metrics=metrics,
+        samples=samples,
+        lag_corr=lag,
+        meta=meta,
+    )
