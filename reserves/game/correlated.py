@@ -345,37 +345,36 @@ def incentive_violation(game: Game, distribution: np.ndarray, *, coarse: bool = 
     return float(g.max()) if g.size else 0.0
 
 
-def _strictly_dominated_reduction(game: Game) -> list[list[int]]:
+def reduce_by_dominance(game: Game) -> list[list[int]]:
     """Iterated elimination of actions strictly dominated by another pure action.
 
     A correlated equilibrium puts no probability on an action that is strictly dominated
     (conditioning on the recommendation, the dominating action is strictly better), and by
     induction on none removed by iterated elimination; so the CE polytope of the reduced game,
-    embedded back, is the CE polytope of the game. (Not valid for coarse CE.)
+    embedded back, is the CE polytope of the game. (Not valid for coarse CE.) Each pass removes
+    every dominated action of every player at once (each is dominated by an undominated one, by
+    transitivity), slicing the payoff tensor in place of building sub-games. Returns the kept
+    action indices of each player.
     """
-    keep = [list(range(n)) for n in game.shape]
+    keep = [np.arange(n) for n in game.shape]
+    pay = game.payoffs
+    tol = 1e-12 * game.payoff_scale
     changed = True
     while changed:
         changed = False
-        sub = (
-            game.restrict(keep)
-            if any(len(k) < n for k, n in zip(keep, game.shape, strict=True))
-            else game
-        )
-        for i in range(sub.num_players):
-            if len(keep[i]) <= 1:
+        for i in range(game.num_players):
+            n_i = keep[i].size
+            if n_i <= 1:
                 continue
-            u = np.moveaxis(sub.payoffs[i], i, 0).reshape(len(keep[i]), -1)
+            u = np.moveaxis(pay[i], i, 0).reshape(n_i, -1)
             margin = (u[:, None, :] - u[None, :, :]).min(axis=2)  # margin[k, a]: k over a
             np.fill_diagonal(margin, -np.inf)
-            tol = 1e-12 * game.payoff_scale
-            dominated = np.flatnonzero(margin.max(axis=0) > tol)
-            if dominated.size:
-                # remove one at a time so that a dominating action is never itself removed
-                del keep[i][int(dominated[0])]
+            alive = margin.max(axis=0) <= tol
+            if not alive.all():
+                keep[i] = keep[i][alive]
+                pay = np.compress(alive, pay, axis=i + 1)
                 changed = True
-                break
-    return keep
+    return [k.tolist() for k in keep]
 
 
 def _embed(game: Game, keep: list[list[int]], sub_dist: np.ndarray) -> np.ndarray:
@@ -545,7 +544,7 @@ def correlated_equilibrium(
     notes: list[str] = []
     keep = [list(range(n)) for n in tensor.shape]
     if reduce and not coarse:
-        keep = _strictly_dominated_reduction(tensor)
+        keep = reduce_by_dominance(tensor)
     reduced = any(len(k) < n for k, n in zip(keep, tensor.shape, strict=True))
     sub = tensor.restrict(keep) if reduced else tensor
     if reduced:
@@ -687,5 +686,6 @@ __all__ = [
     "incentive_violation",
     "product_distribution",
     "profile_weights",
+    "reduce_by_dominance",
     "sovereign_action_flows",
 ]
