@@ -1,0 +1,82 @@
+"""``reserves demand CONFIG``: the sovereign demand schedule D(P) and its band.
+
+Examples::
+
+    reserves demand configs/baseline.yaml
+    reserves demand configs/baseline.yaml --rule risk-dominant --points 30 --json
+    reserves demand configs/baseline.yaml --min-price-usd 20000 --max-price-usd 150000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from reserves.demand import SELECTION_RULES
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``demand`` sub-command."""
+    p = subparsers.add_parser(
+        "demand",
+        help="sovereign demand schedule D(P): equilibrium demand on a price grid, with its band",
+        description=(
+            "Re-solve the sovereign game at every entry price of a grid, select an equilibrium "
+            "and report its expected sovereign net flow (USD, and BTC at the entry price), "
+            "with the band over all pure (and, where affordable, correlated) equilibria."
+        ),
+    )
+    p.add_argument("config", metavar="CONFIG", help="config YAML (e.g. configs/baseline.yaml)")
+    p.add_argument(
+        "--rule",
+        choices=SELECTION_RULES,
+        default="dynamics",
+        help="equilibrium selection rule (default: dynamics from the status quo)",
+    )
+    p.add_argument("--points", type=int, default=50, help="number of prices (default 50)")
+    p.add_argument("--min-price-usd", type=float, default=None, help="default 20%% of P0")
+    p.add_argument("--max-price-usd", type=float, default=None, help="default 150%% of P0")
+    p.add_argument(
+        "--no-correlated",
+        action="store_true",
+        help="band over pure equilibria only (skip the correlated-equilibrium LPs)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--progress", action="store_true", help="show a progress bar on stderr")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute and print the schedule; errors propagate as ReservesError (exit code 2)."""
+    from reserves.config import load_config
+    from reserves.demand import demand_band, demand_schedule, price_grid
+
+    cfg = load_config(args.config)
+    prices = price_grid(
+        cfg, args.points, min_price_usd=args.min_price_usd, max_price_usd=args.max_price_usd
+    )
+    schedule = demand_schedule(
+        cfg,
+        prices,
+        rule=args.rule,
+        correlated=False if args.no_correlated else None,
+        progress=args.progress,
+    )
+    at_p0 = demand_band(cfg, rule=args.rule)
+    if args.json:
+        payload = schedule.to_dict()
+        payload["at_entry_price"] = at_p0
+        json.dump(payload, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    print(schedule.table())
+    print(
+        f"at the entry price ${at_p0['price_usd']:,.0f}: demand ${at_p0['demand_usd'] / 1e9:,.2f}B "
+        f"({at_p0['demand_btc']:,.0f} BTC), band ${at_p0['low_usd'] / 1e9:,.2f}B to "
+        f"${at_p0['high_usd'] / 1e9:,.2f}B ({at_p0['low_btc']:,.0f} to {at_p0['high_btc']:,.0f} "
+        f"BTC); accumulating: {', '.join(at_p0['accumulators']) or 'none'} "
+        f"[{at_p0['selected_by']}]"
+    )
+    return 0
