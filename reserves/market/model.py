@@ -268,15 +268,24 @@ class MarketModel:
         oi_scale: ArrayLike = 1.0,
         bid_scale: ArrayLike = 1.0,
         impact_scale: ArrayLike = 1.0,
+        per_path_grid_points: int | None = 1025,
     ) -> KernelResult:
         """Vectorized troughs (see :func:`cascade_kernel`); ``impact_scale`` multiplies ``I``.
 
         With the square-root law, scaling ``I`` by ``k`` divides ``c`` by ``k^2``; with linear
-        depth, by ``k``.
+        depth, by ``k``. When any scale is an array (one value per path), the search costs
+        ``O(n m)``, so the curves are resampled on ``per_path_grid_points`` uniform drops
+        (``None`` keeps the full grid; 1025 points resolve the drop to 0.1%).
         """
         use_sov = self.include_sovereigns if with_sovereigns is None else with_sovereigns
         grid, L, D, B = self.grid_arrays()
         k = np.asarray(impact_scale, dtype=float)
+        per_path = any(np.ndim(v) > 0 for v in (oi_scale, bid_scale, impact_scale))
+        if per_path and per_path_grid_points and grid.size > per_path_grid_points:
+            # O(n m) per-path search: resample on a coarser uniform grid
+            coarse = np.linspace(0.0, grid[-1], int(per_path_grid_points))
+            L, D, B = (np.interp(coarse, grid, v) for v in (L, D, B))
+            grid = coarse
         c = self.impact.coef / k**self.impact.power
         return cascade_kernel(
             shock_usd,
