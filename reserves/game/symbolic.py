@@ -327,9 +327,19 @@ class DominanceThreshold:
     max_margin_usd: float = math.nan
 
     @property
+    def direction(self) -> str:
+        """``"above"`` when accumulating dominates for values above a finite ``lower`` (theta),
+        ``"below"`` when only a finite ``upper`` binds (a cost such as kappa), else ``"none"``."""
+        if math.isfinite(self.lower):
+            return "above"
+        if math.isfinite(self.upper):
+            return "below"
+        return "none"
+
+    @property
     def threshold(self) -> float:
-        """``param*``: accumulate dominates for values above it (``lower``)."""
-        return self.lower
+        """``param*``: the binding bound (``lower`` for "above", ``upper`` for "below")."""
+        return self.upper if self.direction == "below" else self.lower
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -337,7 +347,9 @@ class DominanceThreshold:
             "param": self.param,
             "config_name": PLAYER_PARAMS.get(self.param, self.param),
             "value": self.value,
-            "threshold": _num(self.lower),
+            "threshold": _num(self.threshold),
+            "direction": self.direction,
+            "lower": _num(self.lower),
             "upper": _num(self.upper),
             "feasible": self.feasible,
             "accumulate_dominant": self.holds,
@@ -440,6 +452,19 @@ def _decode_profile(game: SovereignGame, others: _Others, flat: int) -> dict[str
     }
 
 
+def _binding(game: SovereignGame, others: _Others, versus: str, k: int) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "versus": versus,
+        "index": k,
+        "others_order_flow_usd": float(others.X[k]),
+        "others_buy_usd": float(others.B[k]),
+        "others_sold_btc": float(others.S[k]),
+    }
+    if others.method == "enumeration":
+        out["profile"] = _decode_profile(game, others, k)
+    return out
+
+
 def dominance_thresholds(
     game: SovereignGame,
     param: str = "theta",
@@ -500,6 +525,7 @@ def _threshold_one(
     min_margin = math.inf
     max_margin = -math.inf
     binding: dict[str, Any] = {}
+    upper_binding: dict[str, Any] = {}
     for o in versus:
         form = difference_form(o, param)
         A, Bc = form.fn(*_arg_vector(vals, others.X, others.B, others.S, H0o))
@@ -519,19 +545,16 @@ def _threshold_one(
             k = int(np.argmax(np.where(pos, ratio, -np.inf)))
             if ratio[k] > lower:
                 lower = float(ratio[k])
-                binding = {
-                    "versus": o,
-                    "index": k,
-                    "others_order_flow_usd": float(others.X[k]),
-                    "others_buy_usd": float(others.B[k]),
-                    "others_sold_btc": float(others.S[k]),
-                }
-                if others.method == "enumeration":
-                    binding["profile"] = _decode_profile(game, others, k)
+                binding = _binding(game, others, o, k)
         if np.any(neg):
-            upper = min(upper, float(np.min(np.where(neg, ratio, np.inf))))
+            k = int(np.argmin(np.where(neg, ratio, np.inf)))
+            if ratio[k] < upper:
+                upper = float(ratio[k])
+                upper_binding = _binding(game, others, o, k)
     if lower >= upper:
         feasible = False
+    if not math.isfinite(lower) and upper_binding:
+        binding = upper_binding
     holds = bool(min_margin > 0)
     return DominanceThreshold(
         name, param, value, lower, upper, feasible, holds, min_margin, versus, binding,
@@ -1308,7 +1331,7 @@ class Analysis:
                     else t.note or t.method
                 )
                 lines.append(
-                    f"    {t.player:<26}{t.value:>12.6g}{t.lower:>14.6g}  "
+                    f"    {t.player:<26}{t.value:>12.6g}{t.threshold:>14.6g}  "
                     f"{'yes' if t.holds else 'no':<8}  {bind}"
                 )
         if self.mixed is not None:
@@ -1341,7 +1364,7 @@ class Analysis:
             out.append(rf"Sovereign & ${sym}_i$ & ${sym}_i^*$ & accumulate dominant \\ \hline")
             for t in self.thresholds:
                 out.append(
-                    rf"{_tex_escape(t.player)} & {t.value:.4g} & {t.lower:.4g} & "
+                    rf"{_tex_escape(t.player)} & {t.value:.4g} & {t.threshold:.4g} & "
                     rf"{'yes' if t.holds else 'no'} \\"
                 )
             out.append(r"\end{tabular}")
@@ -1471,7 +1494,7 @@ def _analyze_sovereign(
         forms[f"threshold, accumulate vs {o}"] = threshold_latex(o, param)
     statics: dict[str, dict[str, float]] = {}
     for i, t in enumerate(th):
-        if not t.binding or not math.isfinite(t.lower):
+        if not t.binding or not math.isfinite(t.threshold):
             continue
         names, fn = _threshold_gradient(t.binding["versus"], param)
         vals = _player_arg_values(game, i)
