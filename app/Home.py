@@ -1,0 +1,43 @@
+"""Entry page of the reserves app: what the model is, the market, the roster, where to go."""
+
+from __future__ import annotations
+
+import streamlit as st
+from _shared import PAGES, page_setup, show_chart
+
+from reserves.charts.roster import roster_chart
+
+cfg = page_setup(
+    "Sovereign bitcoin reserves",
+    ":material/currency_bitcoin:",
+    intro=(
+        "Sovereigns decide whether to accumulate bitcoin or sell what they hold; their "
+        "equilibrium demand props up a price floor when leveraged markets crash. "
+        "Every page reads the config in the sidebar: upload your own, edit the roster on the "
+        "Game page, download what you built."
+    ),
+)
+
+m = cfg.market
+cols = st.columns(5)
+cols[0].metric("Price P0", f"${m.price_usd:,.0f}")
+cols[1].metric("Market cap", f"${m.market_cap_usd / 1e12:,.2f}T")
+cols[2].metric("Volatility", f"{m.vol_pa:.0%} a year")
+cols[3].metric("Horizon", f"{m.horizon_years:g} years")
+cols[4].metric("Sovereigns playing", f"{len(cfg.players)} / {len(cfg.sovereigns)}")
+
+show_chart(roster_chart(cfg, players=[s.name for s in cfg.players]))
+
+st.subheader("Pages")
+blurbs = {
+    "Game": "the roster, the action set, every equilibrium with its regret, two-player payoffs",
+    "Analysis": "the payoff formula, dominance thresholds, the game-type region map",
+    "Price floor": "the liquidation ladder, the cascade, the trough against the shock",
+    "Scenarios": "fan charts, volatility over time, scenario weights",
+    "Briefing": "a policy briefing to preview and download",
+}
+for path, title, icon in PAGES:
+    st.page_link(path, label=f"**{title}**: {blurbs[title]}", icon=icon)
+if cfg.description:
+    with st.expander("About this config"):
+        st.write(cfg.description)

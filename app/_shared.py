@@ -1,0 +1,265 @@
+"""What every page shares: the config in session state, the sidebar, cached library calls.
+
+Pages stay thin: they call :func:`page_setup` (which returns the current, validated config),
+draw widgets, make one library call through a cached loader here, and show charts with
+:func:`show_chart`. No model logic lives in ``app/``; every number comes from ``reserves``.
+
+Session state holds only what the user chose:
+
+``config``       the config the pages use (a validated :class:`reserves.config.ReservesConfig`)
+``base_config``  the config last loaded or uploaded (the roster editor edits on top of it)
+``config_source`` where ``base_config`` came from (a path, an upload's name)
+``editor_rev``   bumped when ``base_config`` changes, so the roster editor starts afresh
+
+Expensive pure calls are cached with ``st.cache_data`` keyed by the config's content hash.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+APP_DIR = Path(__file__).resolve().parent
+REPO_DIR = APP_DIR.parent
+if importlib.util.find_spec("reserves") is None:  # a source checkout not installed with pip
+    sys.path.insert(0, str(REPO_DIR))
+
+import reserves.charts  # noqa: E402, F401  (registers the Altair theme)
+from reserves.config import (  # noqa: E402
+    MAX_CONFIG_BYTES,
+    ReservesConfig,
+    config_from_yaml_text,
+    default_config_path,
+    load_config,
+)
+from reserves.errors import ReservesError  # noqa: E402
+
+CONFIG_ENV = "RESERVES_APP_CONFIG"
+
+#: the pages, in order: (file under app/, title, icon)
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("pages/1_Game.py", "Game", ":material/grid_view:"),
+    ("pages/2_Analysis.py", "Analysis", ":material/functions:"),
+    ("pages/3_Price_floor.py", "Price floor", ":material/trending_down:"),
+    ("pages/4_Scenarios.py", "Scenarios", ":material/stacked_line_chart:"),
+    ("pages/5_Briefing.py", "Briefing", ":material/description:"),
+)
+
+
+# --------------------------------------------------------------------------- layers
+def has_layer(module: str) -> bool:
+    """True when the library module ``module`` (for example ``reserves.market.floor``) exists."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def layer(module: str) -> Any | None:
+    """Import ``module`` if it is part of this build, else ``None``."""
+    if not has_layer(module):
+        return None
+    return importlib.import_module(module)
+
+
+def not_available(what: str, module: str) -> None:
+    """The honest message a page shows for a layer this build does not have."""
+    st.info(
+        f"**{what}** is not available in this build: it needs `{module}`, "
+        "which has not landed yet.",
+        icon="🚧",
+    )
+
+
+# --------------------------------------------------------------------------- config
+def initial_config_path() -> Path:
+    """The config the app starts on: ``--config PATH`` after ``--``, the environment, or the
+    baseline (``configs/baseline.yaml``)."""
+    argv = sys.argv[1:]
+    if "--config" in argv:
+        k = argv.index("--config")
+        if k + 1 < len(argv):
+            return Path(argv[k + 1])
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    return default_config_path()
+
+
+@st.cache_resource(show_spinner=False)
+def _load_initial(path: str, mtime: float) -> ReservesConfig:
+    return load_config(path)
+
+
+def _set_base(cfg: ReservesConfig, source: str) -> None:
+    st.session_state["base_config"] = cfg
+    st.session_state["config"] = cfg
+    st.session_state["config_source"] = source
+    st.session_state["editor_rev"] = st.session_state.get("editor_rev", 0) + 1
+
+
+def current_config() -> ReservesConfig:
+    """The config the pages use (loaded once per session from :func:`initial_config_path`)."""
+    if "config" not in st.session_state:
+        path = initial_config_path()
+        mtime = path.stat().st_mtime if path.exists() else 0.0
+        _set_base(_load_initial(str(path), mtime), str(path))
+    return st.session_state["config"]
+
+
+def base_config() -> ReservesConfig:
+    current_config()
+    return st.session_state["base_config"]
+
+
+def set_config(cfg: ReservesConfig) -> None:
+    """Make ``cfg`` (an edited version of the base config) the config every page uses."""
+    st.session_state["config"] = cfg
+
+
+def read_upload(data: bytes, name: str) -> ReservesConfig:
+    """Validate an uploaded YAML config: size-limited, UTF-8, no ``extends``.
+
+    Raises :class:`reserves.errors.ReservesError` with a one-line message.
+    """
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ReservesError(
+            f"{name}: {len(data):,} bytes is larger than the {MAX_CONFIG_BYTES:,} allowed",
+            fix="upload a config YAML, not a data file",
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReservesError(
+            f"{name}: not UTF-8 text (byte {exc.start})", fix="save the YAML as UTF-8"
+        ) from None
+    return config_from_yaml_text(text, where=name)
+
+
+def _sidebar(cfg: ReservesConfig) -> None:
+    sb = st.sidebar
+    sb.markdown(f"**Config:** `{cfg.name}`  \n`{cfg.content_hash()}`")
+    source = st.session_state.get("config_source", "")
+    edited = cfg is not st.session_state.get("base_config")
+    sb.caption(f"from {Path(source).name if source else 'baseline'}{' (edited)' if edited else ''}")
+    sb.download_button(
+        "Download config (YAML)",
+        data=cfg.to_yaml(),
+        file_name=f"{cfg.name or 'config'}.yaml",
+        mime="application/x-yaml",
+        key="download_config",
+        on_click="ignore",
+    )
+    up = sb.file_uploader(
+        "Upload a config (YAML, ≤ 1 MB)",
+        type=["yaml", "yml"],
+        key="upload_config",
+        max_upload_size=1,
+    )
+    if up is not None:
+        upload_id = getattr(up, "file_id", None) or f"{up.name}:{up.size}"
+        if st.session_state.get("upload_id") != upload_id:
+            st.session_state["upload_id"] = upload_id
+            try:
+                new = read_upload(up.getvalue(), up.name)
+            except ReservesError as exc:
+                st.session_state["upload_error"] = str(exc)
+            except Exception as exc:  # never a traceback in the page
+                st.session_state["upload_error"] = f"{up.name}: could not be read ({exc})"
+            else:
+                st.session_state.pop("upload_error", None)
+                _set_base(new, up.name)
+                st.rerun()
+    else:
+        st.session_state.pop("upload_id", None)
+    if st.session_state.get("upload_error"):
+        sb.error(st.session_state["upload_error"])
+    if sb.button("Reset to the starting config", key="reset_config"):
+        path = initial_config_path()
+        st.session_state.pop("upload_error", None)
+        _set_base(load_config(path), str(path))
+        st.rerun()
+
+
+def page_setup(
+    title: str, icon: str = ":material/currency_bitcoin:", *, intro: str | None = None
+) -> ReservesConfig:
+    """Page config, title, sidebar; returns the current config."""
+    st.set_page_config(page_title=f"{title} · reserves", page_icon=icon, layout="wide")
+    cfg = current_config()
+    _sidebar(cfg)
+    cfg = current_config()
+    st.title(title)
+    if intro:
+        st.caption(intro)
+    return cfg
+
+
+def show_chart(chart: Any, *, stretch: bool = False, key: str | None = None) -> None:
+    """Show an Altair chart with the ``reserves`` theme (the same look as the briefings)."""
+    st.altair_chart(chart, theme=None, width="stretch" if stretch else "content", key=key)
+
+
+def guarded(what: str, fn: Callable[[], Any]) -> Any | None:
+    """Run ``fn``; a library error becomes an ``st.error`` line naming ``what`` (no traceback)."""
+    try:
+        return fn()
+    except ReservesError as exc:
+        st.error(f"{what}: {exc}")
+    except Exception as exc:  # the page must never show a traceback
+        st.error(f"{what} failed: {type(exc).__name__}: {exc}")
+    return None
+
+
+# --------------------------------------------------------------------------- cached calls
+def key_of(cfg: ReservesConfig) -> str:
+    """Cache key of a config: its content hash."""
+    return cfg.content_hash()
+
+
+@st.cache_data(show_spinner="Solving the game…", max_entries=64)
+def solve_config(key: str, _cfg: ReservesConfig) -> Any:
+    """All equilibria of the config's game (``reserves.solve`` when available), verified."""
+    from reserves.game.model import SovereignGame
+
+    game = SovereignGame(_cfg)
+    solve_mod = layer("reserves.game.solve")
+    if solve_mod is not None:
+        return solve_mod.solve(game)
+    if game.num_profiles * game.num_players <= 2**22:
+        from reserves.game.pure import pure_solve
+
+        return pure_solve(game.to_game())
+    from reserves.game.aggregative import aggregative_solve
+
+    return aggregative_solve(game)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def two_player_game(key: str, _cfg: ReservesConfig) -> Any:
+    """The normal-form payoff tensor of a (two-player) config."""
+    from reserves.game.model import SovereignGame
+
+    return SovereignGame(_cfg).to_game()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def best_response_paths(key: str, _cfg: ReservesConfig) -> tuple[list[Any], tuple[str, ...]]:
+    """Best-response paths from the lowest, highest and status-quo profiles, and the action
+    labels their indices refer to."""
+    from reserves.game.aggregative import best_response_path, extremal_starts
+    from reserves.game.model import SovereignGame
+
+    game = SovereignGame(_cfg)
+    paths = [
+        best_response_path(game, start, prefer_high=(name == "highest"), start_name=name)
+        for name, start in extremal_starts(game).items()
+    ]
+    return paths, game.action_labels

@@ -1,0 +1,155 @@
+"""Game: the roster (editable), the action set, the equilibria with their regret, two-player
+payoffs, dynamics."""
+
+from __future__ import annotations
+
+import streamlit as st
+from _shared import (
+    base_config,
+    best_response_paths,
+    guarded,
+    key_of,
+    layer,
+    page_setup,
+    set_config,
+    show_chart,
+    solve_config,
+    two_player_game,
+)
+
+from reserves.charts.roster import (
+    best_response_chart,
+    equilibria_chart,
+    payoff_heatmap,
+    roster_chart,
+    roster_frame,
+)
+from reserves.config import ACTIONS
+
+cfg = page_setup(
+    "Game",
+    ":material/grid_view:",
+    intro="Each sovereign accumulates (moves a share of its reserves into bitcoin), holds, or "
+    "sells what it holds. Edit the roster and the action set; every equilibrium below is "
+    "re-solved and verified by its maximum regret.",
+)
+base = base_config()
+rev = st.session_state.get("editor_rev", 0)
+
+# ------------------------------------------------------------------ the game definition
+st.subheader("Roster and action set")
+names = [s.name for s in base.sovereigns]
+left, right = st.columns([1, 1])
+actions = left.multiselect(
+    "Action set",
+    list(ACTIONS),
+    default=list(base.game.actions),
+    key=f"actions_{rev}",
+    help="Sovereigns with their own action list (for example the US: no sales) keep it.",
+)
+players = right.multiselect(
+    "Who plays",
+    names,
+    default=list(base.game.players or names),
+    key=f"players_{rev}",
+)
+money = st.column_config.NumberColumn
+edited = st.data_editor(
+    roster_frame(base),
+    key=f"roster_{rev}",
+    hide_index=True,
+    disabled=["name", "kind"],
+    column_config={
+        "name": st.column_config.TextColumn("Sovereign", pinned=True),
+        "reserves_usd": money("Reserves W (USD)", format="compact", min_value=1.0),
+        "holdings_btc": money("Holdings h (BTC)", format="localized", min_value=0.0),
+        "max_buy_share": money("Buy share α", format="%.4f", min_value=0.0, max_value=1.0),
+        "sell_share": money("Sell share φ", format="%.2f", min_value=0.0, max_value=1.0),
+        "strategic_weight": money("Strategic weight θ", format="%.4f", min_value=0.0),
+        "cost_of_capital_pa": money("Cost of capital r", format="percent"),
+        "risk_aversion": money("Risk aversion γ", format="%.2f", min_value=0.0),
+        "political_cost_usd": money("Political cost κ (USD)", format="compact", min_value=0.0),
+    },
+)
+
+updates: dict = {}
+if edited is not None and not edited.equals(roster_frame(base)):
+    by_name = {row["name"]: row for row in edited.to_dict("records")}
+    sovereigns = []
+    for s in base.to_dict()["sovereigns"]:
+        row = by_name.get(s["name"], {})
+        sovereigns.append({**s, **{k: v for k, v in row.items() if k not in ("name", "kind")}})
+    updates["sovereigns"] = sovereigns
+if list(actions) != list(base.game.actions) or list(players) != list(base.game.players or names):
+    updates["game"] = {"actions": list(actions), "players": list(players)}
+
+if not actions or not players:
+    st.error("Choose at least one action and at least one sovereign.")
+    st.stop()
+new_cfg = guarded("The edited config is not valid", lambda: base.with_updates(updates))
+if new_cfg is None:
+    st.stop()
+if updates:
+    set_config(new_cfg)
+else:
+    set_config(base)
+cfg = new_cfg if updates else base
+
+with st.expander("Roster chart", expanded=False):
+    show_chart(roster_chart(cfg, players=[s.name for s in cfg.players]))
+
+# ------------------------------------------------------------------ equilibria
+st.subheader("Equilibria")
+result = guarded("Solving the game", lambda: solve_config(key_of(cfg), cfg))
+if result is not None:
+    c = st.columns(4)
+    c[0].metric("Equilibria", len(result.equilibria))
+    c[1].metric("Largest max regret", f"{result.max_regret:.3g} USD")
+    c[2].metric("Method", result.method)
+    c[3].metric("Complete set", "yes" if result.complete else "no")
+    if result.equilibria:
+        show_chart(equilibria_chart(result))
+        st.dataframe(
+            result.to_frame(),
+            hide_index=True,
+            column_config={"max regret": st.column_config.NumberColumn(format="%.3g")},
+        )
+    else:
+        st.warning("No pure equilibrium: see the dynamics below, or the mixed solvers.")
+    for note in result.notes:
+        st.caption(note)
+
+# ------------------------------------------------------------------ two players
+st.subheader("Two sovereigns face to face")
+st.caption(
+    "The game restricted to two sovereigns (the others sit out). Stars and frames mark the "
+    "pure Nash equilibria."
+)
+c1, c2 = st.columns(2)
+a = c1.selectbox("Row player", names, index=0, key="pair_a")
+b = c2.selectbox("Column player", names, index=1 if len(names) > 1 else 0, key="pair_b")
+if a == b:
+    st.warning("Choose two different sovereigns.")
+else:
+    pair_cfg = guarded(
+        "Restricting the game", lambda: cfg.with_updates({"game": {"players": [a, b]}})
+    )
+    if pair_cfg is not None:
+        pkey = key_of(pair_cfg)
+        pair_game = guarded("Building the payoff matrix", lambda: two_player_game(pkey, pair_cfg))
+        pair_result = guarded("Solving the pair", lambda: solve_config(pkey, pair_cfg))
+        if pair_game is not None:
+            show_chart(payoff_heatmap(pair_game, pair_result))
+
+# ------------------------------------------------------------------ dynamics
+st.subheader("Dynamics and basins")
+dynamics = layer("reserves.game.dynamics")
+if dynamics is None:
+    st.caption(
+        "Best-response dynamics through the aggregates, from everyone selling (lowest), "
+        "everyone accumulating (highest) and the status quo. Learning dynamics and basins of "
+        "attraction are not available in this build (they need `reserves.game.dynamics`)."
+    )
+    paths = guarded("Best-response dynamics", lambda: best_response_paths(key_of(cfg), cfg))
+    if paths is not None:
+        show_chart(best_response_chart(*paths))

@@ -1,0 +1,149 @@
+"""Every figure of ``reserves``, built once with Altair and shared by the app and the briefings.
+
+Submodules return plain :class:`altair.Chart` objects (never rendered, never saved):
+
+=====================================  ===============================================
+module                                 figures
+=====================================  ===============================================
+:mod:`reserves.charts.roster`          the roster, equilibrium profiles, 2-player payoffs
+:mod:`reserves.charts.game`            correlated equilibria, dynamics, demand
+:mod:`reserves.charts.analysis`        dominance thresholds, game-type regions
+:mod:`reserves.charts.market`          ladder, cascade, trough against shock
+:mod:`reserves.charts.scenarios`       fan charts, scenario mixtures
+=====================================  ===============================================
+
+Importing this package registers and enables the ``"reserves"`` Altair theme (one typeface,
+one palette, readable axis titles), so a chart looks the same in Streamlit (rendered with
+``theme=None``) and in a briefing. Static images come from :func:`to_png` and :func:`to_svg`,
+which use ``vl-convert`` (a Rust build of Vega; no browser is involved).
+
+The colours of the three actions are fixed across every figure: :data:`ACTION_COLORS`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+
+__all__ = [
+    "ACTION_COLORS",
+    "ACTION_ORDER",
+    "PALETTE",
+    "THEME_NAME",
+    "action_scale",
+    "theme_config",
+    "to_png",
+    "to_svg",
+]
+
+#: name of the registered Altair theme
+THEME_NAME = "reserves"
+
+#: one colour per action, the same in every figure (bitcoin orange for accumulating)
+ACTION_COLORS: dict[str, str] = {
+    "accumulate": "#f7931a",
+    "hold": "#9aa5b1",
+    "sell": "#3b6fb6",
+}
+ACTION_ORDER: tuple[str, ...] = ("accumulate", "hold", "sell")
+
+#: categorical palette for series that are not actions (colour-blind safe, Okabe-Ito based)
+PALETTE: tuple[str, ...] = (
+    "#3b6fb6",
+    "#f7931a",
+    "#2a9d8f",
+    "#c0392b",
+    "#8e6bbf",
+    "#7f8c8d",
+    "#e9c46a",
+    "#264653",
+)
+
+_FONT = "Helvetica, Arial, sans-serif"
+
+
+def theme_config() -> dict[str, Any]:
+    """The Vega-Lite ``config`` of the ``reserves`` theme (a fresh dict on every call)."""
+    return {
+        "config": {
+            "background": "white",
+            "font": _FONT,
+            "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 320},
+            "title": {"fontSize": 15, "fontWeight": 600, "anchor": "start", "offset": 10},
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "titleFontWeight": 500,
+                "titleColor": "#333",
+                "labelColor": "#444",
+                "gridColor": "#e8e8e8",
+                "domainColor": "#999",
+                "tickColor": "#999",
+            },
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "orient": "bottom",
+                "direction": "horizontal",
+            },
+            "header": {"labelFontSize": 12, "titleFontSize": 12},
+            "range": {"category": list(PALETTE)},
+            "line": {"strokeWidth": 2.5},
+            "point": {"size": 60, "filled": True},
+            "rect": {"stroke": "white", "strokeWidth": 1},
+        }
+    }
+
+
+def _register_theme() -> None:
+    theme_api = getattr(alt, "theme", None)
+    if theme_api is not None and hasattr(theme_api, "register"):  # Altair >= 5.5
+        theme_api.register(THEME_NAME, enable=True)(theme_config)
+    else:  # pragma: no cover - older Altair
+        alt.themes.register(THEME_NAME, theme_config)
+        alt.themes.enable(THEME_NAME)
+
+
+_register_theme()
+
+
+def action_scale(actions: Any = ACTION_ORDER) -> alt.Scale:
+    """Colour scale mapping each action name to its fixed colour (:data:`ACTION_COLORS`)."""
+    domain = [a for a in ACTION_ORDER if a in set(actions)] or list(ACTION_ORDER)
+    return alt.Scale(domain=domain, range=[ACTION_COLORS[a] for a in domain])
+
+
+def _spec_json(chart: Any) -> str:
+    if hasattr(chart, "to_json"):
+        return chart.to_json()
+    import json
+
+    return json.dumps(chart)
+
+
+def to_png(chart: Any, *, scale: float = 2.0, ppi: float | None = None) -> bytes:
+    """Render a chart (Altair object or Vega-Lite dict) to PNG bytes with ``vl-convert``.
+
+    Parameters
+    ----------
+    chart:
+        an :class:`altair.TopLevelMixin` chart or a Vega-Lite spec as a dict.
+    scale:
+        pixel multiplier (2 gives crisp images in documents).
+    ppi:
+        pixels per inch recorded in the PNG (optional).
+    """
+    import vl_convert as vlc
+
+    kwargs: dict[str, Any] = {"scale": scale}
+    if ppi is not None:
+        kwargs["ppi"] = ppi
+    return vlc.vegalite_to_png(_spec_json(chart), **kwargs)
+
+
+def to_svg(chart: Any) -> str:
+    """Render a chart (Altair object or Vega-Lite dict) to SVG text with ``vl-convert``."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(_spec_json(chart))

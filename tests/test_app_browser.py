@@ -1,0 +1,179 @@
+"""The app in a real browser: ``reserves app`` served, every page opened in Debian's Chromium.
+
+Playwright's Python API drives ``/usr/bin/chromium`` (no browser download). Locally the test
+skips with the reason when Chromium or Playwright is missing; under ``CI=true`` it fails
+instead, because ``.ci/run`` installs Chromium. One screenshot per page is kept in
+``artifacts/screenshots/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: (url path, screenshot name, text that must appear once the page has rendered)
+PAGES = [
+    ("/", "home", "Sovereign bitcoin reserves"),
+    ("/Game", "game", "Equilibria"),
+    ("/Analysis", "analysis", "Analysis"),
+    ("/Price_floor", "price_floor", "Price floor"),
+    ("/Scenarios", "scenarios", "Scenarios"),
+    ("/Briefing", "briefing", "Briefing"),
+]
+
+pytestmark = pytest.mark.browser
+
+
+def _missing() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install -e '.[dev]')"
+    try:
+        import streamlit  # noqa: F401
+    except ImportError:
+        return "streamlit is not installed (pip install -e '.[app]')"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _server_command(port: int) -> list[str]:
+    exe = shutil.which("reserves")
+    cli = [exe] if exe else [sys.executable, "-m", "reserves.cli"]
+    return [*cli, "app", "--port", str(port), "--address", "127.0.0.1"]
+
+
+def _wait_healthy(port: int, proc: subprocess.Popen, timeout_s: float = 60) -> None:
+    url = f"http://127.0.0.1:{port}/_stcore/health"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            raise AssertionError(f"`reserves app` exited with {proc.returncode}:\n{out[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"the app did not answer {url} within {timeout_s} s")
+
+
+@pytest.fixture(scope="module")
+def server():
+    reason = _missing()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser test must run under CI=true, but {reason}")
+        pytest.skip(reason)
+    port = _free_port()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    proc = subprocess.Popen(
+        _server_command(port),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        _wait_healthy(port, proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+
+
+def _wait_rendered(page, expect_text: str) -> None:
+    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
+    page.get_by_text(expect_text, exact=False).first.wait_for(timeout=60_000)
+    # the script has finished when Streamlit's running indicator has stayed away for a while
+    # (a data editor or a chart can trigger one more run right after the first)
+    idle_since = time.monotonic()
+    deadline = idle_since + 60
+    while time.monotonic() < deadline:
+        if page.locator('[data-testid="stStatusWidgetRunningIcon"]').count():
+            idle_since = time.monotonic()
+        elif time.monotonic() - idle_since > 2.0:
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(500)  # charts draw after the script ends
+
+
+def _screenshot_whole_page(page, path: Path) -> None:
+    """Streamlit scrolls inside its main container: grow the viewport to the content first."""
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll("
+        '\'[data-testid="stMain"], [data-testid="stMainBlockContainer"]\')]'
+        ".map(e => e.scrollHeight), 1000)"
+    )
+    page.set_viewport_size({"width": 1400, "height": min(int(height) + 80, 8000)})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def test_every_page_loads_without_an_exception(server):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    failures = []
+    with sync_playwright() as pw:
+        # Playwright gives every launch a new, empty user-data-dir of its own
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            console_errors: list[str] = []
+            page.on("pageerror", lambda exc: console_errors.append(str(exc)))
+            for path, name, text in PAGES:
+                page.goto(server + path, wait_until="domcontentloaded", timeout=60_000)
+                _wait_rendered(page, text)
+                _screenshot_whole_page(page, SHOTS / f"{name}.png")
+                boxes = page.locator('[data-testid="stException"]')
+                if boxes.count():
+                    failures.append(f"{path}: exception box: {boxes.first.inner_text()[:500]}")
+                errors = page.locator('[data-testid="stAlertContentError"]')
+                if errors.count():
+                    failures.append(f"{path}: error message: {errors.first.inner_text()[:300]}")
+        finally:
+            browser.close()
+    assert not failures, "\n".join(failures)
+    assert not console_errors, f"JavaScript errors: {console_errors}"
+    for _, name, _ in PAGES:
+        assert (SHOTS / f"{name}.png").stat().st_size > 10_000
