@@ -226,18 +226,18 @@ def two_player_solve(
                 used.append("vertex")
             else:
                 notes.append(f"own vertex enumeration skipped: C({m + n},{m}) bases > {max_bases}")
-        if "nashpy-vertex" in methods and m * n <= 64:
+        if "nashpy-vertex" in methods and m * n <= 36:
             try:
                 cands.extend(_nashpy_candidates(A, B, "vertex"))
                 used.append("nashpy-vertex")
             except Exception as exc:  # nashpy/scipy qhull can fail on degenerate input
                 notes.append(f"nashpy vertex enumeration failed: {type(exc).__name__}")
-        if "nashpy-support" in methods and (m + n) <= 12:
+        if "nashpy-support" in methods and (m + n) <= 10:
             cands.extend(_nashpy_candidates(A, B, "support"))
             used.append("nashpy-support")
         if (
             "support" in methods
-            and sum(math.comb(m, k) * math.comb(n, k) for k in range(1, min(m, n) + 1)) <= 20_000
+            and sum(math.comb(m, k) * math.comb(n, k) for k in range(1, min(m, n) + 1)) <= 5_000
         ):
             own = support_enumeration_solve(game, eliminate=False)
             cands.extend(e.strategies for e in own.equilibria)

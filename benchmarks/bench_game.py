@@ -1,0 +1,211 @@
+"""Game-engine benchmarks against pygambit, quantecon and nashpy (a script, not a test).
+
+    python benchmarks/bench_game.py [--quick]
+
+Generates its games into ``benchmarks/data/`` (git-ignored) from fixed seeds, runs each peer
+in a subprocess with a timeout (so a stall cannot hang the script) and prints one table with
+the ratios peer / ours. A peer that is not importable is skipped with a note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from reserves.game.mixed import support_enumeration_solve, two_player_solve  # noqa: E402
+from reserves.game.nfg import read_nfg, write_nfg  # noqa: E402
+from reserves.game.normal_form import Game  # noqa: E402
+from reserves.game.pure import pure_solve  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data"
+ROWS: list[tuple[str, str, str, str, str]] = []
+
+
+def peer(code: str, timeout_s: float) -> dict:
+    """Run ``code`` (which prints one JSON line) in a fresh interpreter with a timeout."""
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            cwd=ROOT,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"timeout after {timeout_s:g} s"}
+    if out.returncode != 0:
+        last = (out.stderr.strip().splitlines() or ["failed"])[-1]
+        return {"error": last[:80]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def importable(name: str) -> bool:
+    try:
+        __import__(name)
+    except ImportError:
+        print(f"note: {name} not importable; its columns are skipped")
+        return False
+    return True
+
+
+def row(task: str, ours_s: float, peer_name: str, peer_res: dict, key: str, detail: str) -> None:
+    if "error" in peer_res:
+        ROWS.append((task, f"{ours_s:.3f}", peer_name, peer_res["error"], detail))
+        return
+    t = peer_res[key]
+    ROWS.append((task, f"{ours_s:.3f}", peer_name, f"{t:.3f} ({t / ours_s:.1f}x)", detail))
+
+
+def timed(fn, *a, **kw):  # type: ignore[no-untyped-def]
+    t0 = time.perf_counter()
+    out = fn(*a, **kw)
+    return out, time.perf_counter() - t0
+
+
+def bench_pure16(have_gambit: bool, have_qe: bool) -> None:
+    path = DATA / "pure16.nfg"
+    if not path.exists():
+        rng = np.random.default_rng(16)
+        write_nfg(Game(rng.normal(size=(16,) + (2,) * 16), title="16x2"), path)
+    size_mb = path.stat().st_size / 1e6
+    game, t_read = timed(read_nfg, path)
+    res, t_solve = timed(pure_solve, game)
+    t_end = t_read + t_solve
+    detail = f"{size_mb:.0f} MB, {len(res)} pure equilibria"
+    if have_gambit:
+        g = peer(
+            "import json,time,pygambit as g\n"
+            f"t=time.perf_counter();x=g.read_nfg({str(path)!r});r=time.perf_counter()-t\n"
+            "t=time.perf_counter();e=g.nash.enumpure_solve(x);s=time.perf_counter()-t\n"
+            "print(json.dumps({'read':r,'solve':s,'end':r+s,'n':len(e.equilibria)}))",
+            600,
+        )
+        row("16 players pure, read+solve", t_end, "pygambit", g, "end", detail)
+        row("16 players pure, solve only", t_solve, "pygambit", g, "solve", detail)
+        if "n" in g and g["n"] != len(res):
+            print(f"WARNING: pygambit found {g['n']} pure equilibria, we found {len(res)}")
+    if have_qe:
+        q = peer(
+            "import json,time,numpy as np,quantecon.game_theory as gt\n"
+            f"import sys; sys.path.insert(0,{str(ROOT)!r})\n"
+            "from reserves.game.nfg import read_nfg\n"
+            f"G=read_nfg({str(path)!r}); N=G.num_players\n"
+            "pl=[gt.Player(np.transpose(G.payoffs[i], [i]+[(i+k)%N for k in range(1,N)]))"
+            " for i in range(N)]\n"
+            "t=time.perf_counter();e=gt.pure_nash_brute(gt.NormalFormGame(pl));"
+            "s=time.perf_counter()-t\n"
+            "print(json.dumps({'solve':s,'n':len(e)}))",
+            120,
+        )
+        row("16 players pure, solve only", t_solve, "quantecon brute", q, "solve", detail)
+
+
+def bench_pure20(have_qe: bool) -> None:
+    rng = np.random.default_rng(20)
+    game = Game(rng.normal(size=(20,) + (2,) * 20))
+    res, t = timed(pure_solve, game)
+    ROWS.append(("20 players pure (2^20 profiles)", f"{t:.3f}", "-", "-", f"{len(res)} equilibria"))
+    if have_qe:
+        for n in (12, 14):
+            g = Game(np.random.default_rng(n).normal(size=(n,) + (2,) * n))
+            ours, t = timed(pure_solve, g)
+            path = DATA / f"pure{n}.npy"
+            np.save(path, g.payoffs)
+            q = peer(
+                "import json,time,numpy as np,quantecon.game_theory as gt\n"
+                f"U=np.load({str(path)!r}); N=U.shape[0]\n"
+                "pl=[gt.Player(np.transpose(U[i], [i]+[(i+k)%N for k in range(1,N)]))"
+                " for i in range(N)]\n"
+                "t=time.perf_counter();e=gt.pure_nash_brute(gt.NormalFormGame(pl));"
+                "s=time.perf_counter()-t\nprint(json.dumps({'solve':s,'n':len(e)}))",
+                120,
+            )
+            row(f"{n} players pure", t, "quantecon brute", q, "solve", f"{len(ours)} equilibria")
+
+
+def bench_two_player(have_gambit: bool) -> None:
+    for m, seed in ((6, 1), (8, 2), (10, 3)):
+        rng = np.random.default_rng(seed)
+        A, B = rng.normal(size=(2, m, m))
+        game = Game.from_arrays(A, B)
+        res, t = timed(two_player_solve, game)
+        path = DATA / f"bimatrix{m}.npy"
+        np.save(path, np.stack([A, B]))
+        detail = f"{len(res)} eq, complete={res.complete}"
+        np_res = peer(
+            "import json,time,warnings,numpy as np,nashpy\nwarnings.simplefilter('ignore')\n"
+            f"A,B=np.load({str(path)!r});g=nashpy.Game(A,B)\n"
+            "t=time.perf_counter();e=list(g.support_enumeration());s=time.perf_counter()-t\n"
+            "t=time.perf_counter();v=list(g.vertex_enumeration());w=time.perf_counter()-t\n"
+            "print(json.dumps({'support':s,'vertex':w,'ns':len(e),'nv':len(v)}))",
+            120,
+        )
+        row(f"2 players {m}x{m} all eq", t, "nashpy support", np_res, "support", detail)
+        if "ns" in np_res:
+            ROWS[-1] = (*ROWS[-1][:4], detail + f"; nashpy SE found {np_res['ns']}")
+        row(f"2 players {m}x{m} all eq", t, "nashpy vertex", np_res, "vertex", detail)
+        if have_gambit:
+            g = peer(
+                "import json,time,numpy as np,pygambit as g\n"
+                f"A,B=np.load({str(path)!r});x=g.Game.from_arrays(A,B)\n"
+                "t=time.perf_counter();e=g.nash.enummixed_solve(x,rational=False);"
+                "s=time.perf_counter()-t\n"
+                "print(json.dumps({'solve':s,'n':len(e.equilibria)}))",
+                120,
+            )
+            row(f"2 players {m}x{m} all eq", t, "pygambit enummixed", g, "solve", detail)
+
+
+def bench_support(have_gambit: bool, timeout_s: float) -> None:
+    for shape, seed in (((2, 2, 2), 1), ((2, 2, 4), 2), ((2, 2, 2, 2), 3), ((3, 3, 3), 4)):
+        rng = np.random.default_rng(seed)
+        U = rng.integers(-99, 100, size=(len(shape), *shape)).astype(float)
+        U += rng.random(U.shape) * 1e-3  # break ties: a generic game
+        game = Game(U)
+        res, t = timed(support_enumeration_solve, game)
+        path = DATA / ("poly_" + "x".join(map(str, shape)) + ".nfg")
+        write_nfg(game, path)
+        detail = f"{len(res)} eq, complete={res.complete}"
+        if have_gambit:
+            g = peer(
+                "import json,time,pygambit as g\n"
+                f"x=g.read_nfg({str(path)!r})\n"
+                "t=time.perf_counter();e=g.nash.enumpoly_solve(x);s=time.perf_counter()-t\n"
+                "print(json.dumps({'solve':s,'n':len(e.equilibria)}))",
+                timeout_s,
+            )
+            name = "x".join(map(str, shape))
+            row(f"{name} all eq (support enum)", t, "pygambit enumpoly", g, "solve", detail)
+            if "n" in g:
+                ROWS[-1] = (*ROWS[-1][:4], detail + f"; enumpoly found {g['n']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--timeout", type=float, default=20.0, help="enumpoly timeout (s)")
+    args = parser.parse_args()
+    DATA.mkdir(parents=True, exist_ok=True)
+    have_gambit = importable("pygambit")
+    have_qe = importable("quantecon")
+    importable("nashpy")
+    bench_pure16(have_gambit, have_qe)
+    bench_pure20(have_qe)
+    bench_two_player(have_gambit)
+    bench_support(have_gambit, args.timeout)
+    head = ("task", "ours s", "peer", "peer s (peer/ours)", "detail")
+    widths = [max(len(r[k]) for r in [head, *ROWS]) for k in range(5)]
+    for r in [head, tuple("-" * w for w in widths), *ROWS]:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()
