@@ -36,6 +36,43 @@ _EXPORTS: dict[str, str] = {
     "Equilibrium": "reserves.game.result",
     "SolveResult": "reserves.game.result",
     "max_regret": "reserves.game.verify",
+    "pure_solve": "reserves.game.pure",
+    "iterated_elimination": "reserves.game.pure",
+    "aggregative_solve": "reserves.game.aggregative",
+    "two_player_solve": "reserves.game.mixed",
+    "support_enumeration_solve": "reserves.game.mixed",
+    "logit_solve": "reserves.game.mixed",
+    # symbolic analysis
+    "analyze": "reserves.game.symbolic",
+    "dominance_thresholds": "reserves.game.symbolic",
+    "classify_2x2": "reserves.game.symbolic",
+    "mixed_equilibrium_2x2": "reserves.game.symbolic",
+    "parse_expression": "reserves.game.expr",
+    # correlated equilibria and dynamics
+    "correlated_equilibrium": "reserves.game.correlated",
+    "replicator": "reserves.game.dynamics",
+    "best_response_dynamics": "reserves.game.dynamics",
+    "fictitious_play": "reserves.game.dynamics",
+    "basins": "reserves.game.dynamics",
+    "adoption_path": "reserves.game.dynamics",
+    # demand
+    "equilibrium_demand": "reserves.demand",
+    "demand_schedule": "reserves.demand",
+    "DemandSchedule": "reserves.demand",
+    # market
+    "MarketModel": "reserves.market",
+    "calibrate": "reserves.market",
+    "floor_curves": "reserves.market",
+    "breaking_shock": "reserves.market",
+    "least_commitment": "reserves.market",
+    # scenarios
+    "simulate_all": "reserves.scenarios.mixture",
+    "simulate_scenario": "reserves.scenarios.simulate",
+    "run_sweep": "reserves.scenarios.sweep",
+    "tornado": "reserves.scenarios.sensitivity",
+    # briefings
+    "build_briefing": "reserves.briefing.assemble",
+    "render_briefing": "reserves.briefing.render",
 }
 
 
