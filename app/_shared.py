@@ -263,3 +263,156 @@ def best_response_paths(key: str, _cfg: ReservesConfig) -> tuple[list[Any], tupl
         for name, start in extremal_starts(game).items()
     ]
     return paths, game.action_labels
+
+
+# --------------------------------------------------------------------------- analysis
+def pair_config(cfg: ReservesConfig, a: str, b: str) -> ReservesConfig:
+    """The config restricted to two sovereigns (``game.players = [a, b]``)."""
+    return cfg.with_updates({"game": {"players": [a, b]}})
+
+
+@st.cache_data(show_spinner="Symbolic analysis…", max_entries=32)
+def analysis_of(key: str, _cfg: ReservesConfig, param: str) -> Any:
+    """:func:`reserves.game.symbolic.analyze` of the config's game for ``param``."""
+    from reserves.game.model import SovereignGame
+    from reserves.game.symbolic import analyze
+
+    return analyze(SovereignGame(_cfg), param=param)
+
+
+@st.cache_data(show_spinner="Mapping the game type…", max_entries=32)
+def region_map_of(key: str, _cfg: ReservesConfig, x_param: str, y_param: str) -> Any:
+    """:func:`reserves.game.symbolic.type_region_map` of a two-sovereign config."""
+    from reserves.game.model import SovereignGame
+    from reserves.game.symbolic import type_region_map
+
+    return type_region_map(SovereignGame(_cfg), x_param, y_param)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def payoff_formula_latex() -> str:
+    """The payoff template of :mod:`reserves.game.model` as LaTeX."""
+    import sympy as sp
+
+    from reserves.game.model import payoff_template
+
+    u, _ = payoff_template()
+    return sp.latex(u)
+
+
+# --------------------------------------------------------------------------- price floor
+@st.cache_data(show_spinner="Re-solving the game along a price grid (sovereign demand)…")
+def sovereign_bids_of(key: str, _cfg: ReservesConfig) -> Any:
+    """Sovereign bids ``D(p)`` from :func:`reserves.demand.demand_schedule`, placed with
+    :func:`reserves.market.bids_from_schedule` (the config's ``market_model.sovereign_bids``)."""
+    import numpy as np
+
+    from reserves.demand import demand_schedule
+    from reserves.market import bids_from_schedule, market_section
+
+    sb = market_section(_cfg).sovereign_bids
+    p0 = float(_cfg.market.price_usd)
+    prices = np.linspace(sb.min_price_ratio * p0, p0, sb.grid_points)
+    schedule = demand_schedule(_cfg, prices)
+    return bids_from_schedule(schedule, p0, commitment_scale=sb.commitment_scale)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def market_model_of(key: str, _cfg: ReservesConfig, with_demand: bool) -> Any:
+    """:class:`reserves.market.MarketModel` of the config, with or without sovereign bids."""
+    from reserves.market import MarketModel
+
+    bids = sovereign_bids_of(key, _cfg) if with_demand and has_layer("reserves.demand") else None
+    return MarketModel.from_config(_cfg, sovereign_bids=bids)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def cascade_of(key: str, _cfg: ReservesConfig, shock_usd: float, with_demand: bool) -> Any:
+    """The cascade after an outflow ``shock_usd`` (:meth:`MarketModel.cascade`)."""
+    return market_model_of(key, _cfg, True).cascade(shock_usd, with_sovereigns=with_demand)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def floor_curves_of(key: str, _cfg: ReservesConfig, level_usd: float) -> Any:
+    """Trough against shock, with and without sovereigns (:func:`reserves.market.floor_curves`)."""
+    from reserves.market import floor_curves, market_section
+
+    shock = market_section(_cfg).shock
+    model = market_model_of(key, _cfg, True)
+    return floor_curves(
+        model, level_usd=level_usd, max_shock_usd=shock.curve_max_usd, points=shock.curve_points
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def least_commitment_of(key: str, _cfg: ReservesConfig, level_usd: float, shock_usd: float) -> Any:
+    """Least sovereign commitment holding ``level_usd`` (:func:`reserves.market.least_commitment`),
+    on the market without the equilibrium bids."""
+    from reserves.market import least_commitment, no_bids
+
+    model = market_model_of(key, _cfg, False)
+    return least_commitment(
+        model.replace(sovereign_bids=no_bids(model.start_price_usd)), level_usd, shock_usd
+    )
+
+
+def usd(v: float | None) -> str:
+    """``$1.23B`` style amounts for captions and metrics."""
+    import math
+
+    if v is None or not math.isfinite(v):
+        return "n/a"
+    for div, suf in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if abs(v) >= div:
+            return f"${v / div:,.2f}{suf}"
+    return f"${v:,.0f}"
+
+
+# --------------------------------------------------------------------------- scenarios
+def scenario_configs() -> list[Path]:
+    """The scenario configs shipped in ``configs/scenarios/``."""
+    return sorted((REPO_DIR / "configs" / "scenarios").glob("*.y*ml"))
+
+
+@st.cache_resource(show_spinner=False)
+def load_config_file(path: str, mtime: float) -> ReservesConfig:
+    """A shipped config file, validated (cached per modification time)."""
+    return load_config(path)
+
+
+@st.cache_data(show_spinner="Simulating the scenarios (daily Monte Carlo)…", max_entries=8)
+def scenarios_of(key: str, _cfg: ReservesConfig, paths: int) -> Any:
+    """:func:`reserves.scenarios.mixture.simulate_all` of the config with ``paths`` paths."""
+    from reserves.scenarios.mixture import simulate_all
+
+    return simulate_all(_cfg, paths=paths)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def reweighted(key: str, _cfg: ReservesConfig, paths: int, weights: tuple[float, ...]) -> Any:
+    """The simulated scenarios mixed with other weights (:func:`reserves.scenarios.mixture.combine`;
+    the runs are not simulated again)."""
+    import dataclasses
+
+    from reserves.scenarios.mixture import combine
+
+    res = scenarios_of(key, _cfg, paths)
+    runs = [dataclasses.replace(r, probability=w) for r, w in zip(res.runs, weights, strict=True)]
+    return combine(runs, res.meta)
+
+
+# --------------------------------------------------------------------------- briefing
+@st.cache_data(show_spinner="Building the briefing (every layer runs once)…", max_entries=8)
+def briefing_of(key: str, _cfg: ReservesConfig, seed: int) -> Any:
+    """:func:`reserves.briefing.build_briefing` of the config (footer dated today)."""
+    from reserves.briefing import build_briefing
+
+    return build_briefing(_cfg, seed=seed)
+
+
+@st.cache_data(show_spinner="Rendering…", max_entries=32)
+def briefing_bytes(key: str, _briefing: Any, seed: int, fmt: str) -> bytes:
+    """The briefing rendered to ``fmt`` (:func:`reserves.briefing.render_briefing`)."""
+    from reserves.briefing import render_briefing
+
+    return render_briefing(_briefing, fmt)

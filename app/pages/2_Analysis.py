@@ -1,7 +1,110 @@
-"""Analysis page (content arrives with its library layer)."""
+"""Analysis: when accumulating dominates (C14), the game's type, the formulas."""
 
 from __future__ import annotations
 
-from _shared import page_setup
+import streamlit as st
+from _shared import (
+    analysis_of,
+    guarded,
+    has_layer,
+    key_of,
+    not_available,
+    page_setup,
+    pair_config,
+    payoff_formula_latex,
+    region_map_of,
+    show_chart,
+)
 
-cfg = page_setup("Analysis")
+cfg = page_setup(
+    "Analysis",
+    ":material/functions:",
+    intro="The payoff is one sympy expression: the same formula gives closed-form dominance "
+    "thresholds and, for two sovereigns, the type of game they play.",
+)
+
+PARAMS = {
+    "theta": "strategic weight θ",
+    "kappa": "political cost κ",
+    "V": "value belief V",
+    "r": "cost of capital r",
+    "gamma": "risk aversion γ",
+    "alpha": "buy share α",
+}
+
+with st.expander("The payoff formula", expanded=False):
+    st.latex(r"u_i = " + payoff_formula_latex())
+    st.caption(
+        "P₁ = P₀ exp(m X / (P₀ Q)) is the post-flow price; H the holdings after; s the "
+        "relative reserve share; X, B, S the order flow, buy cash and BTC sold of all sovereigns."
+    )
+
+if not has_layer("reserves.game.symbolic"):
+    not_available("Symbolic analysis", "reserves.game.symbolic")
+    st.stop()
+
+from reserves.charts.analysis import region_map_chart, threshold_chart, threshold_frame  # noqa: E402
+
+# ------------------------------------------------------------------ thresholds
+st.subheader("When does accumulating dominate?")
+param = st.selectbox(
+    "Threshold on",
+    list(PARAMS),
+    format_func=lambda p: PARAMS[p],
+    key="threshold_param",
+    help="For each sovereign, the value of this parameter above (or below) which "
+    "accumulating beats every alternative whatever the others do (claim C14).",
+)
+analysis = guarded("The symbolic analysis", lambda: analysis_of(key_of(cfg), cfg, param))
+if analysis is not None:
+    holds = analysis.c14_holds
+    c = st.columns(3)
+    c[0].metric("Sovereigns", len(analysis.players))
+    n_dom = sum(1 for t in analysis.thresholds if t.holds)
+    c[1].metric("Accumulating dominates for", f"{n_dom} of {len(analysis.thresholds)}")
+    c[2].metric("“Accumulate, never sell” (C14)", "holds" if holds else "does not hold")
+    if analysis.thresholds:
+        show_chart(threshold_chart(analysis.thresholds))
+        with st.expander("Thresholds table"):
+            st.dataframe(threshold_frame(analysis.thresholds), hide_index=True)
+    for name, tex in analysis.closed_forms.items():
+        st.markdown(f"**{name[0].upper()}{name[1:]}**")
+        st.latex(tex)
+    for note in analysis.notes:
+        st.caption(note)
+
+# ------------------------------------------------------------------ region map
+st.subheader("What game do two sovereigns play?")
+names = [s.name for s in cfg.sovereigns]
+c1, c2, c3, c4 = st.columns(4)
+a = c1.selectbox("First sovereign", names, index=0, key="region_a")
+b = c2.selectbox("Second sovereign", names, index=1 if len(names) > 1 else 0, key="region_b")
+px = c3.selectbox(
+    "x axis", list(PARAMS), format_func=lambda p: PARAMS[p] + " of the first", key="region_x"
+)
+py = c4.selectbox(
+    "y axis", list(PARAMS), format_func=lambda p: PARAMS[p] + " of the second", key="region_y"
+)
+if a == b:
+    st.warning("Choose two different sovereigns.")
+else:
+    pair = guarded("Restricting the game", lambda: pair_config(cfg, a, b))
+    if pair is not None:
+        pair_analysis = guarded("The 2x2 analysis", lambda: analysis_of(key_of(pair), pair, param))
+        if pair_analysis is not None and pair_analysis.game_type is not None:
+            gt = pair_analysis.game_type
+            kind = gt.game_type.replace("_", " ")
+            st.markdown(
+                f"At the config's values, **{a}** and **{b}** play **{kind}** "
+                f"({gt.family}); pure equilibria: "
+                + ", ".join(
+                    "(" + ", ".join(pair_analysis.actions[i][k] for i, k in enumerate(eq)) + ")"
+                    for eq in gt.pure_equilibria
+                )
+                + "."
+            )
+        region = guarded(
+            "The region map", lambda: region_map_of(key_of(pair), pair, f"{px}_1", f"{py}_2")
+        )
+        if region is not None:
+            show_chart(region_map_chart(region))

@@ -1,7 +1,110 @@
-"""Price floor page (content arrives with its library layer)."""
+"""Price floor: the liquidation ladder, the cascade round by round, the trough against the
+shock with and without sovereign demand, the breaking shock and the least commitment."""
 
 from __future__ import annotations
 
-from _shared import page_setup
+import streamlit as st
+from _shared import (
+    cascade_of,
+    floor_curves_of,
+    guarded,
+    has_layer,
+    key_of,
+    least_commitment_of,
+    market_model_of,
+    not_available,
+    page_setup,
+    show_chart,
+    usd,
+)
 
-cfg = page_setup("Price floor")
+cfg = page_setup(
+    "Price floor",
+    ":material/trending_down:",
+    intro="A net outflow pushes the price down; falling prices liquidate leveraged longs, whose "
+    "forced sales push it further, until the market, dip buyers and the sovereigns' "
+    "equilibrium bids absorb the flow. The trough is the first fixed point below the start.",
+)
+if not has_layer("reserves.market.floor"):
+    not_available("The price-floor model", "reserves.market")
+    st.stop()
+if cfg.market_model is None:
+    st.info(
+        "This config has no `market_model` section, so there is no price floor to show. "
+        "Upload a config with one (the baseline has it)."
+    )
+    st.stop()
+
+from reserves.charts.market import (  # noqa: E402
+    cascade_rounds_chart,
+    ladder_chart,
+    trough_chart,
+)
+
+section = cfg.market_model
+p0 = float(cfg.market.price_usd)
+c1, c2, c3 = st.columns([2, 2, 1])
+shock_bn = c1.slider(
+    "Shock: real net outflow ($bn)",
+    min_value=0.0,
+    max_value=float(section.shock.curve_max_usd) / 1e9,
+    value=float(section.shock.shock_usd) / 1e9,
+    step=0.05,
+    key="shock_bn",
+)
+level_k = c2.slider(
+    "Level to hold ($ thousand per BTC)",
+    min_value=round(0.3 * p0 / 1e3),
+    max_value=round(0.99 * p0 / 1e3),
+    value=min(round(0.99 * p0 / 1e3), round(section.shock.break_level_usd / 1e3)),
+    step=1,
+    key="level_k",
+)
+with_demand = c3.toggle(
+    "Sovereign demand",
+    value=bool(section.sovereign_bids.include_in_trough),
+    key="with_demand",
+    help="Include the sovereigns' equilibrium bids D(p) in the cascade.",
+)
+if not has_layer("reserves.demand"):
+    st.caption("Sovereign demand is not available in this build: bids are zero.")
+key = key_of(cfg)
+shock_usd, level_usd = shock_bn * 1e9, level_k * 1e3
+
+res = guarded("The cascade", lambda: cascade_of(key, cfg, shock_usd, with_demand))
+curves = guarded("The floor curves", lambda: floor_curves_of(key, cfg, level_usd))
+commit = guarded(
+    "The least commitment", lambda: least_commitment_of(key, cfg, level_usd, shock_usd)
+)
+
+if res is not None:
+    m = st.columns(4)
+    m[0].metric("Trough", usd(res.trough_usd), f"{res.trough_usd / p0 - 1:.1%}", delta_color="off")
+    m[1].metric("Liquidations", usd(res.liquidations_usd))
+    if curves is not None:
+        m[2].metric(
+            f"Shock breaking {usd(level_usd)}",
+            usd(curves.breaking_shock_with_usd),
+            f"{usd(curves.breaking_shock_without_usd)} without sovereigns",
+            delta_color="off",
+        )
+    if commit is not None:
+        m[3].metric(f"Least commitment holding {usd(level_usd)}", usd(commit.commitment_usd))
+
+left, right = st.columns(2)
+with left:
+    st.subheader("The cascade, round by round")
+    if res is not None:
+        show_chart(cascade_rounds_chart(res), stretch=True)
+with right:
+    st.subheader("Trough against shock size")
+    if curves is not None:
+        show_chart(trough_chart(curves), stretch=True)
+
+st.subheader("The liquidation ladder")
+model = guarded("The market model", lambda: market_model_of(key, cfg, with_demand))
+if model is not None:
+    show_chart(ladder_chart(model.ladder), stretch=True)
+if res is not None:
+    with st.expander("Rounds table"):
+        st.dataframe(res.to_frame(), hide_index=True)

@@ -1,7 +1,116 @@
-"""Scenarios page (content arrives with its library layer)."""
+"""Scenarios: fan charts of price, floor and volatility, the C16 volatility answers, and the
+scenario weights as inputs."""
 
 from __future__ import annotations
 
-from _shared import page_setup
+from pathlib import Path
 
-cfg = page_setup("Scenarios")
+import streamlit as st
+from _shared import (
+    guarded,
+    has_layer,
+    key_of,
+    load_config_file,
+    not_available,
+    page_setup,
+    reweighted,
+    scenario_configs,
+    scenarios_of,
+    show_chart,
+)
+
+cfg = page_setup(
+    "Scenarios",
+    ":material/stacked_line_chart:",
+    intro="A daily Monte Carlo of price, leveraged open interest, sovereign holdings and "
+    "realized volatility, under each scenario and their mixture. Change the weights: the "
+    "mixture is recombined without simulating again.",
+)
+if not has_layer("reserves.scenarios.mixture"):
+    not_available("The scenario simulation", "reserves.scenarios")
+    st.stop()
+
+from reserves.charts.scenarios import c16_chart, fan_chart  # noqa: E402
+
+SERIES = {
+    "price_usd": "Price (USD per BTC)",
+    "floor_usd": "Price floor (USD per BTC)",
+    "vol_pa": "Realized volatility (annual)",
+    "sovereign_share": "Sovereign share of supply",
+    "leverage": "Leverage (open interest / market cap)",
+}
+
+# the scenarios of the current config, or a shipped scenario config when it has none
+sim_cfg = cfg
+if cfg.scenarios is None:
+    files = scenario_configs()
+    if files:
+        choice = st.selectbox(
+            "Scenario set",
+            files,
+            format_func=lambda p: f"{p.stem} (configs/scenarios/{p.name})",
+            key="scenario_file",
+            help="The current config has no `scenarios` section, so a shipped one is used.",
+        )
+        sim_cfg = guarded(
+            "Loading the scenario config",
+            lambda: load_config_file(str(choice), Path(choice).stat().st_mtime),
+        )
+        if sim_cfg is None:
+            st.stop()
+
+c1, c2 = st.columns([1, 3])
+paths = c1.select_slider("Paths per scenario", [200, 500, 1000, 2000], value=500, key="paths")
+series = c2.selectbox("Series", list(SERIES), format_func=SERIES.get, key="series")
+key = key_of(sim_cfg)
+base = guarded("The simulation", lambda: scenarios_of(key, sim_cfg, int(paths)))
+if base is None:
+    st.stop()
+
+st.subheader("Scenario weights")
+names = [r.name for r in base.runs]
+cols = st.columns(len(names))
+raw = [
+    col.number_input(
+        name.replace("_", " "),
+        min_value=0.0,
+        max_value=1.0,
+        value=float(r.probability),
+        step=0.01,
+        key=f"weight_{name}",
+    )
+    for col, name, r in zip(cols, names, base.runs, strict=True)
+]
+total = sum(raw)
+if total <= 0:
+    st.error("The weights must not all be zero.")
+    st.stop()
+weights = tuple(w / total for w in raw)
+if abs(total - 1) > 1e-9:
+    st.caption("Weights normalized to " + ", ".join(f"{w:.0%}" for w in weights) + ".")
+res = guarded("Mixing the scenarios", lambda: reweighted(key, sim_cfg, int(paths), weights))
+if res is None:
+    st.stop()
+
+st.subheader("The C16 answers: how likely is volatility to fall?")
+m = st.columns(max(1, len(res.mixture_checks)))
+for col, check in zip(m, res.mixture_checks, strict=False):
+    col.metric(check.get("label") or check["date"], f"{check['probability']:.1%}")
+show_chart(c16_chart(res))
+
+st.subheader(SERIES[series])
+which = st.radio(
+    "Show",
+    ["mixture", *names],
+    horizontal=True,
+    key="fan_scenario",
+    format_func=lambda s: s.replace("_", " "),
+)
+show_chart(fan_chart(res, series, scenario=None if which == "mixture" else which), stretch=True)
+with st.expander("Scenario metrics"):
+    st.dataframe(res.to_dict()["scenarios"], hide_index=True)
+st.caption(
+    f"{res.meta.get('paths')} paths per scenario, seed {res.meta.get('seed')}, "
+    f"from {res.meta.get('start_date')} for {res.meta.get('horizon_days')} days "
+    f"(config {res.meta.get('config_name')}, {res.meta.get('config_hash')})."
+)

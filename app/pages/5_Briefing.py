@@ -1,7 +1,69 @@
-"""Briefing page (content arrives with its library layer)."""
+"""Briefing: the policy briefing of the current config, previewed, and downloads in every
+format (Markdown, HTML, PDF, Word)."""
 
 from __future__ import annotations
 
-from _shared import page_setup
+import streamlit as st
+import streamlit.components.v1 as components
+from _shared import (
+    briefing_bytes,
+    briefing_of,
+    guarded,
+    has_layer,
+    key_of,
+    not_available,
+    page_setup,
+)
 
-cfg = page_setup("Briefing")
+cfg = page_setup(
+    "Briefing",
+    ":material/description:",
+    intro="A short policy briefing of the current config: findings with their numbers, the "
+    "charts, the assumptions and the sources. Building it runs every layer once.",
+)
+if not has_layer("reserves.briefing.render"):
+    not_available("The briefing", "reserves.briefing")
+    st.stop()
+
+FORMATS = {
+    "pdf": ("PDF", "application/pdf"),
+    "docx": ("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "html": ("HTML", "text/html"),
+    "md": ("Markdown", "text/markdown"),
+}
+
+key = key_of(cfg)
+seed = int(st.number_input("Seed of the random draws", 0, 2**31 - 1, 0, key="brief_seed"))
+wanted = f"{key}:{seed}"
+if st.button("Build the briefing", type="primary", key="build_briefing"):
+    st.session_state["briefing_built"] = wanted
+if st.session_state.get("briefing_built") != wanted:
+    st.info("Press **Build the briefing**: it takes a few seconds the first time for a config.")
+    st.stop()
+
+briefing = guarded("Building the briefing", lambda: briefing_of(key, cfg, seed))
+if briefing is None:
+    st.stop()
+files = {
+    fmt: guarded(f"Rendering {label}", lambda fmt=fmt: briefing_bytes(key, briefing, seed, fmt))
+    for fmt, (label, _) in FORMATS.items()
+}
+cols = st.columns(len(FORMATS))
+for col, (fmt, (label, mime)) in zip(cols, FORMATS.items(), strict=True):
+    data = files[fmt]
+    col.download_button(
+        f"Download {label}",
+        data=data or b"",
+        file_name=f"briefing-{cfg.name}.{fmt}",
+        mime=mime,
+        disabled=data is None,
+        key=f"download_{fmt}",
+        on_click="ignore",
+        width="stretch",
+    )
+for status in briefing.layers:
+    if not status.available:
+        st.caption(f"Not computed in this build: {status.layer}. {status.note}")
+if files["html"]:
+    st.subheader("Preview")
+    components.html(files["html"].decode("utf-8"), height=1000, scrolling=True)
