@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from reserves.cli import main
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _few_paths() -> Iterator[None]:
+    """Fewer Monte Carlo paths per scenario keep the suite fast (the text is still seeded)."""
+    from reserves.briefing import sections
+
+    saved = sections.BRIEFING_PATHS
+    sections.BRIEFING_PATHS = 40
+    yield
+    sections.BRIEFING_PATHS = saved
 
 
 def test_brief_writes_the_format_of_the_extension(

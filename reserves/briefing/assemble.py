@@ -84,6 +84,9 @@ def _say(env: jinja2.Environment, template: str, **data: Any) -> str:
 #: the calibration event used when neither the config nor the caller gives a market model
 DEFAULT_EVENT = default_config_path().parent / "events" / "2025-11-21.yaml"
 
+#: the scenario config used when the config has no ``scenarios`` section
+DEFAULT_SCENARIOS = default_config_path().parent / "scenarios" / "c17.yaml"
+
 
 def _event(event_config: Any) -> tuple[ReservesConfig | None, str | None, str | None]:
     """(config, name, content hash) of the calibration event argument (a path or a config)."""
@@ -113,7 +116,13 @@ def _render_chart(spec: ChartSpec) -> Figure | None:
         return None
     import struct
 
-    png = to_png(spec.make(), scale=2.0)
+    chart = spec.make()
+    try:
+        png = to_png(chart, scale=2.0)
+    except TypeError:  # data the JSON encoder cannot write (e.g. datetime.date): as text
+        import json
+
+        png = to_png(json.loads(json.dumps(chart.to_dict(), default=str)), scale=2.0)
     w, h = struct.unpack(">II", png[16:24])  # IHDR width and height
     return Figure(spec.key, spec.title, spec.caption, png, int(w), int(h))
 
@@ -170,7 +179,13 @@ def build_briefing(
     if event_config is None and cfg.market_model is None and DEFAULT_EVENT.is_file():
         event_config = DEFAULT_EVENT
     event, event_name, event_hash = _event(event_config)
-    ctx = Context(cfg, seed=seed, event_config=event)
+    scen = None
+    if cfg.scenarios is None and DEFAULT_SCENARIOS.is_file():
+        try:
+            scen = load_config(DEFAULT_SCENARIOS)
+        except ConfigError:  # the scenario layer is not in this build
+            scen = None
+    ctx = Context(cfg, seed=seed, event_config=event, scenario_config=scen)
     words = phrases()
     env = jinja_environment()
 
@@ -187,13 +202,13 @@ def build_briefing(
             heading = _say(env, spec["heading"], **_heading_defaults(cfg))
             text = _say(env, words["not_computed"], what=exc.what, module=exc.module)
             findings.append(Finding(key, heading, text, computed=False))
-            layers.append(LayerStatus(key, False, str(exc)))
+            layers.append(LayerStatus(_layer_name(words, key), False, str(exc)))
             continue
         except ReservesError as exc:
             heading = _say(env, spec["heading"], **_heading_defaults(cfg))
             text = _say(env, words["could_not_compute"], error=str(exc))
             findings.append(Finding(key, heading, text, computed=False))
-            layers.append(LayerStatus(key, False, str(exc)))
+            layers.append(LayerStatus(_layer_name(words, key), False, str(exc)))
             continue
         values = {**_heading_defaults(cfg), **section.data}
         findings.append(
@@ -201,7 +216,7 @@ def build_briefing(
         )
         tables.extend(section.tables)
         charts.extend(section.charts)
-        layers.append(LayerStatus(key, True))
+        layers.append(LayerStatus(_layer_name(words, key), True))
 
     figures = tuple(f for f in (_render_chart(c) for c in charts) if f is not None)
     m = cfg.market
@@ -241,6 +256,10 @@ def build_briefing(
     )
 
 
+def _layer_name(words: dict[str, Any], key: str) -> str:
+    return str(words.get("layer_names", {}).get(key, key))
+
+
 def _heading_defaults(cfg: ReservesConfig) -> dict[str, Any]:
     """Variables every heading may use, even when its section is not computed."""
     level = 50_000.0
@@ -258,9 +277,10 @@ def _market_table(cfg: ReservesConfig) -> Table:
         ("Bitcoin price", fmt.usd_price(m.price_usd), src.get("price_usd", "")),
         ("Circulating supply", fmt.btc(m.supply_btc), src.get("supply_btc", "")),
         ("Market capitalisation", fmt.usd(m.market_cap_usd), "price x supply"),
+        # m: USD of market capitalisation per USD of net flow (inelastic markets)
         (
             "Flow multiplier m",
-            f"{m.flow_multiplier:g} USD of market cap per USD of flow",
+            f"{m.flow_multiplier:g}x",
             src.get("flow_multiplier", ""),
         ),
         ("Volatility", f"{fmt.pct(m.vol_pa)} a year", src.get("vol_pa", "")),

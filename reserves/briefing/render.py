@@ -54,6 +54,7 @@ MEDIA_TYPES: dict[str, str] = {
 }
 
 _TEXT_WIDTH_PT = 488.0  # A4 width (595 pt) minus the template's 1.9 cm margins
+_MAX_FIG_HEIGHT_PT = 215.0  # about a third of the A4 text height
 
 
 class BriefingFormatError(ReservesError):
@@ -92,10 +93,14 @@ def _typst_string(text: Any) -> str:
 
 
 def _fig_width(fig: Figure) -> str:
-    """Figure width in points: the chart's own size (PNG at 2x, 0.75 pt per CSS px), at most
-    the text width."""
-    pt = fig.width_px / 2 * 0.75 if fig.width_px else _TEXT_WIDTH_PT
-    return f"{min(pt, _TEXT_WIDTH_PT):.0f}pt"
+    """Figure width in points: the chart's own size (PNG at 2x, 0.75 pt per CSS px), shrunk
+    to at most the text width and :data:`_MAX_FIG_HEIGHT_PT` high, aspect kept."""
+    if not fig.width_px or not fig.height_px:
+        return f"{_TEXT_WIDTH_PT:.0f}pt"
+    w = fig.width_px / 2 * 0.75
+    h = fig.height_px / 2 * 0.75
+    k = min(1.0, _TEXT_WIDTH_PT / w, _MAX_FIG_HEIGHT_PT / h)
+    return f"{w * k:.0f}pt"
 
 
 def _typ_columns(table: Table) -> str:

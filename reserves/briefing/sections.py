@@ -77,6 +77,7 @@ class Context:
     cfg: ReservesConfig
     seed: int = 0
     event_config: Any = None
+    scenario_config: Any = None
     cache: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
@@ -165,10 +166,38 @@ def equilibrium(ctx: Context) -> Section:
     return Section("equilibrium", data, charts=charts)
 
 
+def thresholds(ctx: Context) -> tuple[Any, ...]:
+    """Dominance thresholds ``theta*`` per sovereign
+    (:func:`reserves.game.symbolic.dominance_thresholds`), computed once."""
+    if "thresholds" not in ctx.cache:
+        func = _attr("reserves.game.symbolic", "dominance_thresholds", "the symbolic analysis")
+        ctx.cache["thresholds"] = tuple(func(ctx.game, "theta"))
+    return ctx.cache["thresholds"]
+
+
 def game_type(ctx: Context) -> str:
-    """The game's type from the symbolic layer (:mod:`reserves.game.symbolic`)."""
-    _import("reserves.game.symbolic", "the symbolic analysis")
-    raise Unavailable("the symbolic analysis", "reserves.game.symbolic")
+    """The game's type: the 2x2 class from the symbolic layer for two sovereigns with two
+    actions, else whether iterated strict dominance solves it
+    (:func:`reserves.game.pure.iterated_elimination`)."""
+    if ctx.game.shape == (2, 2):
+        with contextlib.suppress(Unavailable):
+            classify = _attr("reserves.game.symbolic", "classify_2x2", "the 2x2 classification")
+            return str(classify(ctx.game.to_game()).game_type)
+    if not ctx.tensor_ok:
+        raise Unavailable("the game type of a roster this large", "reserves.game.symbolic")
+    from reserves.game.pure import iterated_elimination
+
+    left = iterated_elimination(ctx.game.to_game()).game
+    n = int(np.prod(left.shape))
+    if n == 1:
+        return (
+            "dominance-solvable (iterated elimination of strictly dominated actions leaves "
+            "a single profile, so the equilibrium is unique)"
+        )
+    return (
+        f"not dominance-solvable ({n:,} profiles survive iterated elimination of strictly "
+        "dominated actions)"
+    )
 
 
 # --------------------------------------------------------------------------- never sell
@@ -177,86 +206,181 @@ def game_type(ctx: Context) -> str:
 def never_sell(ctx: Context) -> Section:
     """For whom "accumulate, never sell" (C14) holds: accumulating strictly dominant.
 
-    Dominance is checked on the payoff tensor with
-    :func:`reserves.game.pure.dominant_actions` (strict, against every profile of the others).
+    Dominance on the payoff tensor (:func:`reserves.game.pure.dominant_actions`, strict,
+    against every profile of the others) and, from the symbolic layer, each sovereign's
+    threshold ``theta*`` (:func:`reserves.game.symbolic.dominance_thresholds`: accumulate
+    dominates iff ``theta > theta*``).
     """
     game = ctx.game
-    if not ctx.tensor_ok:
-        raise Unavailable("dominance for a roster this large", "reserves.game.symbolic")
-    from reserves.game.pure import dominant_actions
+    theta: list[tuple[str, float, float]] | None = None
+    with contextlib.suppress(Unavailable):
+        theta = [(t.player, float(t.value), float(t.threshold)) for t in thresholds(ctx)]
+    if ctx.tensor_ok:
+        from reserves.game.pure import dominant_actions
 
-    g = game.to_game()
-    dom = dominant_actions(g)
-    dom_labels = [g.actions[i][k] if k is not None else None for i, k in enumerate(dom)]
-    holds = [p for p, d in zip(game.players, dom_labels, strict=True) if d == "accumulate"]
-    hold_dom = [p for p, d in zip(game.players, dom_labels, strict=True) if d == "hold"]
-    sell_dom = [p for p, d in zip(game.players, dom_labels, strict=True) if d == "sell"]
-    undecided = [p for p, d in zip(game.players, dom_labels, strict=True) if d is None]
-    thresholds = None
+        g = game.to_game()
+        dom = dominant_actions(g)
+        dom_labels = [g.actions[i][k] if k is not None else None for i, k in enumerate(dom)]
+    elif theta is not None:  # no tensor: accumulate dominates iff theta > theta* (closed form)
+        held = {t.player: t.holds for t in thresholds(ctx)}
+        dom_labels = ["accumulate" if held[p] else None for p in game.players]
+    else:
+        raise Unavailable("dominance for a roster this large", "reserves.game.symbolic")
+    pairs = list(zip(game.players, dom_labels, strict=True))
     data = {
         "n_players": game.num_players,
-        "holds_for": holds,
-        "hold_dominant": hold_dom,
-        "sell_dominant": sell_dom,
-        "undecided": undecided,
-        "thresholds": thresholds,
-        "dominant": dict(zip(game.players, dom_labels, strict=True)),
+        "holds_for": [p for p, d in pairs if d == "accumulate"],
+        "hold_dominant": [p for p, d in pairs if d == "hold"],
+        "sell_dominant": [p for p, d in pairs if d == "sell"],
+        "undecided": [p for p, d in pairs if d is None],
+        "thresholds": theta,
+        "dominant": dict(pairs),
     }
-    return Section("never_sell", data, tables=(_roster_table(ctx, data["dominant"]),))
+    return Section("never_sell", data, tables=(_roster_table(ctx, data["dominant"], theta),))
 
 
-def _roster_table(ctx: Context, dominant: dict[str, str | None]) -> Table:
+def _theta(x: float) -> str:
+    if not np.isfinite(x):
+        return "never" if x > 0 else "any"
+    if x <= 0:
+        return "any"
+    return f"{x:.3g}" if x < 1000 else fmt.num(x)
+
+
+def _roster_table(
+    ctx: Context,
+    dominant: dict[str, str | None],
+    thresholds: list[tuple[str, float, float]] | None,
+) -> Table:
     game, res = ctx.game, ctx.result
     labels = _profile_labels(ctx, res.equilibria[0]) if res.equilibria else None
+    th = {name: (v, t) for name, v, t in thresholds or ()}
     rows = []
     for i, s in enumerate(game.sovereigns):
         ticket = s.max_buy_share * s.reserves_usd
-        rows.append(
-            (
-                s.name,
-                fmt.usd_bn(s.reserves_usd, 0),
-                fmt.num(s.holdings_btc),
-                fmt.usd_bn(ticket, 2),
-                labels[i] if labels else "none",
-                dominant.get(s.name) or "none",
-            )
+        row = [
+            s.name,
+            fmt.usd_bn(s.reserves_usd, 0),
+            fmt.num(s.holdings_btc),
+            fmt.usd_bn(ticket, 2),
+            labels[i] if labels else "none",
+            dominant.get(s.name) or "none",
+        ]
+        if thresholds is not None:
+            v, t = th.get(s.name, (float("nan"), float("nan")))
+            row += [f"{v:.3g}", _theta(t)]
+        rows.append(tuple(row))
+    columns = [
+        "Sovereign",
+        "Reserves, USD bn",
+        "Holdings, BTC",
+        "Buy ticket, USD bn",
+        "Equilibrium",
+        "Dominant",
+    ]
+    align = ["l", "r", "r", "r", "l", "l"]
+    note = (
+        "Buy ticket: the cash a sovereign moves into bitcoin when it accumulates (a share of "
+        'its reserves). Dominant: the action strictly best whatever the others do; "none" '
+        "when the best action depends on the others."
+    )
+    if thresholds is not None:
+        columns += ["theta", "theta*"]
+        align += ["r", "r"]
+        note += (
+            " theta: strategic weight of relative reserve share (config); theta*: the weight "
+            'above which accumulating dominates ("any": at every weight).'
         )
     return Table(
         "roster",
         "Sovereigns, the equilibrium and dominance",
-        (
-            "Sovereign",
-            "Reserves (USD bn)",
-            "Holdings (BTC)",
-            "Buy ticket (USD bn)",
-            "Equilibrium action",
-            "Dominant action",
-        ),
+        tuple(columns),
         tuple(rows),
-        ("l", "r", "r", "r", "l", "l"),
-        "Buy ticket: the cash a sovereign moves into bitcoin when it accumulates (a share of "
-        'its reserves). Dominant action: strictly best whatever the others do; "none" when '
-        "the best action depends on the others.",
+        tuple(align),
+        note,
     )
 
 
 # --------------------------------------------------------------------------- demand
 
 
-def demand_schedule(ctx: Context, cfg: ReservesConfig | None = None) -> Any:
-    """The demand schedule ``D(P)`` of ``cfg`` (default the briefing's), computed once."""
-    cfg = cfg or ctx.cfg
-    key = ("demand", cfg.content_hash())
-    if key not in ctx.cache:
-        _attr("reserves.demand", "demand_schedule", "the demand schedule")
-        raise Unavailable("the demand schedule", "reserves.demand")
-    return ctx.cache[key]
+#: multiples of the entry price tabulated in the demand table
+DEMAND_TABLE_RATIOS: tuple[float, ...] = (0.4, 0.55, 0.7, 0.85, 1.0, 1.25, 1.5)
+
+
+def _bid_grid(ctx: Context) -> tuple[float, int]:
+    """(lowest price / P0, points below P0) from a ``market_model.sovereign_bids`` section."""
+    for c in (ctx.cfg, ctx.event_config):
+        mm = getattr(c, "market_model", None)
+        if mm is not None:
+            return float(mm.sovereign_bids.min_price_ratio), int(mm.sovereign_bids.grid_points)
+    return 0.4, 25
+
+
+def demand_schedule(ctx: Context) -> Any:
+    """The demand schedule ``D(P)`` of the briefing's config, computed once.
+
+    Prices: ``grid_points`` evenly spaced from ``min_price_ratio * P0`` to ``P0`` (as the
+    market layer places bids) plus the table's multiples of ``P0``; selection rule
+    ``"dynamics"`` (:func:`reserves.demand.demand_schedule`).
+    """
+    if "demand" not in ctx.cache:
+        schedule = _attr("reserves.demand", "demand_schedule", "the demand schedule")
+        p0 = float(ctx.cfg.market.price_usd)
+        lo, n = _bid_grid(ctx)
+        prices = np.union1d(np.linspace(lo * p0, p0, n), p0 * np.asarray(DEMAND_TABLE_RATIOS))
+        ctx.cache["demand"] = schedule(ctx.cfg, prices, rule="dynamics")
+    return ctx.cache["demand"]
 
 
 def demand_band(ctx: Context) -> Section:
-    """The sovereign demand schedule ``D(P)`` and its band (:mod:`reserves.demand`)."""
-    demand_schedule(ctx)
-    raise Unavailable("the demand schedule", "reserves.demand")
+    """The sovereign demand schedule ``D(P)`` and its band over equilibria
+    (:mod:`reserves.demand`): the selected equilibrium's demand and the range over all pure
+    (and, where affordable, correlated) equilibria."""
+    sched = demand_schedule(ctx)
+    p0 = float(ctx.cfg.market.price_usd)
+    prices = np.asarray(sched.prices_usd, dtype=float)
+    d = np.asarray(sched.demand_usd, dtype=float)
+    lo = np.asarray(sched.demand_low_usd, dtype=float)
+    hi = np.asarray(sched.demand_high_usd, dtype=float)
+    k0 = int(np.argmin(np.abs(prices - p0)))
+    data = {
+        "price_usd": p0,
+        "demand_usd": float(d[k0]),
+        "low_usd": float(lo[k0]),
+        "high_usd": float(hi[k0]),
+        "price_lo_usd": float(prices.min()),
+        "price_hi_usd": float(prices.max()),
+        "demand_min_usd": float(np.min(lo)),
+        "demand_max_usd": float(np.max(hi)),
+        "rule": sched.rule,
+        "correlated": bool(getattr(sched, "correlated", False)),
+    }
+    rows = []
+    acc = list(getattr(sched, "accumulators", ()) or ())
+    for r in DEMAND_TABLE_RATIOS:
+        k = int(np.argmin(np.abs(prices - r * p0)))
+        rows.append(
+            (
+                fmt.usd_price(prices[k]) + (" (now)" if k == k0 else ""),
+                fmt.usd(d[k]),
+                fmt.usd(lo[k]),
+                fmt.usd(hi[k]),
+                str(len(acc[k])) if k < len(acc) else "n/a",
+            )
+        )
+    table = Table(
+        "demand",
+        "Sovereign demand at lower and higher prices",
+        ("Bitcoin price", "Demand", "Band low", "Band high", "Sovereigns accumulating"),
+        tuple(rows),
+        ("l", "r", "r", "r", "r"),
+        "Demand: net sovereign flow into bitcoin (USD) in the equilibrium reached by "
+        "best-response dynamics from the status quo. Band: the lowest and highest demand over "
+        "all equilibria found"
+        + (", correlated equilibria included." if data["correlated"] else "."),
+    )
+    return Section("demand_band", data, tables=(table,))
 
 
 # --------------------------------------------------------------------------- market
@@ -271,7 +395,7 @@ def sovereign_bids(ctx: Context, mcfg: ReservesConfig) -> Any:
     key = "sovereign_bids"
     if key not in ctx.cache:
         try:
-            sched = demand_schedule(ctx, mcfg)
+            sched = demand_schedule(ctx)
         except Unavailable:
             ctx.cache[key] = None
         else:
@@ -362,7 +486,29 @@ def floor(ctx: Context) -> Section:
         "squeezed by the rebound. With sovereigns: their equilibrium demand placed as bids "
         "below the start price.",
     )
-    return Section("floor", data, tables=(table,))
+    charts: tuple[ChartSpec, ...] = ()
+    with contextlib.suppress(Unavailable):
+        charts_market = _import("reserves.charts.market", "the market charts")
+        if hasattr(charts_market, "trough_chart"):
+            from reserves.market import floor_curves
+
+            sh = mcfg.market_model.shock
+            curves = floor_curves(
+                model,
+                level_usd=float(sh.break_level_usd),
+                max_shock_usd=float(sh.curve_max_usd),
+                points=int(sh.curve_points),
+            )
+            charts = (
+                ChartSpec(
+                    "floor",
+                    "The floor against the size of the shock",
+                    "Trough after a real net outflow, without sovereign bids and with the "
+                    "sovereigns' equilibrium demand placed as bids below the start price.",
+                    lambda: charts_market.trough_chart(curves),
+                ),
+            )
+    return Section("floor", data, tables=(table,), charts=charts)
 
 
 def break_shock(ctx: Context) -> Section:
@@ -390,10 +536,106 @@ def break_shock(ctx: Context) -> Section:
 # --------------------------------------------------------------------------- scenarios
 
 
+#: Monte Carlo paths per scenario in a briefing (the scenario config's own count is for studies)
+BRIEFING_PATHS = 300
+
+
+def scenario_config(ctx: Context) -> ReservesConfig:
+    """The config whose ``scenarios`` section is simulated: the briefing's own, else the
+    scenario config given (default ``configs/scenarios/c17.yaml``) with this config's roster,
+    market and market model."""
+    if ctx.cfg.scenarios is not None:
+        return ctx.cfg
+    sc = ctx.scenario_config
+    if sc is None or sc.scenarios is None:
+        raise Unavailable("a scenarios section", "pass a config with one, e.g. configs/scenarios")
+    updates: dict[str, Any] = {"scenarios": sc.to_dict()["scenarios"]}
+    with contextlib.suppress(Unavailable):
+        mcfg, _ = market(ctx)
+        updates["market_model"] = mcfg.to_dict()["market_model"]
+    return ctx.cfg.with_updates(updates)
+
+
 def scenarios(ctx: Context) -> Section:
-    """The scenario fan and the C16 volatility probabilities (:mod:`reserves.scenarios`)."""
-    _import("reserves.scenarios", "the scenario layer")
-    raise Unavailable("the scenario layer", "reserves.scenarios")
+    """The scenario fan and the C16 volatility probabilities
+    (:func:`reserves.scenarios.simulate_all`, mixed by the C17 priors), seeded by the
+    briefing's seed."""
+    simulate_all = _attr("reserves.scenarios", "simulate_all", "the scenario layer")
+    scfg = scenario_config(ctx)
+    result = simulate_all(scfg, paths=BRIEFING_PATHS, seed=ctx.seed)
+    mixture_checks = list(result.mixture_checks)
+    runs = list(result.runs)
+    start = str(result.meta.get("start_date", ""))
+    horizon = int(result.meta.get("horizon_days", 0))
+    q = result.mixture_quantiles["price_usd"]
+    levels = np.asarray(_attr("reserves.scenarios.simulate", "LEVELS", "the scenario layer"))
+
+    def at(level: float) -> float:
+        return float(q[-1, int(np.argmin(np.abs(levels - level)))])
+
+    data = {
+        "start_date": start,
+        "horizon_days": horizon,
+        "paths": int(result.meta.get("paths", BRIEFING_PATHS)),
+        "scenarios": [(r.name.replace("_", " "), float(r.probability)) for r in runs],
+        "p05_end_usd": at(0.05),
+        "p50_end_usd": at(0.5),
+        "p95_end_usd": at(0.95),
+        "c16": [(str(c["label"]), float(c["probability"])) for c in mixture_checks],
+        "break_level_usd": float(scfg.scenarios.break_level_usd),
+    }
+    rows = []
+    for r in runs:
+        m = r.metrics
+        rows.append(
+            (
+                r.name.replace("_", " "),
+                fmt.pct(r.probability),
+                fmt.usd_price(m.get("price_median_end_usd")),
+                fmt.pct(m.get("p_min_price_below_break"), 0),
+                *(fmt.pct(c["probability"], 1) for c in r.checks),
+            )
+        )
+    rows.append(
+        (
+            "mixture",
+            "100%",
+            fmt.usd_price(data["p50_end_usd"]),
+            "",
+            *(fmt.pct(c["probability"], 1) for c in mixture_checks),
+        )
+    )
+    table = Table(
+        "scenarios",
+        f"C17 scenarios: {data['paths']:,} simulated paths each from {start}",
+        (
+            "Scenario",
+            "Prior",
+            "Median end price",
+            f"P(below {fmt.usd_price(data['break_level_usd'])})",
+            *(f"P(vol < {fmt.pct(c['below_vol_pa'])}), {c['date']}" for c in mixture_checks),
+        ),
+        tuple(rows),
+        ("l", "r", "r", "r", *("r" for _ in mixture_checks)),
+        "Prior: the article's scenario probability (C17). P(below): probability that the price "
+        "falls below the level at some point. P(vol < ...): probability that 30-day realized "
+        "volatility is below the level on the date (C16). Priors and dates are the article's, "
+        "inputs to vary, not facts.",
+    )
+    charts: tuple[ChartSpec, ...] = ()
+    with contextlib.suppress(Unavailable):
+        cs = _import("reserves.charts.scenarios", "the scenario charts")
+        if hasattr(cs, "fan_chart"):
+            charts = (
+                ChartSpec(
+                    "fan",
+                    "Scenario fan: the bitcoin price",
+                    "Mixture of the C17 scenarios weighted by their priors: median, 25-75% "
+                    "and 5-95% bands of the simulated price.",
+                    lambda: cs.fan_chart(result, "price_usd"),
+                ),
+            )
+    return Section("scenarios", data, tables=(table,), charts=charts)
 
 
 #: the headline findings, in reading order: key -> section function
