@@ -1212,31 +1212,39 @@ def mixed_2x2_statics(actions1: tuple[str, ...], actions2: tuple[str, ...]) -> t
     return p, q, D, fn
 
 
+_FLOW_KEYS: tuple[str, ...] = ("alpha", "W", "phi", "h")
+
+
+@lru_cache(maxsize=8)
+def _flow_gradient(action: str) -> Any:
+    """Lambdified ``[x, dx/dalpha, dx/dW, dx/dphi, dx/dh, dx/dP0]`` of an own action's flow."""
+    y = _syms()
+    P0 = y.market[0]
+    x = own_flows(action, y.player, P0)[2]
+    args = (*(y.player[k] for k in _FLOW_KEYS), P0)
+    exprs = [x, *(sp.diff(x, y.player[k]) for k in _FLOW_KEYS), sp.diff(x, P0)]
+    return sp.lambdify(args, exprs, modules="numpy")
+
+
 def pure_demand_statics(
     game: SovereignGame, profile: Sequence[str]
 ) -> tuple[float, dict[str, float]]:
-    """Demand ``D = sum_i x_i(a_i)`` of a pure profile and its gradient (symbolic flows).
+    """Demand ``D = sum_i x_i(a_i)`` of a pure profile and its gradient (symbolic flows,
+    lambdified once per action).
 
     ``x = alpha W`` (accumulate), ``0`` (hold), ``-phi h P0`` (sell).
     """
-    y = _syms()
-    P0 = y.market[0]
     total = 0.0
     grad: dict[str, float] = {}
     for i, a in enumerate(profile):
         vals = _player_arg_values(game, i)
-        subs = {y.player[k]: vals[k] for k in PLAYER_PARAMS}
-        subs[P0] = vals["P0"]
-        x = own_flows(a, y.player, P0)[2]
-        total += float(x.subs(subs))
-        for k in ("alpha", "W", "phi", "h"):
-            d = sp.diff(x, y.player[k])
+        out = _flow_gradient(a)(*(vals[k] for k in _FLOW_KEYS), vals["P0"])
+        total += float(out[0])
+        for k, d in zip(_FLOW_KEYS, out[1:5], strict=True):
             if d != 0:
-                grad[f"{PLAYER_PARAMS[k]}[{game.players[i]}]"] = float(d.subs(subs))
-        dP = sp.diff(x, P0)
-        if dP != 0:
-            key = "market.price_usd"
-            grad[key] = grad.get(key, 0.0) + float(dP.subs(subs))
+                grad[f"{PLAYER_PARAMS[k]}[{game.players[i]}]"] = float(d)
+        if out[5] != 0:
+            grad["market.price_usd"] = grad.get("market.price_usd", 0.0) + float(out[5])
     return total, grad
 
 
