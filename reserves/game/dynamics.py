@@ -126,6 +126,15 @@ def _action_indices(game: Game, items: Sequence[Any]) -> list[int]:
     return out
 
 
+def _deviation_fn(G: Game) -> Callable[[Sequence[np.ndarray]], list[np.ndarray]]:
+    """``v_i`` for every player: two matrix-vector products for bimatrix games, the general
+    tensor contraction of :meth:`Game.deviation_payoffs` otherwise."""
+    if G.num_players == 2:
+        A, B = G.payoffs[0], G.payoffs[1]
+        return lambda x: [A @ x[1], x[0] @ B]
+    return G.deviation_payoffs
+
+
 def _flatten(profile: Sequence[np.ndarray]) -> np.ndarray:
     return np.concatenate([np.asarray(s, dtype=float) for s in profile])
 
@@ -338,11 +347,12 @@ def replicator(
         )
     x = [s.copy() for s in _start_profile(G, x0)]
     S = G.payoff_scale
+    dev = _deviation_fn(G)
     traj = [_flatten(x)]
     status = "max_steps"
     update, close = _progress_callback(progress, max_steps, "replicator")
     for t in range(1, max_steps + 1):
-        v = G.deviation_payoffs(x)
+        v = dev(x)
         new = []
         for s, d in zip(x, v, strict=True):
             y = s * (1.0 + step_size * (d - s @ d) / S)
@@ -397,10 +407,11 @@ def replicator_ode(
     x = _start_profile(G, x0)
     S = G.payoff_scale
     shape = G.shape
+    dev = _deviation_fn(G)
 
     def rhs(_t: float, y: np.ndarray) -> np.ndarray:
         parts = _split(y, shape)
-        v = G.deviation_payoffs(parts)
+        v = dev(parts)
         return np.concatenate([s * (d - s @ d) / S for s, d in zip(parts, v, strict=True)])
 
     t_eval = np.linspace(0.0, t_max, num_points)
@@ -528,9 +539,10 @@ def fictitious_play(
     plays = [tuple(idx)]
     stay = 0
     status = "max_steps"
+    dev = _deviation_fn(G)
     for t in range(1, rounds + 1):
         freq = [c / t for c in counts]
-        v = G.deviation_payoffs(freq)
+        v = dev(freq)
         play = tuple(int(np.argmax(d)) for d in v)
         for c, k in zip(counts, play, strict=True):
             c[k] += 1
