@@ -304,6 +304,9 @@ def _roster_table(
 # --------------------------------------------------------------------------- demand
 
 
+#: most prices below P0 the briefing solves the game at (each solve includes the correlated LPs)
+DEMAND_MAX_POINTS = 13
+
 #: multiples of the entry price tabulated in the demand table
 DEMAND_TABLE_RATIOS: tuple[float, ...] = (0.4, 0.55, 0.7, 0.85, 1.0, 1.25, 1.5)
 
@@ -320,14 +323,16 @@ def _bid_grid(ctx: Context) -> tuple[float, int]:
 def demand_schedule(ctx: Context) -> Any:
     """The demand schedule ``D(P)`` of the briefing's config, computed once.
 
-    Prices: ``grid_points`` evenly spaced from ``min_price_ratio * P0`` to ``P0`` (as the
-    market layer places bids) plus the table's multiples of ``P0``; selection rule
+    Prices: ``grid_points`` (at most :data:`DEMAND_MAX_POINTS`) evenly spaced from
+    ``min_price_ratio * P0`` to ``P0`` (as the market layer places bids) plus the table's
+    multiples of ``P0``; selection rule
     ``"dynamics"`` (:func:`reserves.demand.demand_schedule`).
     """
     if "demand" not in ctx.cache:
         schedule = _attr("reserves.demand", "demand_schedule", "the demand schedule")
         p0 = float(ctx.cfg.market.price_usd)
         lo, n = _bid_grid(ctx)
+        n = min(n, DEMAND_MAX_POINTS)
         prices = np.union1d(np.linspace(lo * p0, p0, n), p0 * np.asarray(DEMAND_TABLE_RATIOS))
         ctx.cache["demand"] = schedule(ctx.cfg, prices, rule="dynamics")
     return ctx.cache["demand"]
@@ -537,7 +542,7 @@ def break_shock(ctx: Context) -> Section:
 
 
 #: Monte Carlo paths per scenario in a briefing (the scenario config's own count is for studies)
-BRIEFING_PATHS = 300
+BRIEFING_PATHS = 200
 
 
 def scenario_config(ctx: Context) -> ReservesConfig:
