@@ -36,11 +36,42 @@ def test_aggregative_needs_sovereign_game() -> None:
         solve(Game.symmetric_2x2(4, 0, 3, 3), "aggregative")
 
 
-def test_auto_large_game_uses_pure_and_logit() -> None:
+def test_auto_large_game_without_pure_equilibrium_runs_logit() -> None:
     g = Game(np.random.default_rng(0).normal(size=(3, 25, 25, 25)))  # 15,625 profiles
+    assert len(solve(g, "pure")) == 0  # so auto must fall back to logit for one equilibrium
     res = solve(g, "auto")
-    assert any("pure" in n for n in res.notes) and res.equilibria
+    assert res.parameters["ran"] == ["pure", "logit"]
+    assert any("logit" in n for n in res.notes) and not res.complete
+    assert len(res.equilibria) == 1 and not res.equilibria[0].pure
     assert res.max_regret <= 1e-9 * g.payoff_scale
+
+
+def test_auto_large_game_with_pure_equilibria_skips_logit() -> None:
+    g = Game(np.random.default_rng(1).normal(size=(3, 25, 25, 25)))
+    pure = solve(g, "pure")
+    assert len(pure) == 2
+    res = solve(g, "auto")
+    assert res.parameters["ran"] == ["pure"]
+    assert any("logit QRE tracing skipped" in n for n in res.notes)
+    assert not res.complete  # complete for pure equilibria only
+    assert {e.support for e in res} == {e.support for e in pure}
+    assert all(e.pure for e in res) and res.max_regret <= 1e-9 * g.payoff_scale
+
+
+def test_auto_sovereign_baseline_is_pure_plus_aggregative(baseline_path: Path) -> None:
+    from reserves.config import load_config
+    from reserves.game.model import SovereignGame
+
+    game = SovereignGame(load_config(baseline_path))
+    assert game.num_profiles > 10_000  # above the all-equilibria limit
+    res = solve(game, "auto")
+    assert res.parameters["ran"] == ["pure", "aggregative"]
+    pure = solve(game, "pure")
+    agg = solve(game, "aggregative")
+    assert pure.equilibria and len(res) == len(pure)
+    assert {e.support for e in res} == {e.support for e in pure}
+    assert {e.support for e in agg} <= {e.support for e in res}  # extremes are pure equilibria
+    assert res.max_regret <= 1e-9 * game.payoff_scale
 
 
 def test_cli_json_contract(capsys: pytest.CaptureFixture[str]) -> None:

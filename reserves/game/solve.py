@@ -13,8 +13,10 @@ method           what it returns
 ``"correlated"`` an optimal correlated equilibrium (:mod:`reserves.game.correlated`; returns
                  its own ``CorrelatedResult``)
 ``"auto"``       ``"all"`` when the game has at most ``AUTO_ALL_MAX_PROFILES`` profiles;
-                 otherwise all pure equilibria plus one logit equilibrium (or the aggregative
-                 solver for a large ``SovereignGame``), with a note naming what ran
+                 otherwise all pure equilibria (complete for pure), plus the aggregative
+                 extremes for a ``SovereignGame``, plus one logit equilibrium only when no
+                 pure equilibrium exists (the aggregative solver alone for a ``SovereignGame``
+                 too large for a tensor); ``parameters["ran"]`` and the notes name what ran
 ===============  =========================================================================
 """
 
@@ -124,7 +126,20 @@ def _solve_all(game: Game, **kw: Any) -> SolveResult:
 
 
 def _solve_auto(game: Any, **kw: Any) -> SolveResult:
-    from reserves.game.mixed import logit_solve
+    """``method="auto"``: everything for small games, pure-first for large ones.
+
+    * at most :data:`AUTO_ALL_MAX_PROFILES` profiles: all equilibria (``"all"``);
+    * a ``SovereignGame`` past :data:`AUTO_TENSOR_MAX_PROFILES`: the aggregative solver only
+      (no payoff tensor);
+    * otherwise every pure equilibrium by vectorized enumeration (complete for pure
+      equilibria, ``O(N prod_i n_i)``), plus for a ``SovereignGame`` the extremal equilibria of
+      the aggregative best-response iteration (least and greatest when the game is
+      supermodular; Milgrom and Roberts 1990). Logit QRE tracing runs only when the game has
+      no pure equilibrium, so that one (mixed) equilibrium is always reported (Nash 1951).
+
+    The result is never ``complete`` (mixed equilibria of a large game are not enumerated);
+    its notes say which solvers ran and which were skipped.
+    """
     from reserves.game.pure import pure_solve
 
     sovereign = _is_sovereign(game)
@@ -142,22 +157,44 @@ def _solve_auto(game: Any, **kw: Any) -> SolveResult:
         )
     tensor = _tensor(game)
     pure = pure_solve(tensor)
-    notes = [f"auto: {game.num_profiles:,} profiles; all pure equilibria (complete)"]
+    ran = ["pure"]
+    notes = [
+        f"auto: {game.num_profiles:,} profiles; pure enumeration found {len(pure)} pure "
+        f"equilibri{'um' if len(pure) == 1 else 'a'} (complete for pure equilibria; mixed "
+        "equilibria are not enumerated)"
+    ]
     cands = [e.strategies for e in pure.equilibria]
     elapsed = pure.elapsed_s
-    try:
-        lg = logit_solve(tensor, **kw)
-        cands.extend(e.strategies for e in lg.equilibria)
-        notes.append("plus one equilibrium by logit QRE tracing")
-        notes.extend(lg.notes)
-        elapsed += lg.elapsed_s
-    except SolverError as exc:
-        notes.append(f"logit tracing found nothing verifiable: {exc}")
+    if sovereign:
+        agg = importlib.import_module("reserves.game.aggregative")
+        ares = agg.aggregative_solve(game)
+        ran.append("aggregative")
+        cands.extend(e.strategies for e in ares.equilibria)  # pure: already in the set
+        notes.append(
+            f"aggregative best responses reached {len(ares)} extremal pure equilibri"
+            f"{'um' if len(ares) == 1 else 'a'}"
+        )
+        notes.extend(ares.notes)
+        elapsed += ares.elapsed_s
+    if not pure.equilibria:
+        from reserves.game.mixed import logit_solve
+
+        try:
+            lg = logit_solve(tensor, **kw)
+            ran.append("logit")
+            cands.extend(e.strategies for e in lg.equilibria)
+            notes.append("no pure equilibrium: one mixed equilibrium by logit QRE tracing")
+            notes.extend(lg.notes)
+            elapsed += lg.elapsed_s
+        except SolverError as exc:
+            notes.append(f"no pure equilibrium, and logit tracing found nothing verifiable: {exc}")
+    else:
+        notes.append("logit QRE tracing skipped (pure equilibria exist)")
     return make_result(
         tensor,
-        "auto (pure + logit)",
+        "auto (" + " + ".join(ran) + ")",
         cands,
-        parameters={"num_profiles": game.num_profiles},
+        parameters={"num_profiles": game.num_profiles, "ran": ran},
         complete=False,
         exact=True,
         elapsed_s=elapsed,
