@@ -143,13 +143,20 @@ def read_upload(data: bytes, name: str) -> ReservesConfig:
     return config_from_yaml_text(text, where=name)
 
 
-def _sidebar(cfg: ReservesConfig) -> None:
-    sb = st.sidebar
-    sb.markdown(f"**Config:** `{cfg.name}`  \n`{cfg.content_hash()}`")
+def config_box(cfg: ReservesConfig | None = None) -> None:
+    """Fill the sidebar's config box (name, hash, download) with ``cfg`` (default: the
+    current config). Called by :func:`page_setup`, or by a page that edits the config once it
+    has applied the edits (``page_setup(..., defer_config_box=True)``), so the download is
+    always the config the page shows."""
+    cfg = cfg or current_config()
+    box = st.session_state.get("_config_box") or st.sidebar
+    box.markdown(f"**Config:** `{cfg.name}`  \n`{cfg.content_hash()}`")
     source = st.session_state.get("config_source", "")
     edited = cfg is not st.session_state.get("base_config")
-    sb.caption(f"from {Path(source).name if source else 'baseline'}{' (edited)' if edited else ''}")
-    sb.download_button(
+    box.caption(
+        f"from {Path(source).name if source else 'baseline'}{' (edited)' if edited else ''}"
+    )
+    box.download_button(
         "Download config (YAML)",
         data=cfg.to_yaml(),
         file_name=f"{cfg.name or 'config'}.yaml",
@@ -157,6 +164,10 @@ def _sidebar(cfg: ReservesConfig) -> None:
         key="download_config",
         on_click="ignore",
     )
+
+
+def _sidebar_upload() -> None:
+    sb = st.sidebar
     up = sb.file_uploader(
         "Upload a config (YAML, ≤ 1 MB)",
         type=["yaml", "yml"],
@@ -189,13 +200,20 @@ def _sidebar(cfg: ReservesConfig) -> None:
 
 
 def page_setup(
-    title: str, icon: str = ":material/currency_bitcoin:", *, intro: str | None = None
+    title: str,
+    icon: str = ":material/currency_bitcoin:",
+    *,
+    intro: str | None = None,
+    defer_config_box: bool = False,
 ) -> ReservesConfig:
-    """Page config, title, sidebar; returns the current config."""
+    """Page config, title, sidebar (config box, upload, reset); returns the current config."""
     st.set_page_config(page_title=f"{title} · reserves", page_icon=icon, layout="wide")
+    current_config()
+    st.session_state["_config_box"] = st.sidebar.container()
+    _sidebar_upload()
     cfg = current_config()
-    _sidebar(cfg)
-    cfg = current_config()
+    if not defer_config_box:
+        config_box(cfg)
     st.title(title)
     if intro:
         st.caption(intro)
@@ -224,16 +242,34 @@ def key_of(cfg: ReservesConfig) -> str:
     return cfg.content_hash()
 
 
+#: solver methods offered in the app (``reserves.solve`` names) and what they promise
+SOLVE_METHODS: dict[str, str] = {
+    "pure": "all pure equilibria (complete, fast)",
+    "auto": "all pure equilibria plus mixed ones (slow past a few players)",
+    "aggregative": "extremal pure equilibria by best responses (any roster size)",
+}
+
+
+#: games with more pure profiles than this are solved by the aggregative solver in the app
+#: (enumerating them would take longer than a page should wait)
+APP_MAX_PROFILES = 2**17
+
+
 @st.cache_data(show_spinner="Solving the game…", max_entries=64)
-def solve_config(key: str, _cfg: ReservesConfig) -> Any:
-    """All equilibria of the config's game (``reserves.solve`` when available), verified."""
+def solve_config(key: str, _cfg: ReservesConfig, method: str = "pure") -> Any:
+    """Equilibria of the config's game by ``method`` (:func:`reserves.solve`), verified.
+
+    Past :data:`APP_MAX_PROFILES` pure profiles the aggregative solver runs instead (the
+    result's ``method`` says so)."""
     from reserves.game.model import SovereignGame
 
     game = SovereignGame(_cfg)
+    if game.num_profiles > APP_MAX_PROFILES:
+        method = "aggregative"
     solve_mod = layer("reserves.game.solve")
     if solve_mod is not None:
-        return solve_mod.solve(game)
-    if game.num_profiles * game.num_players <= 2**22:
+        return solve_mod.solve(game, method)
+    if method != "aggregative" and game.num_profiles * game.num_players <= 2**22:
         from reserves.game.pure import pure_solve
 
         return pure_solve(game.to_game())
@@ -416,3 +452,24 @@ def briefing_bytes(key: str, _briefing: Any, seed: int, fmt: str) -> bytes:
     from reserves.briefing import render_briefing
 
     return render_briefing(_briefing, fmt)
+
+
+# --------------------------------------------------------------------------- dynamics
+@st.cache_data(show_spinner=False, max_entries=64)
+def adoption_of(key: str, _cfg: ReservesConfig) -> Any:
+    """Who accumulates, and when (:func:`reserves.game.dynamics.adoption_path`)."""
+    from reserves.game.dynamics import adoption_path
+    from reserves.game.model import SovereignGame
+
+    return adoption_path(SovereignGame(_cfg))
+
+
+@st.cache_data(show_spinner="Replicator dynamics from a grid of starts…", max_entries=64)
+def pair_dynamics_of(key: str, _cfg: ReservesConfig) -> tuple[Any, Any]:
+    """Basins of attraction (:func:`reserves.game.dynamics.basins`) and one replicator run
+    from the centre (:func:`reserves.game.dynamics.replicator`) of a two-sovereign game."""
+    from reserves.game.dynamics import basins, replicator
+    from reserves.game.model import SovereignGame
+
+    game = SovereignGame(_cfg).to_game()
+    return basins(game), replicator(game)

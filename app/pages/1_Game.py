@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import streamlit as st
 from _shared import (
+    SOLVE_METHODS,
+    adoption_of,
     base_config,
     best_response_paths,
+    config_box,
     guarded,
+    has_layer,
     key_of,
-    layer,
     page_setup,
+    pair_dynamics_of,
     set_config,
     show_chart,
     solve_config,
@@ -32,6 +36,7 @@ cfg = page_setup(
     intro="Each sovereign accumulates (moves a share of its reserves into bitcoin), holds, or "
     "sells what it holds. Edit the roster and the action set; every equilibrium below is "
     "re-solved and verified by its maximum regret.",
+    defer_config_box=True,
 )
 base = base_config()
 rev = st.session_state.get("editor_rev", 0)
@@ -84,24 +89,36 @@ if list(actions) != list(base.game.actions) or list(players) != list(base.game.p
     updates["game"] = {"actions": list(actions), "players": list(players)}
 
 if not actions or not players:
+    config_box()
     st.error("Choose at least one action and at least one sovereign.")
     st.stop()
 new_cfg = guarded("The edited config is not valid", lambda: base.with_updates(updates))
 if new_cfg is None:
+    config_box()
     st.stop()
-if updates:
-    set_config(new_cfg)
-else:
-    set_config(base)
 cfg = new_cfg if updates else base
+set_config(cfg)
+config_box(cfg)
 
 with st.expander("Roster chart", expanded=False):
     show_chart(roster_chart(cfg, players=[s.name for s in cfg.players]))
 
 # ------------------------------------------------------------------ equilibria
 st.subheader("Equilibria")
-result = guarded("Solving the game", lambda: solve_config(key_of(cfg), cfg))
+method = st.selectbox(
+    "Solver",
+    list(SOLVE_METHODS),
+    format_func=lambda m: f"{m}: {SOLVE_METHODS[m]}",
+    key="solve_method",
+)
+result = guarded("Solving the game", lambda: solve_config(key_of(cfg), cfg, method))
 if result is not None:
+    if result.method == "aggregative" and method != "aggregative":
+        st.info(
+            f"This game has too many action profiles to enumerate here: solved with the "
+            f"{result.method} solver (extremal equilibria; the set between them is not listed).",
+            icon=":material/speed:",
+        )
     c = st.columns(4)
     c[0].metric("Equilibria", len(result.equilibria))
     c[1].metric("Largest max regret", f"{result.max_regret:.3g} USD")
@@ -128,6 +145,7 @@ st.caption(
 c1, c2 = st.columns(2)
 a = c1.selectbox("Row player", names, index=0, key="pair_a")
 b = c2.selectbox("Column player", names, index=1 if len(names) > 1 else 0, key="pair_b")
+pair_cfg = None
 if a == b:
     st.warning("Choose two different sovereigns.")
 else:
@@ -137,14 +155,13 @@ else:
     if pair_cfg is not None:
         pkey = key_of(pair_cfg)
         pair_game = guarded("Building the payoff matrix", lambda: two_player_game(pkey, pair_cfg))
-        pair_result = guarded("Solving the pair", lambda: solve_config(pkey, pair_cfg))
+        pair_result = guarded("Solving the pair", lambda: solve_config(pkey, pair_cfg, "auto"))
         if pair_game is not None:
             show_chart(payoff_heatmap(pair_game, pair_result))
 
 # ------------------------------------------------------------------ dynamics
 st.subheader("Dynamics and basins")
-dynamics = layer("reserves.game.dynamics")
-if dynamics is None:
+if not has_layer("reserves.game.dynamics"):
     st.caption(
         "Best-response dynamics through the aggregates, from everyone selling (lowest), "
         "everyone accumulating (highest) and the status quo. Learning dynamics and basins of "
@@ -153,3 +170,32 @@ if dynamics is None:
     paths = guarded("Best-response dynamics", lambda: best_response_paths(key_of(cfg), cfg))
     if paths is not None:
         show_chart(best_response_chart(*paths))
+else:
+    from reserves.charts.game import adoption_chart, basins_chart, phase_chart
+
+    st.caption(
+        "Adoption path: from the status quo, the sovereign with the most to gain switches "
+        "first, one quarter at a time, until nobody wants to move."
+    )
+    path = guarded("The adoption path", lambda: adoption_of(key_of(cfg), cfg))
+    if path is not None:
+        show_chart(adoption_chart(path))
+    if pair_cfg is not None and a != b:
+        st.caption(
+            f"Replicator dynamics of {a} and {b}: where play ends from every mixed start "
+            "(basins), and one trajectory from the centre."
+        )
+        two_by_two = pair_game is not None and tuple(pair_game.shape) == (2, 2)
+        dyn = (
+            guarded("The replicator dynamics", lambda: pair_dynamics_of(pkey, pair_cfg))
+            if two_by_two
+            else None
+        )
+        if not two_by_two:
+            st.caption("Basins are drawn when both sovereigns have exactly two actions.")
+        if dyn is not None:
+            left, right = st.columns(2)
+            with left:
+                show_chart(basins_chart(dyn[0]))
+            with right:
+                show_chart(phase_chart(dyn[1]))

@@ -1,0 +1,209 @@
+"""Every page of the Streamlit app under ``streamlit.testing.v1.AppTest``.
+
+For each page: the default run (baseline config) raises nothing and shows its charts, and
+changing the page's key widgets changes the figures shown. The sidebar's config upload is
+checked with a valid, an invalid and an oversized file: errors appear as a message, never
+as a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit", reason="the app needs streamlit: pip install -e '.[app]'")
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app"
+if str(APP) not in sys.path:
+    sys.path.insert(0, str(APP))
+
+TIMEOUT_S = 120
+
+
+def run_page(name: str) -> AppTest:
+    at = AppTest.from_file(str(APP / name), default_timeout=TIMEOUT_S)
+    at.run()
+    return at
+
+
+def charts(at: AppTest) -> list[str]:
+    """A fingerprint of each Vega-Lite chart shown (spec and data)."""
+    out = []
+    for el in at.get("vega_lite_chart"):
+        h = hashlib.sha256(el.proto.spec.encode())
+        for ds in el.proto.datasets:
+            h.update(ds.SerializeToString())
+        h.update(el.proto.data.SerializeToString())
+        out.append(h.hexdigest()[:16])
+    return out
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def widget(seq, key_prefix: str):
+    for w in seq:
+        if w.key and w.key.startswith(key_prefix):
+            return w
+    raise AssertionError(f"no widget with a key starting {key_prefix!r}")
+
+
+# --------------------------------------------------------------------------- home and sidebar
+def test_home_default_run():
+    at = run_page("Home.py")
+    assert_clean(at)
+    assert at.title[0].value == "Sovereign bitcoin reserves"
+    assert len(charts(at)) == 1
+    assert any(m.label == "Price P0" for m in at.metric)
+
+
+def test_upload_valid_config_replaces_it(baseline_path):
+    from reserves.config import load_config
+
+    cfg = load_config(baseline_path).with_updates({"name": "uploaded-test"})
+    at = run_page("Home.py")
+    before = charts(at)
+    at.sidebar.file_uploader[0].set_value(
+        (
+            "mine.yaml",
+            cfg.with_updates({"game": {"players": ["China", "Japan"]}}).to_yaml().encode(),
+            "application/x-yaml",
+        )
+    )
+    at.run()
+    assert_clean(at)
+    assert "uploaded-test" in at.sidebar.markdown[0].value
+    assert charts(at) != before  # the roster chart fades who sits out
+
+
+@pytest.mark.parametrize(
+    ("content", "expect"),
+    [
+        (b"market: [unclosed", "not valid YAML"),
+        (b"name: x\nmarket: {price_usd: -1}\n", "price_usd"),
+        (b"extends: baseline.yaml\n", "extends"),
+        (b"\xff\xfe\x00bad", "UTF-8"),
+        (b"# " + b"x" * 1_100_000, "larger than"),
+    ],
+    ids=["bad-yaml", "invalid-field", "extends", "not-utf8", "too-large"],
+)
+def test_upload_errors_are_messages_not_tracebacks(content, expect):
+    at = run_page("Home.py")
+    at.sidebar.file_uploader[0].set_value(("bad.yaml", content, "application/x-yaml"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value for e in at.sidebar.error]
+    assert errors and expect in errors[0], errors
+    assert "baseline" in at.sidebar.markdown[0].value  # the config in use did not change
+
+
+def test_download_offers_the_config_yaml():
+    at = run_page("Home.py")
+    labels = [b.proto.label for b in at.sidebar.get("download_button")]
+    assert "Download config (YAML)" in labels
+
+
+# --------------------------------------------------------------------------- game
+def test_game_default_and_widgets_change_figures():
+    at = run_page("pages/1_Game.py")
+    assert_clean(at)
+    base = charts(at)
+    assert len(base) >= 4  # equilibria, heatmap, dynamics (+ roster in the expander)
+    assert at.dataframe, "the equilibria table is shown"
+    eq_table = at.dataframe[-1].value if len(at.dataframe) > 1 else None
+    assert eq_table is None or "max regret" in eq_table.columns
+
+    # the action set: add "hold" -> the equilibria change
+    widget(at.multiselect, "actions_").set_value(["accumulate", "hold", "sell"]).run()
+    assert_clean(at)
+    after_actions = charts(at)
+    assert after_actions != base
+
+    # another pair of sovereigns -> another payoff matrix
+    at.selectbox(key="pair_b").set_value("United Kingdom").run()
+    assert_clean(at)
+    assert charts(at) != after_actions
+
+    # the same sovereign twice -> a warning, not an error
+    at.selectbox(key="pair_b").set_value(at.selectbox(key="pair_a").value).run()
+    assert_clean(at)
+    assert at.warning
+
+
+def test_game_players_restrict_the_roster():
+    at = run_page("pages/1_Game.py")
+    widget(at.multiselect, "players_").set_value(["United States", "China", "Japan"]).run()
+    assert_clean(at)
+    table = at.dataframe[-1].value
+    assert {"United States", "China", "Japan"} <= set(table.columns)
+    assert "Bhutan" not in table.columns
+    assert "edited" in at.sidebar.caption[0].value
+
+
+# --------------------------------------------------------------------------- analysis
+def test_analysis_default_and_param_changes_thresholds():
+    at = run_page("pages/2_Analysis.py")
+    assert_clean(at)
+    base = charts(at)
+    assert len(base) >= 2  # thresholds and the region map
+    assert at.latex, "formulas are shown in LaTeX"
+    at.selectbox(key="threshold_param").set_value("kappa").run()
+    assert_clean(at)
+    assert charts(at)[0] != base[0]
+    at.selectbox(key="region_x").set_value("kappa").run()
+    assert_clean(at)
+    assert charts(at)[-1] != base[-1]
+
+
+# --------------------------------------------------------------------------- price floor
+def test_price_floor_default_and_shock_changes_cascade():
+    at = run_page("pages/3_Price_floor.py")
+    assert_clean(at)
+    base = charts(at)
+    assert len(base) == 3  # cascade rounds, trough vs shock, ladder
+    at.slider(key="shock_bn").set_value(5.0).run()
+    assert_clean(at)
+    after = charts(at)
+    assert after[0] != base[0]  # the cascade
+    at.slider(key="level_k").set_value(60).run()
+    assert_clean(at)
+    assert charts(at)[1] != after[1]  # the breaking level on the trough curve
+    trough_with = at.metric[0].value
+    at.toggle(key="with_demand").set_value(False).run()
+    assert_clean(at)
+    assert at.metric[0].value != trough_with
+
+
+# --------------------------------------------------------------------------- scenarios
+def test_scenarios_default_and_weights_change_mixture():
+    at = run_page("pages/4_Scenarios.py")
+    assert_clean(at)
+    base = charts(at)
+    assert len(base) == 2  # C16 bars and the fan chart
+    weights = [n for n in at.number_input if n.key.startswith("weight_")]
+    assert len(weights) >= 2
+    weights[0].set_value(0.2).run()
+    assert_clean(at)
+    after = charts(at)
+    assert after[0] != base[0] and after[1] != base[1]
+    at.selectbox(key="series").set_value("vol_pa").run()
+    assert_clean(at)
+    assert charts(at)[1] != after[1]
+
+
+# --------------------------------------------------------------------------- briefing
+def test_briefing_builds_and_offers_downloads():
+    at = run_page("pages/5_Briefing.py")
+    assert_clean(at)
+    assert at.info, "asks before building"
+    at.button(key="build_briefing").click().run()
+    assert_clean(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert {"Download PDF", "Download Word", "Download HTML", "Download Markdown"} <= set(labels)
