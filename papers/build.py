@@ -117,6 +117,13 @@ SOURCED: dict[str, float] = {
 }
 
 
+#: Priors for plausibility quoted by MODEL.md section 5 (not fitted, not claims).
+PRIORS: dict[str, float] = {
+    "bank_pct_per_bn": -0.034,  # one bank: -3.4% of price per $1B of ETF outflow
+    "bank_flow_usd": 1e9,
+}
+
+
 # =============================================================================== helpers
 def _sig(x: float, digits: int) -> float:
     """``x`` rounded to ``digits`` significant digits (finite floats only)."""
@@ -571,7 +578,15 @@ SECTIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 def compute(settings: dict[str, Any] | None = None, *, verbose: bool = False) -> dict[str, Any]:
     """Every value of the note (rounded), by section, plus the inputs ``article``/``sourced``."""
     s = dict(SETTINGS if settings is None else settings)
-    values: dict[str, Any] = {"settings": s, "article": ARTICLE, "sourced": SOURCED}
+    from reserves.market.calibrate import TOLERANCES
+
+    values: dict[str, Any] = {
+        "settings": s,
+        "article": ARTICLE,
+        "sourced": SOURCED,
+        "priors": PRIORS,
+        "tolerances": dict(TOLERANCES),
+    }
     for name, fn in SECTIONS.items():
         t0 = time.perf_counter()
         values[name] = _layer(name, lambda fn=fn: fn(s))
@@ -622,7 +637,7 @@ def sig(x: Any, digits: int = 3) -> str:
 
 
 def ratio(x: Any) -> str:
-    return "n/a" if x is None else f"{x:.1f} : 1"
+    return "n/a" if x is None else f"{x:.1f} : 1".replace(".0 :", " :")
 
 
 def _interp_cross(xs: list[float], ys: list[float], level: float) -> float | None:
@@ -644,6 +659,16 @@ def formats(v: dict[str, Any]) -> dict[str, str]:
     f["settings_paths"] = num(v["settings"]["scenario_paths"])
     f["settings_sens_paths"] = num(v["settings"]["sensitivity_paths"])
     f["settings_digits"] = str(v["settings"]["significant_digits"])
+    P, tol = v["priors"], v["tolerances"]
+    f["prior_bank"] = pct(P["bank_pct_per_bn"], 1)
+    f["prior_bank_per"] = usd(P["bank_flow_usd"])
+    f["prior_bank_depth"] = usd(P["bank_flow_usd"] / abs(100 * P["bank_pct_per_bn"]))
+    f["tol_trough"] = pct(tol["trough"], 0)
+    f["tol_liq"] = pct(tol["liquidations"], 0)
+    f["tol_long"] = f"{100 * tol['long_share']:g} points"
+    f["c4_article_ratio"] = ratio(A["c4_ratio"])
+    f["c16_vol_2026"] = pct(A["c16_vol_2026"], 0)
+    f["c16_vol_2028"] = pct(A["c16_vol_2028"], 0)
     g = v["game"]
     if g["available"]:
         f.update(
