@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reserves.game.mixed import (
+    _labelled_vertices,
+    _support_vertices,
     logit_solve,
     support_enumeration_solve,
     two_player_solve,
@@ -210,6 +212,51 @@ def test_two_player_matches_vertex_enumeration(spec: tuple[int, int, int]) -> No
             for e in res.equilibria
         )
     assert res.max_regret <= 1e-8 * g.payoff_scale
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 5), st.integers(0, 2**31 - 1), st.booleans())
+def test_support_vertices_match_basis_enumeration(m: int, n: int, seed: int, ties: bool) -> None:
+    """The k x k support systems find exactly the vertices (and labels) of the m x m bases,
+    also on degenerate polytopes (integer payoffs with ties)."""
+    rng = np.random.default_rng(seed)
+    C = rng.integers(0, 3, size=(m, n)) / 2 + 1 if ties else rng.random((m, n)) + 1
+    Z, L = _support_vertices(C, 1e-9)
+    G = np.vstack([-np.eye(m), C.T])
+    Z2, L2 = _labelled_vertices(G, np.concatenate([np.zeros(m), np.ones(n)]), 1e-9)
+    ours = {tuple(np.round(z, 8)): tuple(lab) for z, lab in zip(Z, L, strict=True)}
+    ref = {tuple(np.round(z, 8)): tuple(lab) for z, lab in zip(Z2, L2, strict=True)}
+    assert ours == ref
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cross_check_adds_nothing_on_nondegenerate_games(seed: int) -> None:
+    g = Game(np.random.default_rng(seed).normal(size=(2, 5, 4)))
+    fast = two_player_solve(g)
+    slow = two_player_solve(g, cross_check="always")
+    assert fast.complete and fast.parameters["methods"] == ["vertex"]
+    assert len(slow.parameters["methods"]) > 1
+    assert {e.support for e in fast} == {e.support for e in slow}
+    for e in slow:
+        assert any(
+            all(
+                np.allclose(a, b, atol=1e-9)
+                for a, b in zip(e.strategies, f.strategies, strict=True)
+            )
+            for f in fast
+        )
+
+
+def test_degenerate_game_runs_the_cross_checks() -> None:
+    res = two_player_solve(_bimatrix([[1, 1], [1, 1]], [[1, 1], [1, 1]]))
+    assert len(res.parameters["methods"]) > 1 and not res.complete
+
+
+def test_two_player_10x10_complete_and_odd() -> None:
+    g = Game(np.random.default_rng(3).normal(size=(2, 10, 10)))
+    res = two_player_solve(g)
+    assert res.complete and len(res) % 2 == 1  # Lemke-Howson oddness (Shapley 1974)
+    assert res.max_regret <= 1e-9 * g.payoff_scale
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
