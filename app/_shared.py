@@ -222,6 +222,12 @@ def page_setup(
 
 def show_chart(chart: Any, *, stretch: bool = False, key: str | None = None) -> None:
     """Show an Altair chart with the ``reserves`` theme (the same look as the briefings)."""
+    import altair as alt
+
+    if not stretch and isinstance(chart, alt.Chart | alt.LayerChart):
+        # size the view as the spec says and grow around it (Streamlit would fit the whole
+        # chart, labels and legend included, into the view size and squash the view)
+        chart = chart.properties(autosize=alt.AutoSizeParams(type="pad"))
     st.altair_chart(chart, theme=None, width="stretch" if stretch else "content", key=key)
 
 

@@ -69,7 +69,12 @@ if analysis is not None:
             st.dataframe(threshold_frame(analysis.thresholds), hide_index=True)
     for name, tex in analysis.closed_forms.items():
         st.markdown(f"**{name[0].upper()}{name[1:]}**")
-        st.latex(tex)
+        head, _, where = tex.partition(r"\quad\text{where}\quad")
+        st.latex(head)
+        if where:
+            with st.expander("where"):
+                defs = where.replace(r",\quad", r",\ ").split(r",\ ")
+                st.latex(r"\begin{aligned}" + r" \\ ".join(defs) + r"\end{aligned}")
     for note in analysis.notes:
         st.caption(note)
 

@@ -78,30 +78,29 @@ commit = guarded(
 )
 
 if res is not None:
-    m = st.columns(4)
+    m = st.columns(5)
     m[0].metric("Trough", usd(res.trough_usd), f"{res.trough_usd / p0 - 1:.1%}", delta_color="off")
     m[1].metric("Liquidations", usd(res.liquidations_usd))
     if curves is not None:
-        m[2].metric(
-            f"Shock breaking {usd(level_usd)}",
-            usd(curves.breaking_shock_with_usd),
-            f"{usd(curves.breaking_shock_without_usd)} without sovereigns",
-            delta_color="off",
-        )
+        m[2].metric(f"Shock breaking {usd(level_usd)}", usd(curves.breaking_shock_with_usd))
+        m[3].metric("… without sovereigns", usd(curves.breaking_shock_without_usd))
     if commit is not None:
-        m[3].metric(f"Least commitment holding {usd(level_usd)}", usd(commit.commitment_usd))
+        m[4].metric(
+            f"Least commitment to hold {usd(level_usd)}",
+            usd(commit.commitment_usd),
+            help="The smallest USD bid wall at the level that keeps the trough above it after "
+            "this shock, on the market without the equilibrium bids (a linear program). "
+            "$0 means the level holds without any.",
+        )
 
 left, right = st.columns(2)
 with left:
-    st.subheader("The cascade, round by round")
     if res is not None:
         show_chart(cascade_rounds_chart(res), stretch=True)
 with right:
-    st.subheader("Trough against shock size")
     if curves is not None:
         show_chart(trough_chart(curves), stretch=True)
 
-st.subheader("The liquidation ladder")
 model = guarded("The market model", lambda: market_model_of(key, cfg, with_demand))
 if model is not None:
     show_chart(ladder_chart(model.ladder), stretch=True)

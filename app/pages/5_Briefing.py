@@ -4,7 +4,6 @@ format (Markdown, HTML, PDF, Word)."""
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 from _shared import (
     briefing_bytes,
     briefing_of,
@@ -66,4 +65,10 @@ for status in briefing.layers:
         st.caption(f"Not computed in this build: {status.layer}. {status.note}")
 if files["html"]:
     st.subheader("Preview")
-    components.html(files["html"].decode("utf-8"), height=1000, scrolling=True)
+    html = files["html"].decode("utf-8")
+    if hasattr(st, "iframe"):  # Streamlit >= 1.5x
+        st.iframe(html, height=1000)
+    else:  # pragma: no cover - older Streamlit
+        import streamlit.components.v1 as components
+
+        components.html(html, height=1000, scrolling=True)

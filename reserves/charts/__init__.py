@@ -91,7 +91,6 @@ def theme_config() -> dict[str, Any]:
             "range": {"category": list(PALETTE)},
             "line": {"strokeWidth": 2.5},
             "point": {"size": 60, "filled": True},
-            "rect": {"stroke": "white", "strokeWidth": 1},
         }
     }
 

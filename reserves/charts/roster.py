@@ -82,6 +82,7 @@ def roster_chart(config: Any, *, players: Sequence[str] | None = None) -> alt.HC
                 "reserves_bn:Q",
                 title="Reserves, $bn (log scale)",
                 scale=alt.Scale(type="log", domainMin=0.1),
+                axis=alt.Axis(values=[0.1, 1, 10, 100, 1000, 10000], format=",~g"),
             ),
             x2="origin:Q",
             y=y,
@@ -139,7 +140,7 @@ def _equilibria_rows(result: Any, max_equilibria: int) -> list[dict[str, Any]]:
 
 
 def equilibria_chart(result: Any, *, max_equilibria: int = 40) -> alt.Chart:
-    """Grid of equilibria (columns) by sovereign (rows), coloured by the action played.
+    """Grid of equilibria (rows) by sovereign (columns), coloured by the action played.
 
     A mixed strategy shows its most likely action, faded by its probability; the tooltip gives
     the probability and the equilibrium's max regret (USD).
@@ -157,15 +158,15 @@ def equilibria_chart(result: Any, *, max_equilibria: int = 40) -> alt.Chart:
     actions = sorted(set(df["action"]), key=lambda a: ACTION_ORDER.index(a))
     return (
         alt.Chart(df)
-        .mark_rect()
+        .mark_rect(stroke="white", strokeWidth=2)
         .encode(
             x=alt.X(
-                "equilibrium:N",
-                sort=alt.SortField("order"),
-                title="Equilibrium",
-                axis=alt.Axis(labelAngle=0, orient="top"),
+                "sovereign:N",
+                sort=list(result.players),
+                title=None,
+                axis=alt.Axis(labelAngle=-35, labelLimit=160, orient="top"),
             ),
-            y=alt.Y("sovereign:N", sort=list(result.players), title=None),
+            y=alt.Y("equilibrium:N", sort=alt.SortField("order"), title="Equilibrium"),
             color=alt.Color("action:N", scale=action_scale(actions), title="Action"),
             opacity=alt.Opacity(
                 "probability:Q", scale=alt.Scale(domain=[0, 1], range=[0.25, 1]), legend=None
@@ -178,8 +179,8 @@ def equilibria_chart(result: Any, *, max_equilibria: int = 40) -> alt.Chart:
             ],
         )
         .properties(
-            width=min(640, max(90, 46 * n_eq)),
-            height=max(60, 22 * len(result.players)),
+            width=max(200, 44 * len(result.players)),
+            height=max(36, 30 * n_eq),
             title="What each sovereign plays in each equilibrium",
         )
     )
@@ -226,7 +227,10 @@ def payoff_heatmap(game: Any, result: Any | None = None) -> alt.HConcatChart:
     a_name, b_name = game.players
     panels = []
     for pname in game.players:
-        sub = df[df["player"] == f"Payoff to {pname}"]
+        sub = df[df["player"] == f"Payoff to {pname}"].copy()
+        lo, hi = sub["payoff_bn"].min(), sub["payoff_bn"].max()
+        # position within the colour range: the darkest cells get white text
+        sub["shade"] = (sub["payoff_bn"] - lo) / (hi - lo) if hi > lo else 0.5
         base = alt.Chart(sub).encode(
             x=alt.X(
                 "col_action:N",
@@ -236,7 +240,7 @@ def payoff_heatmap(game: Any, result: Any | None = None) -> alt.HConcatChart:
             ),
             y=alt.Y("row_action:N", sort=list(game.actions[0]), title=f"{a_name} plays"),
         )
-        heat = base.mark_rect().encode(
+        heat = base.mark_rect(stroke="white", strokeWidth=2).encode(
             color=alt.Color(
                 "payoff_bn:Q",
                 scale=alt.Scale(scheme="blueorange"),
@@ -259,6 +263,11 @@ def payoff_heatmap(game: Any, result: Any | None = None) -> alt.HConcatChart:
             base.mark_text(fontSize=14, fontWeight=600)
             .encode(
                 text=alt.Text("label:N"),
+                color=alt.condition(
+                    "datum.shade < 0.25 || datum.shade > 0.75",
+                    alt.value("white"),
+                    alt.value("black"),
+                ),
             )
             .transform_calculate(
                 label="format(datum.payoff_bn, ',.2f') + (datum.equilibrium ? ' ★' : '')"
