@@ -30,12 +30,17 @@ Three solvers, all returning a :class:`~reserves.game.result.SolveResult` throug
 
     form a square system of multilinear polynomials in the free probabilities (McKelvey and
     McLennan 1996, "Computation of equilibria in finite games", *Handbook of Computational
-    Economics* I, sec. 6). Each system is solved completely by a total-degree homotopy
-    ``H(x, t) = (1 - t) gamma G(x) + t F(x)`` with ``G_k = x_k^d - 1`` and a random complex
-    ``gamma`` (the "gamma trick": with probability one every isolated root of F is reached;
-    Sommese and Wampler 2005, *The Numerical Solution of Systems of Polynomials*, ch. 8),
-    tracked for all start points at once by a predictor-corrector, then Newton-polished in
-    real arithmetic to residual ~1e-15. Support profiles are pruned by the counting condition
+    Economics* I, sec. 6). Systems with two mixing players are linear and solved directly
+    (batched). Larger ones are solved completely by a linear-product (multihomogeneous)
+    homotopy ``H(x, t) = (1 - t) gamma G(x) + t F(x)``, where ``G_r`` is a product of random
+    linear forms with the multidegree of ``F_r`` (one factor per opponent), and a random
+    complex ``gamma`` (the "gamma trick": with probability one every isolated root of F is
+    reached; Morgan and Sommese 1987; Sommese and Wampler 2005, *The Numerical Solution of
+    Systems of Polynomials*, ch. 8). Its number of paths is the multihomogeneous Bezout
+    number (McKelvey and McLennan 1997's bound on totally mixed equilibria), far below the
+    total degree ``d^n``. All paths of all support profiles of one size pattern are tracked
+    at once by a Runge-Kutta predictor and Newton corrector, then Newton-polished in real
+    arithmetic to residual ~1e-15. Support profiles are pruned by the counting condition
     ``|S_i| - 1 <= sum_{j != i} (|S_j| - 1)`` and by conditional dominance (an action of
     ``S_i`` strictly dominated by another action when the others play inside ``S_-i``);
     strictly dominated actions of the whole game are removed first. Guarantee: on games whose
@@ -448,6 +453,32 @@ class SupportSystem:
                 Jm[:, r0:r1, self.offsets[q] : self.offsets[q + 1]] = D[:, :, 1:] - D[:, :, :1]
         return Jm
 
+    def FJ(  # noqa: N802
+        self, Z: np.ndarray, sel: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(F(Z), J(Z))`` from one set of contractions: for mixing players ``k != q`` the
+        tensor ``C_kq`` (``delta_k`` contracted with every opponent but ``q``) gives the
+        Jacobian block ``C_kq[..., 1:] - C_kq[..., :1]`` and, contracted with ``sigma_q``,
+        ``F_k`` (multilinearity), so ``F`` costs no extra pass."""
+        sel = self._sel(Z, sel)
+        sig = self.sigmas(Z)
+        P = Z.shape[0]
+        M = len(self.mixing)
+        F = np.zeros((P, self.dim), dtype=Z.dtype)
+        Jm = np.zeros((P, self.dim, self.dim), dtype=Z.dtype)
+        for k in range(M):
+            r0, r1 = self.offsets[k], self.offsets[k + 1]
+            have_f = False
+            for q in range(M):
+                if q == k:
+                    continue
+                C = self._einsum(k, sig, sel, q)  # (P, k_i - 1, k_q)
+                Jm[:, r0:r1, self.offsets[q] : self.offsets[q + 1]] = C[:, :, 1:] - C[:, :, :1]
+                if not have_f:
+                    F[:, r0:r1] = np.einsum("pmq,pq->pm", C, sig[q])
+                    have_f = True
+        return F, Jm
+
     def profile(self, z: np.ndarray, system: int = 0) -> list[np.ndarray]:
         """The full-game mixed profile of one real solution ``z`` of system ``system``."""
         sig = self.sigmas(np.asarray(z)[None, :])
@@ -479,32 +510,94 @@ def _newton(
     """Batched Newton on ``F(Z) = 0``; returns (Z, residual norms, Jacobian condition)."""
     Z = Z.copy()
     for _ in range(iters):
-        F = system.F(Z, sel)
+        F, J = system.FJ(Z, sel)
         res = np.linalg.norm(F, axis=1)
         if np.all(res < tol):
             break
-        Z = Z - _solve_batched(system.J(Z, sel), F)
-    F = system.F(Z, sel)
-    cond = np.linalg.cond(system.J(Z, sel)) if system.dim else np.zeros(len(Z))
+        Z = Z - _solve_batched(J, F)
+    F, J = system.FJ(Z, sel)
+    cond = np.linalg.cond(J) if system.dim else np.zeros(len(Z))
     return Z, np.linalg.norm(F, axis=1), cond
 
 
-def _track_total_degree(
+def _start_assignments(owner: Sequence[int], dims: Sequence[int]) -> list[tuple[int, ...]]:
+    """Maps ``phi`` from equations to variable groups with ``phi(r) != owner(r)`` and exactly
+    ``dims[j]`` equations sent to group ``j`` (the start solutions of the linear-product
+    system; their number is the multihomogeneous Bezout number of the support system)."""
+    out: list[tuple[int, ...]] = []
+    cap = list(dims)
+    cur: list[int] = []
+
+    def rec(r: int) -> None:
+        if r == len(owner):
+            out.append(tuple(cur))
+            return
+        for j in range(len(dims)):
+            if j != owner[r] and cap[j] > 0:
+                cap[j] -= 1
+                cur.append(j)
+                rec(r + 1)
+                cur.pop()
+                cap[j] += 1
+
+    rec(0)
+    return out
+
+
+def _track_linear_product(
     system: SupportSystem, rng: np.random.Generator, max_steps: int = 4000
 ) -> tuple[np.ndarray, np.ndarray, int]:
-    """Complex roots of ``system.F`` by a total-degree homotopy (all paths batched).
+    """Complex roots of ``system.F`` by a linear-product (multihomogeneous) homotopy.
 
-    ``H(x, t) = (1 - t) gamma G(x) + t F(x)``, ``G_k(x) = x_k^d - 1``; Euler predictor, up to
-    four Newton corrector steps, per-path adaptive step length. Returns the endpoints that
-    reached ``t = 1`` (before polishing) and the number of paths that failed without diverging.
+    Equation ``r`` of mixing player ``i`` is multilinear: of degree one in the free
+    probabilities ``x_j`` of every other mixing player ``j`` and free of ``x_i``. The start
+    system has the same multidegree structure,
+
+        G_r(x) = prod_{j != i} (a_{r,j} . x_j + b_{r,j}),     a, b random complex,
+
+    and ``H(x, t) = (1 - t) gamma G(x) + t F(x)``. With probability one every isolated root
+    of ``F`` is the end of a path started at a root of ``G`` (Morgan and Sommese 1987,
+    "A homotopy for solving general polynomial systems that respects m-homogeneous
+    structures", *Appl. Math. Comput.* 24; Sommese and Wampler 2005, ch. 8.4). The roots of
+    ``G`` are found by choosing, for every equation, which factor vanishes
+    (:func:`_start_assignments`) and solving one small linear system per group; their number
+    is the multihomogeneous Bezout number, which for these systems equals McKelvey and
+    McLennan's (1997, *J. Econ. Theory* 72) bound on the number of totally mixed equilibria,
+    e.g. 2 paths instead of 8 for three players with two actions and 10 instead of 64 for
+    3x3x3 (far fewer paths diverge, so tracking ends in far fewer steps). Up to four Newton
+    corrector steps, per-path adaptive step length, all paths of all systems
+    batched; the predictor is classical fourth-order Runge-Kutta on the path's ODE
+    ``dx/dt = -H_x^{-1} H_t`` (half the steps of an Euler predictor). Returns the endpoints
+    that reached ``t = 1`` (before polishing), their systems and the number of paths that
+    failed without diverging.
     """
-    n, d = system.dim, system.degree
+    n = system.dim
+    M = len(system.mixing)
+    off = system.offsets
+    owner = np.repeat(np.arange(M), np.diff(off))  # group of each equation
+    dims = [int(off[j + 1] - off[j]) for j in range(M)]
     t_end = 1.0 - 1e-9  # end game: Newton on F from here (nonsingular roots are ~1e-9 away)
-    roots = np.exp(2j * np.pi * np.arange(d) / d)
-    starts = np.array(list(itertools.product(roots, repeat=n)), dtype=complex)
+
+    def crandn(*shape: int) -> np.ndarray:
+        return rng.normal(size=shape) + 1j * rng.normal(size=shape)
+
+    a = crandn(n, n)  # a[r, c]: coefficient of x_c in equation r's factor for c's group
+    b = crandn(n, M)
+    group_of_col = owner
+    # start points: for every assignment phi, x_j solves a[phi^-1(j), cols_j] x_j = -b[., j]
+    starts = []
+    for phi in _start_assignments(owner.tolist(), dims):
+        phi_arr = np.array(phi)
+        x = np.zeros(n, dtype=complex)
+        for j in range(M):
+            rows = np.flatnonzero(phi_arr == j)
+            cols = slice(off[j], off[j + 1])
+            x[cols] = np.linalg.solve(a[np.ix_(rows, np.arange(off[j], off[j + 1]))], -b[rows, j])
+        starts.append(x)
+    starts_arr = np.array(starts, dtype=complex).reshape(-1, n)
     nsys = len(system.profiles)
-    X = np.tile(starts, (nsys, 1))  # (P, n): every start point of every system
-    sel_all = np.repeat(np.arange(nsys), len(starts))
+    X = np.tile(starts_arr, (nsys, 1))  # (P, n): every start point of every system
+    sel_all = np.repeat(np.arange(nsys), len(starts_arr))
     P = X.shape[0]
     gamma = np.exp(2j * np.pi * rng.random())
     t = np.zeros(P)
@@ -512,17 +605,37 @@ def _track_total_degree(
     active = np.ones(P, dtype=bool)
     done = np.zeros(P, dtype=bool)
     failed = np.zeros(P, dtype=bool)
+    own_mask = group_of_col[None, :] == owner[:, None]  # (n, n): a[r, c] unused when True
+    a_used = np.where(own_mask, 0.0, a)
+
+    def start_system(Xa: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # factor values L[p, r, j] = a_{r,j} . x_j + b_{r,j}; 1 for the owner's own group
+        prod_ax = Xa[:, None, :] * a_used[None, :, :]  # (P, n, n)
+        L = (
+            np.stack([prod_ax[:, :, off[j] : off[j + 1]].sum(axis=2) for j in range(M)], axis=2)
+            + b[None, :, :]
+        )
+        L[:, np.arange(n), owner] = 1.0
+        G = L.prod(axis=2)
+        dG = np.empty((Xa.shape[0], n, n), dtype=complex)
+        for j in range(M):
+            others = np.prod(np.delete(L, j, axis=2), axis=2)  # (P, n)
+            dG[:, :, off[j] : off[j + 1]] = (
+                others[:, :, None] * a_used[None, :, off[j] : off[j + 1]]
+            )
+        return G, dG
 
     def HxHt(Xa: np.ndarray, ta: np.ndarray, sel: np.ndarray):  # noqa: N802
-        F = system.F(Xa, sel)
-        J = system.J(Xa, sel)
-        G = Xa**d - 1.0
-        dG = d * Xa ** (d - 1)
+        F, J = system.FJ(Xa, sel)
+        G, dG = start_system(Xa)
         s = ta[:, None]
         H = (1 - s) * gamma * G + s * F
-        Hx = ta[:, None, None] * J
-        Hx[:, np.arange(n), np.arange(n)] += (1 - s) * gamma * dG
+        Hx = ta[:, None, None] * J + (1 - ta)[:, None, None] * gamma * dG
         return H, Hx, F - gamma * G
+
+    def velocity(Xs: np.ndarray, ts: np.ndarray, sel: np.ndarray) -> np.ndarray:
+        _, Hx, Ht = HxHt(Xs, ts, sel)
+        return _solve_batched(Hx, -Ht)
 
     for _ in range(max_steps):
         idx = np.flatnonzero(active)
@@ -530,9 +643,13 @@ def _track_total_degree(
             break
         Xa, ta, dta = X[idx], t[idx], np.minimum(dt[idx], t_end - t[idx])
         sa = sel_all[idx]
-        _, Hx, Ht = HxHt(Xa, ta, sa)
-        v = _solve_batched(Hx, -Ht)
-        Xp = Xa + dta[:, None] * v
+        h = dta[:, None]
+        # classical Runge-Kutta predictor on dx/dt = -H_x^{-1} H_t
+        k1 = velocity(Xa, ta, sa)
+        k2 = velocity(Xa + 0.5 * h * k1, ta + 0.5 * dta, sa)
+        k3 = velocity(Xa + 0.5 * h * k2, ta + 0.5 * dta, sa)
+        k4 = velocity(Xa + h * k3, ta + dta, sa)
+        Xp = Xa + h * (k1 + 2 * k2 + 2 * k3 + k4) / 6.0
         tn = ta + dta
         ok = np.ones(idx.size, dtype=bool)
         for it in range(4):
@@ -620,7 +737,7 @@ def support_enumeration_solve(
     """All Nash equilibria of a small N-player game by support enumeration.
 
     For every support profile surviving the pruning (see the module docstring), the
-    multilinear indifference system is solved completely by a total-degree homotopy and each
+    multilinear indifference system is solved completely by a linear-product homotopy and each
     real root inside the simplices is Newton-polished; candidates are verified by regret.
 
     Parameters
@@ -691,7 +808,7 @@ def support_enumeration_solve(
         notes.append(f"{failed_paths} homotopy path(s) failed: the set may be incomplete")
     return make_result(
         game,
-        "support enumeration (total-degree homotopy)",
+        "support enumeration (linear-product homotopy)",
         cleaned,
         parameters={
             "eliminate": eliminate,
@@ -767,7 +884,7 @@ def _solve_supports(
         sel = sel[regular]
         Z = np.linalg.solve(J[regular], -F0[regular][..., None])[..., 0] if sel.size else z0[:0]
     else:
-        Zc, sel, fails = _track_total_degree(sys_, rng)
+        Zc, sel, fails = _track_linear_product(sys_, rng)
         if Zc.size == 0:
             return [], fails, 0
         Zc, res, _ = _newton(sys_, Zc, sel, iters=12)
