@@ -344,19 +344,30 @@ def payoff_formula_latex() -> str:
 
 # --------------------------------------------------------------------------- price floor
 @st.cache_data(show_spinner="Re-solving the game along a price grid (sovereign demand)…")
-def sovereign_bids_of(key: str, _cfg: ReservesConfig) -> Any:
-    """Sovereign bids ``D(p)`` from :func:`reserves.demand.demand_schedule`, placed with
-    :func:`reserves.market.bids_from_schedule` (the config's ``market_model.sovereign_bids``)."""
+def demand_schedule_of(key: str, _cfg: ReservesConfig) -> Any:
+    """The sovereign demand schedule ``D(P)`` (:func:`reserves.demand.demand_schedule`) on the
+    price grid of the config's ``market_model.sovereign_bids``."""
     import numpy as np
 
     from reserves.demand import demand_schedule
-    from reserves.market import bids_from_schedule, market_section
+    from reserves.market import market_section
 
     sb = market_section(_cfg).sovereign_bids
     p0 = float(_cfg.market.price_usd)
-    prices = np.linspace(sb.min_price_ratio * p0, p0, sb.grid_points)
-    schedule = demand_schedule(_cfg, prices)
-    return bids_from_schedule(schedule, p0, commitment_scale=sb.commitment_scale)
+    return demand_schedule(_cfg, np.linspace(sb.min_price_ratio * p0, p0, sb.grid_points))
+
+
+@st.cache_data(show_spinner=False)
+def sovereign_bids_of(key: str, _cfg: ReservesConfig) -> Any:
+    """Sovereign bids ``D(p)`` placed under the price with
+    :func:`reserves.market.bids_from_schedule` (``market_model.sovereign_bids``)."""
+    from reserves.market import bids_from_schedule, market_section
+
+    sb = market_section(_cfg).sovereign_bids
+    schedule = demand_schedule_of(key, _cfg)
+    return bids_from_schedule(
+        schedule, float(_cfg.market.price_usd), commitment_scale=sb.commitment_scale
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

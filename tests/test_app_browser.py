@@ -171,9 +171,18 @@ def test_every_page_loads_without_an_exception(server):
                 errors = page.locator('[data-testid="stAlertContentError"]')
                 if errors.count():
                     failures.append(f"{path}: error message: {errors.first.inner_text()[:300]}")
+            # the briefing: build it and keep a screenshot of the preview and downloads
+            page.goto(server + "/Briefing", wait_until="domcontentloaded", timeout=60_000)
+            _wait_rendered(page, "Build the briefing")
+            page.get_by_role("button", name="Build the briefing").click()
+            page.get_by_text("Download PDF").first.wait_for(timeout=120_000)
+            _wait_rendered(page, "Preview")
+            _screenshot_whole_page(page, SHOTS / "briefing_built.png")
+            if page.locator('[data-testid="stException"]').count():
+                failures.append("/Briefing (built): exception box")
         finally:
             browser.close()
     assert not failures, "\n".join(failures)
     assert not console_errors, f"JavaScript errors: {console_errors}"
-    for _, name, _ in PAGES:
+    for name in [*(p[1] for p in PAGES), "briefing_built"]:
         assert (SHOTS / f"{name}.png").stat().st_size > 10_000

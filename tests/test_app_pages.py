@@ -167,7 +167,7 @@ def test_price_floor_default_and_shock_changes_cascade():
     at = run_page("pages/3_Price_floor.py")
     assert_clean(at)
     base = charts(at)
-    assert len(base) == 3  # cascade rounds, trough vs shock, ladder
+    assert len(base) == 4  # cascade rounds, trough vs shock, ladder, demand schedule
     at.slider(key="shock_bn").set_value(5.0).run()
     assert_clean(at)
     after = charts(at)

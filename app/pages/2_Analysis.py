@@ -65,8 +65,15 @@ if analysis is not None:
     c[2].metric("“Accumulate, never sell” (C14)", "holds" if holds else "does not hold")
     if analysis.thresholds:
         show_chart(threshold_chart(analysis.thresholds))
-        with st.expander("Thresholds table"):
-            st.dataframe(threshold_frame(analysis.thresholds), hide_index=True)
+        st.dataframe(
+            threshold_frame(analysis.thresholds),
+            hide_index=True,
+            column_config={
+                "value": st.column_config.NumberColumn("config value", format="%.4g"),
+                "threshold": st.column_config.NumberColumn("threshold", format="%.4g"),
+                "accumulate_dominant": st.column_config.CheckboxColumn("accumulate dominates"),
+            },
+        )
     for name, tex in analysis.closed_forms.items():
         st.markdown(f"**{name[0].upper()}{name[1:]}**")
         head, _, where = tex.partition(r"\quad\text{where}\quad")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 from _shared import (
     cascade_of,
+    demand_schedule_of,
     floor_curves_of,
     guarded,
     has_layer,
@@ -101,9 +102,22 @@ with right:
     if curves is not None:
         show_chart(trough_chart(curves), stretch=True)
 
+left, right = st.columns(2)
 model = guarded("The market model", lambda: market_model_of(key, cfg, with_demand))
 if model is not None:
-    show_chart(ladder_chart(model.ladder), stretch=True)
+    with left:
+        show_chart(ladder_chart(model.ladder), stretch=True)
+if has_layer("reserves.demand"):
+    from reserves.charts.game import demand_schedule_chart
+
+    schedule = guarded("The demand schedule", lambda: demand_schedule_of(key, cfg))
+    if schedule is not None:
+        with right:
+            show_chart(demand_schedule_chart(schedule), stretch=True)
+            st.caption(
+                "The sovereigns' equilibrium demand at each entry price: placed as bids under "
+                "the price, it is what holds the floor up."
+            )
 if res is not None:
     with st.expander("Rounds table"):
         st.dataframe(res.to_frame(), hide_index=True)
