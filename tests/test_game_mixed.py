@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from reserves.game.mixed import (
     _labelled_vertices,
+    _LogitSystem,
+    _start_assignments,
     _support_vertices,
     logit_solve,
     support_enumeration_solve,
@@ -267,3 +269,35 @@ def test_n_player_equilibria_have_small_regret(shape: list[int], seed: int) -> N
     assert len(res.equilibria) >= 1  # every finite game has one (Nash 1951)
     assert len(res.equilibria) % 2 == 1 or not res.complete  # oddness on generic games
     assert res.max_regret <= 1e-8 * g.payoff_scale
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (3, 2, 4), (2, 2, 2, 2, 2)])
+def test_logit_jacobian_matches_finite_differences(shape: tuple[int, ...]) -> None:
+    g = Game(np.random.default_rng(len(shape)).normal(size=(len(shape), *shape)))
+    L = _LogitSystem(g)
+    x = np.random.default_rng(0).normal(size=L.dim) - 2.0
+    lam, h = 3.0, 1e-6
+    J = L.jac(x, lam)
+    for c in range(L.dim + 1):
+        e = np.zeros(L.dim + 1)
+        e[c] = h
+        fd = (L.H(x + e[:-1], lam + e[-1]) - L.H(x - e[:-1], lam - e[-1])) / (2 * h)
+        assert np.allclose(J[:, c], fd, atol=1e-7), c
+
+
+@pytest.mark.parametrize(
+    ("owner", "dims", "count"),
+    [
+        ([0, 1, 2], [1, 1, 1], 2),  # three players, two actions: at most 2 mixed equilibria
+        ([0, 1, 2, 3], [1, 1, 1, 1], 9),  # four players, two actions: 9 (derangements)
+        ([0, 0, 1, 1, 2, 2], [2, 2, 2], 10),  # 3x3x3: 10 (McKelvey and McLennan 1997)
+    ],
+)
+def test_linear_product_start_count_is_mckelvey_mclennan_bound(
+    owner: list[int], dims: list[int], count: int
+) -> None:
+    phis = _start_assignments(owner, dims)
+    assert len(phis) == count
+    for phi in phis:
+        assert all(j != o for j, o in zip(phi, owner, strict=True))
+        assert [phi.count(j) for j in range(len(dims))] == dims

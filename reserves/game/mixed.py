@@ -1078,6 +1078,13 @@ def _trace_logit(
 ) -> tuple[list[np.ndarray] | None, float, int]:
     """Pseudo-arclength continuation of the principal logit branch; returns (sigma, lambda,
     steps) at the last point reached (None if the first step failed)."""
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging corrector is rejected
+        return _trace_logit_loop(game, lambda_max, max_steps)
+
+
+def _trace_logit_loop(
+    game: Game, lambda_max: float, max_steps: int
+) -> tuple[list[np.ndarray] | None, float, int]:
     L = _LogitSystem(game)
     x = np.concatenate([np.full(n, -math.log(n)) for n in L.shape])
     lam = 0.0
