@@ -140,15 +140,69 @@ class AdoptionConfig(_Strict):
 
 
 class SovereignBidConfig(_Strict):
-    """Sovereign bids resting below the price during a cascade (MODEL.md section 5).
+    r"""Sovereign bids resting below the price during a cascade (MODEL.md section 5).
 
-    ``D_t(x) = share * (C(t) + base_usd) * min(x / depth, 1)``: a wall spread evenly from the
+    Two kinds, both plus the bids already present, ``base_usd * min(x / depth, 1)`` (C12):
+
+    ``kind: schedule`` (MODEL.md: "the sovereign schedule D(p) from section 4, placed as bids
+    below the entry price"): on day ``t`` at price ``P_t`` the bid filled at a drop ``x`` is
+
+    .. math::
+
+        b_t(x) = \rho \max_{0 \le x' \le x} \max\big(D(P_t (1 - x')) - D(P_t), 0\big)
+
+    with ``D`` the sovereigns' equilibrium demand schedule
+    (:func:`reserves.demand.demand_schedule` with selection ``rule``, placed as bids by
+    :func:`reserves.market.bids_from_schedule`) and ``rho = resting_share``. ``D(P)`` is the
+    USD the roster buys over the game's horizon (``market.horizon_years``) at entry price
+    ``P``; only the *increment* a lower price adds rests as bids, re-centred on each path's
+    current price (sovereign valuations are in absolute price, so a path at $150k meets fewer
+    bids within 20% than one at $70k).
+
+    ``kind: wall`` (the earlier placeholder): ``D_t(x) = share * (C(t) + base_usd) * min(x /
+    depth, 1)``, a wall of ``share`` of the adopted commitment ``C(t)`` spread evenly from the
     current price down to a drop of ``depth``.
+
+    Defaults
+    --------
+    ``kind = "wall"`` keeps configs written before the demand layer unchanged;
+    ``configs/scenarios/c17.yaml`` selects ``schedule``. ``resting_share = None`` means one
+    month of the horizon demand, ``1 / (12 * market.horizon_years)`` (1/36 for C17's three
+    years). Assumption: a reserve manager running a multi-year buying programme keeps about a
+    month of its pace as resting limit orders; the whole horizon demand (~$60B below
+    -60% for the C17 roster) resting at once is not plausible, a day's pace (1/1,095, ~$23M at
+    -20%) is below the ~$100M El Salvador alone bought in the Nov 2025 crash (C12).
+    ``rule = "dynamics"`` is :func:`~reserves.demand.demand_schedule`'s default (the
+    equilibrium best-response dynamics reach from the status quo); ``price_points = 50`` is
+    its default grid (20-150% of the config price; below 20% the schedule is flat, so no
+    further bids).
     """
 
-    share: float = Field(default=0.1, ge=0, le=10, description="of the adopted commitment")
+    kind: Literal["wall", "schedule"] = Field(
+        default="wall", description="schedule: bids from the demand schedule; wall: flat wall"
+    )
+    share: float = Field(default=0.1, ge=0, le=10, description="wall: of the adopted commitment")
     base_usd: float = Field(default=1.0e8, ge=0, description="bids already present (C12)")
-    depth: float = Field(default=0.3, gt=0, lt=1)
+    depth: float = Field(default=0.3, gt=0, lt=1, description="drop the wall and base span")
+    resting_share: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="schedule: share of the horizon demand resting as bids; default 1/(12 T)",
+    )
+    rule: Literal["dynamics", "payoff-dominant", "risk-dominant", "all"] = Field(
+        default="dynamics", description="schedule: equilibrium selection rule"
+    )
+    band: Literal["selected", "low", "high"] = Field(
+        default="selected", description="schedule: selected equilibrium or an edge of the band"
+    )
+    price_points: int = Field(default=50, ge=2, le=400, description="schedule: price grid size")
+
+    def resting_share_for(self, horizon_years: float) -> float:
+        """``resting_share``, or one month of the horizon demand, ``1 / (12 T)``."""
+        if self.resting_share is not None:
+            return float(self.resting_share)
+        return 1.0 / (12.0 * max(float(horizon_years), 1.0 / 12.0))
 
 
 class TransactionalConfig(_Strict):

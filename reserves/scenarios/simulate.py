@@ -13,7 +13,8 @@ Each day ``t = 1..T`` (day 0 is ``scenarios.start_date``), vectorized over ``N``
 4. Shocks: outflows ``F`` arrive as a Poisson process with Pareto sizes (plus, in some
    scenarios, one large outflow on a random day); each runs through the section-5 cascade
    kernel :func:`reserves.market.cascade.cascade_kernel` with per-path open-interest scale
-   ``OI_t / OI_ref``, sovereign-bid scale and impact coefficient
+   ``OI_t / OI_ref``, sovereign bids (``sovereign_bids.kind``: the section-4 demand schedule
+   re-centred on the path's price, :class:`ScheduleBidTable`, or a flat wall) and impact coefficient
    ``c_t = c_0 (sigma_0 / sigma_t)^a`` (impact proportional to volatility, as in the
    square-root law ``c = V_d / (Y sigma_d)^2``). The day closes after the ladder's rebound,
    ``log(1 - x* (1 - rebound_share))``; liquidations destroy open interest
@@ -38,6 +39,7 @@ Diebold and Labys (2003), realized volatility.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,15 +48,20 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reserves.errors import ConfigError
-from reserves.scenarios.schema import DynamicsConfig, ScenariosConfig
+from reserves.scenarios.schema import DynamicsConfig, ScenariosConfig, SovereignBidConfig
 
 __all__ = [
+    "BID_TABLE_LOG_STEP",
     "LEVELS",
     "SERIES",
     "ScenarioRun",
+    "ScheduleBidTable",
     "SimulationParts",
     "adoption_curve_usd",
+    "clear_scenario_caches",
+    "game_adoption",
     "scenarios_section",
+    "schedule_bid_table",
     "simulate_scenario",
 ]
 
@@ -66,6 +73,12 @@ SERIES: tuple[str, ...] = ("price_usd", "floor_usd", "vol_pa", "sovereign_share"
 #: OI fallback when the config has no market_model: C5 cross-check, $66.5B futures OI on
 #: 18 Nov 2025, half of it long (assumption)
 FALLBACK_LONG_OI_USD = 0.5 * 6.65e10
+#: log-price step of the schedule-bid table: a path's bids are those of a tabulated price
+#: within 0.5% of its own (the demand grid itself is ~4% apart), 502 rows for C17
+BID_TABLE_LOG_STEP = 0.01
+_CACHE_SIZE = 16
+_BID_CACHE: OrderedDict[tuple, ScheduleBidTable] = OrderedDict()
+_ADOPTION_CACHE: OrderedDict[str, Any] = OrderedDict()
 
 ProgressArg = bool | Callable[[int, int], None]
 
@@ -161,6 +174,145 @@ def _kernel(parts: SimulationParts, F: NDArray, c: NDArray, s: NDArray, b: NDArr
     )
 
 
+def _kernel_rows(
+    parts: SimulationParts, F: NDArray, c: NDArray, s: NDArray, bids: NDArray, chunk: int = 2048
+) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    r"""Cascade troughs with one sovereign-bid curve per shock (rows of ``bids``, USD).
+
+    The resistance and first crossing of :func:`reserves.market.cascade.cascade_kernel`,
+
+    ``R_i(x) = c_i x^a - s_i Lq(x) + b_i(x) + B(x)``,  ``x*_i = min{x : R_i(x) >= F_i}``
+
+    (linear inside the grid cell), with a per-shock bid curve ``b_i`` on the drop grid: the
+    kernel takes one shared curve times a per-shock scale, while schedule bids change shape
+    with the path's price. Returns ``(drop, long liquidated USD, sovereign bids filled USD,
+    collapsed)``.
+    """
+    grid = parts.grid
+    m = grid.size
+    h = grid**parts.impact_power
+    n = F.size
+    x = np.empty(n)
+    filled = np.empty(n)
+    collapsed = np.empty(n, dtype=bool)
+    for lo in range(0, n, chunk):
+        hi = min(lo + chunk, n)
+        rows = np.arange(hi - lo)
+        b = bids[lo:hi]
+        R = c[lo:hi, None] * h - s[lo:hi, None] * parts.long_cum_usd + b + parts.dip_cum_usd
+        hit = F[lo:hi, None] <= R
+        j = np.argmax(hit, axis=1)
+        j = np.where(hit[rows, j], j, m)
+        jj = np.clip(j, 1, m - 1)
+        r_hi, r_lo = R[rows, jj], R[rows, jj - 1]
+        denom = r_hi - r_lo
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tt = np.where(denom > 0, (F[lo:hi] - r_lo) / denom, 1.0)
+        tt = np.clip(tt, 0.0, 1.0)
+        tt = np.where(j <= 0, 0.0, np.where(j >= m, 1.0, tt))
+        x[lo:hi] = np.where(j <= 0, 0.0, grid[jj - 1] + tt * (grid[jj] - grid[jj - 1]))
+        filled[lo:hi] = b[rows, jj - 1] + tt * (b[rows, jj] - b[rows, jj - 1])
+        filled[lo:hi] = np.where(j <= 0, b[:, 0], filled[lo:hi])
+        collapsed[lo:hi] = j >= m
+    x = np.where(collapsed, grid[-1], x)
+    liq = s * np.interp(x, grid, parts.long_cum_usd)
+    return x, liq, filled, collapsed
+
+
+# ----------------------------------------------------------------------------- schedule bids
+
+
+@dataclass(frozen=True)
+class ScheduleBidTable:
+    r"""Sovereign bids from the demand schedule, tabulated by the path's current price.
+
+    Row ``k`` is for a path at ``P_k = exp(log_p_lo + k * log_step)``: the cumulative USD
+    bid filled at each drop ``x_j`` of the simulation grid, for ``resting_share = 1``,
+
+    ``cum_usd[k, j] = max_{x' <= x_j} max(D(P_k (1 - x')) - D(P_k), 0)``
+
+    (:func:`reserves.market.bids_from_schedule` evaluated at ``P_k (1 - x_j)``). A path at
+    price ``P`` uses the row with ``k = round((log P - log_p_lo) / log_step)``, clipped to the
+    table: below the schedule's lowest price and above ``max price / (1 - max_drop)`` the rows
+    are zero, as are the exact bids there (the schedule is flat outside its grid).
+
+    Attributes
+    ----------
+    log_p_lo, log_step:
+        Log price of row 0 and the step between rows.
+    grid:
+        The drop grid of the columns.
+    cum_usd:
+        ``(rows, len(grid))`` bids, read-only.
+    schedule:
+        The :class:`reserves.demand.DemandSchedule` the bids come from.
+    which:
+        The schedule array used (``demand_usd`` or a band edge).
+    """
+
+    log_p_lo: float
+    log_step: float
+    grid: NDArray[np.float64]
+    cum_usd: NDArray[np.float64]
+    schedule: Any
+    which: str
+
+    def rows(self, price_usd: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The bid curve (one row per price) of paths at ``price_usd``."""
+        k = np.rint((np.log(price_usd) - self.log_p_lo) / self.log_step)
+        k = np.clip(k, 0, self.cum_usd.shape[0] - 1).astype(np.intp)
+        return self.cum_usd[k]
+
+    def at_price(self, price_usd: float, drop: float) -> float:
+        """Bids (``resting_share = 1``) filled at ``drop`` for a path at ``price_usd``."""
+        row = self.rows(np.array([price_usd]))[0]
+        return float(np.interp(drop, self.grid, row))
+
+
+def schedule_bid_table(
+    cfg: Any, sb: SovereignBidConfig, grid: NDArray[np.float64]
+) -> ScheduleBidTable:
+    """Tabulate the demand schedule's bids over current prices (once per config, cached).
+
+    The schedule is :func:`reserves.demand.demand_schedule` on
+    ``price_grid(cfg, sb.price_points)`` with ``rule = sb.rule``; each row is
+    :func:`reserves.market.bids_from_schedule` at the row's price (see
+    :class:`ScheduleBidTable`). Cached per (config hash, rule, band, price points, grid), so
+    the game is solved once per configuration, not per scenario, path or day; the demand
+    layer caches the schedule too.
+    """
+    from reserves.demand import demand_schedule, price_grid
+    from reserves.market.absorption import bids_from_schedule
+
+    which = {"selected": "demand_usd", "low": "demand_low_usd", "high": "demand_high_usd"}[sb.band]
+    key = (cfg.content_hash(), sb.rule, which, sb.price_points, grid.tobytes())
+    hit = _BID_CACHE.get(key)
+    if hit is not None:
+        _BID_CACHE.move_to_end(key)
+        return hit
+    sched = demand_schedule(cfg, price_grid(cfg, sb.price_points), rule=sb.rule)
+    p_lo = float(sched.prices_usd[0])
+    p_hi = float(sched.prices_usd[-1]) / max(1.0 - float(grid[-1]), 1e-6)
+    n = math.ceil(math.log(p_hi / p_lo) / BID_TABLE_LOG_STEP) + 1
+    prices = p_lo * np.exp(BID_TABLE_LOG_STEP * np.arange(n))
+    table = np.empty((n, grid.size))
+    for k, pk in enumerate(prices):
+        curve = bids_from_schedule(sched, float(pk), which=which)
+        table[k] = curve.filled_usd(pk * (1.0 - grid))
+    table.setflags(write=False)
+    out = ScheduleBidTable(math.log(p_lo), BID_TABLE_LOG_STEP, grid.copy(), table, sched, which)
+    _BID_CACHE[key] = out
+    while len(_BID_CACHE) > _CACHE_SIZE:
+        _BID_CACHE.popitem(last=False)
+    return out
+
+
+def clear_scenario_caches() -> None:
+    """Forget cached schedule-bid tables and game adoption paths."""
+    _BID_CACHE.clear()
+    _ADOPTION_CACHE.clear()
+
+
 # ----------------------------------------------------------------------------- adoption
 
 
@@ -172,37 +324,51 @@ def roster_commitment_usd(cfg: Any) -> float:
 def adoption_curve_usd(cfg: Any, dyn: DynamicsConfig, days: int) -> NDArray[np.float64]:
     r"""Cumulative USD committed by sovereigns by each day ``0..days`` (``C(0) = 0``).
 
-    Logistic S-curve (Cong, Li and Wang 2021 for adoption S-curves):
-    ``C(t) = K (f(t) - f(0)) / (1 - f(0))``, ``f(t) = 1 / (1 + e^{-(t - t_m) / w})``,
-    ``K = commitment_usd`` or ``scale * sum_i alpha_i W_i``. With ``kind: game`` the roster's
-    adoption path from ``reserves.game.dynamics.adoption_path`` is used when available.
+    ``kind: logistic`` (adoption S-curves, Cong, Li and Wang 2021):
+    ``C(t) = K (f(t) - f(0)) / (1 - f(0))``, ``f(t) = 1 / (1 + e^{-(t - t_m) / w})``.
+    ``kind: game``: ``C(t) = K g(t)`` with ``g`` the share of the roster's ``sum_i alpha_i W_i``
+    bought by day ``t`` along the game's best-response adoption path (:func:`game_adoption`,
+    MODEL.md section 3). ``K = commitment_usd`` or ``scale * sum_i alpha_i W_i``.
     """
     a = dyn.adoption
     K = a.commitment_usd if a.commitment_usd is not None else a.scale * roster_commitment_usd(cfg)
-    t = np.arange(days + 1, dtype=float)
     if a.kind == "game":
-        curve = _game_adoption(cfg, days, a.width_days)
-        if curve is not None:
-            return K * curve
+        return K * game_adoption(cfg, days, a.width_days)
+    t = np.arange(days + 1, dtype=float)
     f = 1.0 / (1.0 + np.exp(-(t - a.midpoint_days) / a.width_days))
     f0 = f[0]
     return K * (f - f0) / (1.0 - f0)
 
 
-def _game_adoption(cfg: Any, days: int, spread_days: float) -> NDArray[np.float64] | None:
-    """Share of the roster's commitment bought by each day, from the game's adoption path.
+def _adoption_path(cfg: Any) -> Any:
+    """The roster's adoption path at the config's price (cached per config hash)."""
+    from reserves.game.dynamics import adoption_path
+    from reserves.game.model import SovereignGame
 
-    Sovereign ``i`` joins at ``joined_round_i * period_years * 365`` days
-    (:func:`reserves.game.dynamics.adoption_path`) and buys ``alpha_i W_i`` evenly over the
-    next ``spread_days``; sovereigns that never join buy nothing. Returns None when the module
-    is unavailable (the caller then uses the logistic curve).
+    key = cfg.content_hash()
+    path = _ADOPTION_CACHE.get(key)
+    if path is None:
+        path = adoption_path(SovereignGame(cfg))
+        _ADOPTION_CACHE[key] = path
+        while len(_ADOPTION_CACHE) > _CACHE_SIZE:
+            _ADOPTION_CACHE.popitem(last=False)
+    return path
+
+
+def game_adoption(cfg: Any, days: int, spread_days: float) -> NDArray[np.float64]:
+    r"""Share of the roster's commitment bought by each day, from the game's adoption path.
+
+    :func:`reserves.game.dynamics.adoption_path` (best-response dynamics from the status quo,
+    one revision per ``period_years = 0.25``, its documented default) gives the round
+    ``r_i`` from which sovereign ``i`` accumulates; it joins on day
+    ``d_i = 365 r_i period_years`` and buys ``alpha_i W_i`` evenly over ``spread_days``:
+
+    ``g(t) = sum_i alpha_i W_i clip((t - d_i) / spread_days, 0, 1) / sum_i alpha_i W_i``.
+
+    Sovereigns that never join (``r_i = None``) buy nothing, so ``g`` ends at the joiners'
+    share of the roster's commitment, not at 1.
     """
-    try:
-        from reserves.game.dynamics import adoption_path
-        from reserves.game.model import SovereignGame
-    except ImportError:  # pragma: no cover - layer not installed
-        return None
-    path = adoption_path(SovereignGame(cfg))
+    path = _adoption_path(cfg)
     w = np.array([s.max_buy_share * s.reserves_usd for s in cfg.players], dtype=float)
     jd = np.array(
         [np.inf if j is None else j * path.period_years * DAYS_PER_YEAR for j in path.joined_round],
@@ -342,6 +508,27 @@ def _lagged_corr(x: NDArray, y: NDArray, max_lag: int, stride: int) -> tuple[lis
     return lags, cors
 
 
+def _bids_meta(
+    sb: SovereignBidConfig, rho: float, table: ScheduleBidTable | None, P0: float
+) -> dict[str, Any]:
+    """What the sovereign bids were: kind, resting share and the day-0 bids at -10/-20/-40%."""
+    out: dict[str, Any] = {"kind": sb.kind, "base_usd": sb.base_usd}
+    if table is None:
+        out.update(share=sb.share, depth=sb.depth)
+        return out
+    out.update(
+        resting_share=rho,
+        rule=sb.rule,
+        band=sb.band,
+        schedule_config_hash=table.schedule.config_hash,
+        day0_bids_usd={
+            f"{d:.0%}": rho * table.at_price(P0, d) + sb.base_usd * min(d / sb.depth, 1.0)
+            for d in (0.1, 0.2, 0.4)
+        },
+    )
+    return out
+
+
 def simulate_scenario(
     cfg: Any,
     name: str | None = None,
@@ -417,6 +604,10 @@ def simulate_scenario(
     C = adoption_curve_usd(cfg, dyn, T)
     dC = np.diff(C)
     sb = dyn.sovereign_bids
+    # sovereign bids: the section-4 schedule (tabulated once per config) or the flat wall
+    bid_table = schedule_bid_table(cfg, sb, parts.grid) if sb.kind == "schedule" else None
+    rho = sb.resting_share_for(m.horizon_years)
+    base_wall = sb.base_usd * parts.bid_unit
     rets = np.empty((W, N))
     for k in range(W):  # burn-in window at the configured (C10) volatility
         rets[k] = m.vol_pa / math.sqrt(DAYS_PER_YEAR) * _student_t(rng, nu, N)
@@ -457,6 +648,19 @@ def simulate_scenario(
             return parts.impact_coef * (sig0 / sig) ** parts.impact_power
         return np.full(N, parts.impact_coef)
 
+    def sovereign_cascade(
+        t: int, sel: Any, shock: NDArray[np.float64], c: NDArray[np.float64]
+    ) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+        """Drop, liquidations, sovereign bids filled and collapse flags of paths ``sel``."""
+        oi_scale = OI[sel] / parts.oi_ref_usd
+        if bid_table is None:
+            wall = sb.share * (C[t] + sb.base_usd)
+            kr = _kernel(parts, shock, c, oi_scale, np.full(shock.size, wall))
+            filled = wall * np.interp(kr.drop, parts.grid, parts.bid_unit)
+            return kr.drop, kr.long_liquidated_usd, filled, kr.collapsed
+        bids = rho * bid_table.rows(P[sel]) + base_wall
+        return _kernel_rows(parts, shock, c, oi_scale, bids)
+
     def record(t: int, rv: NDArray[np.float64]) -> None:
         lev = OI / (P * Q)
         share = H / Q
@@ -469,15 +673,10 @@ def simulate_scenario(
             check_vals[t] = rv.copy()
         i = np.searchsorted(fan_days, t)
         if i < fan_days.size and fan_days[i] == t:
-            bid = sb.share * (C[t] + sb.base_usd) * np.ones(Nf)
-            kr = _kernel(
-                parts,
-                np.full(Nf, sec.floor_shock_usd),
-                impact_coef()[:Nf],
-                OI[:Nf] / parts.oi_ref_usd,
-                bid,
-            )
-            floor = P[:Nf] * (1.0 - kr.drop)
+            drop = sovereign_cascade(
+                t, slice(0, Nf), np.full(Nf, sec.floor_shock_usd), impact_coef()[:Nf]
+            )[0]
+            floor = P[:Nf] * (1.0 - drop)
             for key, arr in (
                 ("price_usd", P),
                 ("floor_usd", floor),
@@ -536,14 +735,8 @@ def simulate_scenario(
                 shock_log.append(F[idx])
                 c = impact_coef()[idx]
                 if dyn.cascades:
-                    bid = sb.share * (C[t] + sb.base_usd) * np.ones(idx.size)
-                    kr = _kernel(parts, F[idx], c, OI[idx] / parts.oi_ref_usd, bid)
-                    x = kr.drop
-                    liq = kr.long_liquidated_usd
-                    filled = (
-                        sb.share * (C[t] + sb.base_usd) * np.interp(x, parts.grid, parts.bid_unit)
-                    )
-                    collapsed_any[idx] |= kr.collapsed
+                    x, liq, filled, coll = sovereign_cascade(t, idx, F[idx], c)
+                    collapsed_any[idx] |= coll
                     trough = P[idx] * (1.0 - x)
                     OI[idx] = np.maximum(OI[idx] - liq, 0.0)
                     liq_total[idx] += liq
@@ -648,6 +841,7 @@ def simulate_scenario(
         "start_date": sec.start_date.isoformat(),
         "day_convention": "day t = start_date + t calendar days (365 a year)",
         "dynamics": dyn.model_dump(mode="json"),
+        "sovereign_bids": _bids_meta(sb, rho, bid_table, P0),
         "sources": dict(case.sources),
     }
     return ScenarioRun(
