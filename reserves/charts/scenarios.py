@@ -1,4 +1,9 @@
-"""Scenario charts (Altair): fan charts, C16 probabilities, lagged correlations, tornado."""
+"""Scenario charts (Altair): fan charts, C16 probabilities, lagged correlations, tornado.
+
+Every chart's data is JSON-serialisable as built (dates as ISO ``YYYY-MM-DD`` strings with a
+temporal ``:T`` encoding, numbers as floats), so :func:`reserves.charts.to_png` and
+:func:`reserves.charts.to_svg` (vl-convert) render them without any conversion by the caller.
+"""
 
 from __future__ import annotations
 
@@ -21,12 +26,17 @@ _TITLES = {
 
 
 def _band(q: np.ndarray, days: np.ndarray, start: dt.date, name: str) -> Any:
+    """Fan table: ISO date (``start + day``, the scenario day convention) and 5 quantiles.
+
+    Dates are ISO strings, not :class:`datetime.date` objects: Altair's JSON encoder does not
+    serialise ``date`` values, and Vega-Lite parses ``YYYY-MM-DD`` for a ``:T`` field.
+    """
     import pandas as pd
 
     def col(level: float) -> np.ndarray:
-        return q[:, int(np.argmin(np.abs(LEVELS - level)))]
+        return np.asarray(q[:, int(np.argmin(np.abs(LEVELS - level)))], dtype=float)
 
-    dates = [start + dt.timedelta(days=int(d)) for d in days]
+    dates = [(start + dt.timedelta(days=int(d))).isoformat() for d in days]
     return pd.DataFrame(
         {
             "date": dates,
