@@ -12,10 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reserves.game.mixed import (
+    SupportSystem,
     _labelled_vertices,
     _LogitSystem,
     _start_assignments,
     _support_vertices,
+    _three_binary_roots,
+    _track_linear_product,
     logit_solve,
     support_enumeration_solve,
     two_player_solve,
@@ -301,3 +304,23 @@ def test_linear_product_start_count_is_mckelvey_mclennan_bound(
     for phi in phis:
         assert all(j != o for j, o in zip(phi, owner, strict=True))
         assert [phi.count(j) for j in range(len(dims))] == dims
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.booleans())
+def test_three_binary_elimination_matches_homotopy(seed: int, ties: bool) -> None:
+    """The closed-form 2x2x2 elimination finds the same complex roots as the homotopy, and
+    hands every system it cannot certify to the homotopy."""
+    rng = np.random.default_rng(seed)
+    U = rng.integers(-2, 3, size=(3, 2, 2, 2)) if ties else rng.normal(size=(3, 2, 2, 2))
+    sys_ = SupportSystem(Game(U.astype(float)), [((0, 1), (0, 1), (0, 1))])
+    Z, _, hard = _three_binary_roots(sys_)
+    if hard.size:
+        return
+    H, _, fails = _track_linear_product(sys_, np.random.default_rng(0))
+    if fails:
+        return
+    res = np.linalg.norm(sys_.F(H), axis=1) if len(H) else np.zeros(0)
+    roots_h = H[res < 1e-8]
+    for r in roots_h:  # every finite homotopy root is an elimination root
+        assert any(np.allclose(r, z, atol=1e-6) for z in Z), (r, Z)

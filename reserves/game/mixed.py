@@ -884,7 +884,14 @@ def _solve_supports(
         sel = sel[regular]
         Z = np.linalg.solve(J[regular], -F0[regular][..., None])[..., 0] if sel.size else z0[:0]
     else:
-        Zc, sel, fails = _track_linear_product(sys_, rng)
+        if sys_.dim == 3 and sys_.degree == 2:
+            Zc, sel, hard = _three_binary_roots(sys_)
+        else:
+            Zc, sel, hard = np.zeros((0, sys_.dim), complex), np.zeros(0, int), np.arange(nsys)
+        if hard.size:  # general systems, or 2x2x2 ones the elimination cannot certify
+            sub = SupportSystem(game, [group[k] for k in hard])
+            Zh, selh, fails = _track_linear_product(sub, rng)
+            Zc, sel = np.concatenate([Zc, Zh]), np.concatenate([sel, hard[selh]])
         if Zc.size == 0:
             return [], fails, 0
         Zc, res, _ = _newton(sys_, Zc, sel, iters=12)
@@ -921,6 +928,85 @@ def _solve_supports(
             continue  # a solution of the system, but some action outside S pays more
         out.append(prof)
     return out, fails, singular + len(bad_systems)
+
+
+def _bilinear(D: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Coefficients ``(c0, c1, c2, c3)`` of ``sum_{s,t} D[s,t] sigma_a[s] sigma_b[t]`` as
+    ``c0 + c1 z_a + c2 z_b + c3 z_a z_b`` with ``sigma = (1 - z, z)`` (batched over axis 0)."""
+    d00, d01, d10, d11 = D[:, 0, 0], D[:, 0, 1], D[:, 1, 0], D[:, 1, 1]
+    return d00, d10 - d00, d01 - d00, d11 - d10 - d01 + d00
+
+
+def _three_binary_roots(sys_: SupportSystem) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All roots of the systems with three players mixing over two actions each, by exact
+    elimination (no homotopy).
+
+    Unknowns ``z_0, z_1, z_2`` (probability of each player's second support action). The
+    equations are bilinear, ``F_0(z_1, z_2) = F_1(z_0, z_2) = F_2(z_0, z_1) = 0``. ``F_0`` is
+    linear in ``z_1``: ``z_1 = N_1(z_2) / D_1(z_2)``, and ``F_1`` gives ``z_0 = N_0 / D_0``
+    (``N, D`` affine in ``z_2``). Clearing denominators in ``F_2``,
+
+        Q(z_2) = g_0 D_0 D_1 + g_1 N_0 D_1 + g_2 N_1 D_0 + g_3 N_0 N_1 = 0,
+
+    a quadratic (at most 2 roots: McKelvey and McLennan 1997's bound for 2x2x2). This is
+    complete whenever ``N_0, D_0`` have no common root (resultant ``e_0 e_3 - e_1 e_2 != 0``),
+    likewise ``N_1, D_1``, and ``Q`` is not identically zero: then every solution has
+    ``D_0, D_1 != 0`` and so is a root of ``Q``. Systems failing these tests (degenerate
+    payoffs) are returned in ``hard`` for the homotopy. Roots where a denominator vanishes
+    are spurious and removed later by the residual check.
+
+    Returns
+    -------
+    (Z, sel, hard)
+        complex roots ``(R, 3)``, their system index, and the systems left to the homotopy.
+    """
+    c0, c1, c2, c3 = _bilinear(sys_.delta[0][:, 0])  # F_0 in (z_1, z_2)
+    e0, e1, e2, e3 = _bilinear(sys_.delta[1][:, 0])  # F_1 in (z_0, z_2)
+    g0, g1, g2, g3 = _bilinear(sys_.delta[2][:, 0])  # F_2 in (z_0, z_1)
+    # affine polynomials in z_2 as (constant, slope)
+    N1, D1 = (-c0, -c2), (c1, c3)
+    N0, D0 = (-e0, -e2), (e1, e3)
+
+    def mul(p: tuple[np.ndarray, ...], q: tuple[np.ndarray, ...]) -> np.ndarray:
+        return np.stack([p[0] * q[0], p[0] * q[1] + p[1] * q[0], p[1] * q[1]], axis=1)
+
+    Q = (
+        g0[:, None] * mul(D0, D1)
+        + g1[:, None] * mul(N0, D1)
+        + g2[:, None] * mul(N1, D0)
+        + g3[:, None] * mul(N0, N1)
+    )  # (nsys, 3): constant, linear, quadratic coefficients
+    tol = 1e-12
+    res0 = np.abs(e0 * e3 - e1 * e2) > tol
+    res1 = np.abs(c0 * c3 - c1 * c2) > tol
+    qscale = np.abs(Q).max(axis=1)
+    ok = res0 & res1 & (qscale > tol)
+    q0, q1, q2 = Q[:, 0], Q[:, 1], Q[:, 2]
+    quad = ok & (np.abs(q2) > tol * qscale)
+    lin = ok & ~quad & (np.abs(q1) > tol * qscale)  # one root; a constant Q has none
+    roots, sel = [], []
+    k = np.flatnonzero(quad)
+    if k.size:
+        disc = np.sqrt(q1[k].astype(complex) ** 2 - 4 * q2[k] * q0[k])
+        sgn = np.where((np.conj(q1[k]) * disc).real >= 0, 1.0, -1.0)
+        big = -(q1[k] + sgn * disc) / 2.0  # stable: no cancellation
+        with np.errstate(divide="ignore", invalid="ignore"):
+            roots += [big / q2[k], np.where(big != 0, q0[k] / big, 0.0)]
+        sel += [k, k]
+    k = np.flatnonzero(lin)
+    if k.size:
+        roots.append((-q0[k] / q1[k]).astype(complex))
+        sel.append(k)
+    if not roots:
+        return np.zeros((0, 3), complex), np.zeros(0, int), np.flatnonzero(~ok)
+    z2 = np.concatenate(roots)
+    sel_arr = np.concatenate(sel)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        z0 = (N0[0][sel_arr] + N0[1][sel_arr] * z2) / (D0[0][sel_arr] + D0[1][sel_arr] * z2)
+        z1 = (N1[0][sel_arr] + N1[1][sel_arr] * z2) / (D1[0][sel_arr] + D1[1][sel_arr] * z2)
+    Z = np.stack([z0, z1, z2], axis=1)
+    finite = np.all(np.isfinite(Z), axis=1)
+    return Z[finite], sel_arr[finite], np.flatnonzero(~ok)
 
 
 def _split_free(sys_: SupportSystem, Z: np.ndarray) -> list[np.ndarray]:
