@@ -207,3 +207,16 @@ def test_briefing_builds_and_offers_downloads():
     assert_clean(at)
     labels = [b.proto.label for b in at.get("download_button")]
     assert {"Download PDF", "Download Word", "Download HTML", "Download Markdown"} <= set(labels)
+
+
+def test_game_edits_survive_a_visit_to_another_page():
+    at = run_page("Home.py")
+    at.switch_page("pages/1_Game.py").run()
+    widget(at.multiselect, "players_").set_value(["United States", "China", "Japan"]).run()
+    at.switch_page("pages/3_Price_floor.py").run()
+    assert_clean(at)
+    assert "edited" in at.sidebar.caption[0].value  # the floor uses the edited config
+    at.switch_page("pages/1_Game.py").run()
+    assert_clean(at)
+    assert widget(at.multiselect, "players_").value == ["United States", "China", "Japan"]
+    assert "edited" in at.sidebar.caption[0].value

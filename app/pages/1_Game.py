@@ -45,27 +45,30 @@ rev = st.session_state.get("editor_rev", 0)
 st.subheader("Roster and action set")
 names = [s.name for s in base.sovereigns]
 left, right = st.columns([1, 1])
+# widget values are saved under their own keys, so edits survive a visit to another page
+saved = st.session_state.setdefault(f"_game_edits_{rev}", {})
 actions = left.multiselect(
     "Action set",
     list(ACTIONS),
-    default=list(base.game.actions),
+    default=saved.get("actions", list(base.game.actions)),
     key=f"actions_{rev}",
     help="Sovereigns with their own action list (for example the US: no sales) keep it.",
 )
 players = right.multiselect(
     "Who plays",
     names,
-    default=list(base.game.players or names),
+    default=saved.get("players", list(base.game.players or names)),
     key=f"players_{rev}",
 )
 money = st.column_config.NumberColumn
 edited = st.data_editor(
-    roster_frame(base),
+    saved.get("roster", roster_frame(base)),
     key=f"roster_{rev}",
     hide_index=True,
     disabled=["name", "kind"],
     column_config={
         "name": st.column_config.TextColumn("Sovereign", pinned=True),
+        "kind": st.column_config.TextColumn("Kind"),
         "reserves_usd": money("Reserves W (USD)", format="compact", min_value=1.0),
         "holdings_btc": money("Holdings h (BTC)", format="localized", min_value=0.0),
         "max_buy_share": money("Buy share α", format="%.4f", min_value=0.0, max_value=1.0),
@@ -77,6 +80,7 @@ edited = st.data_editor(
     },
 )
 
+saved.update(actions=list(actions), players=list(players), roster=edited)
 updates: dict = {}
 if edited is not None and not edited.equals(roster_frame(base)):
     by_name = {row["name"]: row for row in edited.to_dict("records")}
