@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
-from _shared import PAGES, page_setup, show_chart
+from _shared import PAGES, key_of, page_setup, show_chart
 
 from reserves.charts.roster import roster_chart
 
@@ -26,7 +26,10 @@ cols[2].metric("Volatility", f"{m.vol_pa:.0%} a year")
 cols[3].metric("Horizon", f"{m.horizon_years:g} years")
 cols[4].metric("Sovereigns playing", f"{len(cfg.players)} / {len(cfg.sovereigns)}")
 
-show_chart(roster_chart(cfg, players=[s.name for s in cfg.players]))
+show_chart(
+    lambda: roster_chart(cfg, players=[s.name for s in cfg.players]),
+    cache_key=("roster", key_of(cfg)),
+)
 
 st.subheader("Pages")
 blurbs = {

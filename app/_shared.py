@@ -220,15 +220,36 @@ def page_setup(
     return cfg
 
 
-def show_chart(chart: Any, *, stretch: bool = False, key: str | None = None) -> None:
-    """Show an Altair chart with the ``reserves`` theme (the same look as the briefings)."""
+def show_chart(
+    chart: Any,
+    *,
+    stretch: bool = False,
+    key: str | None = None,
+    cache_key: tuple[Any, ...] | None = None,
+) -> None:
+    """Show an Altair chart with the ``reserves`` theme (the same look as the briefings).
+
+    ``chart`` is a chart or a zero-argument function building one. With ``cache_key`` (for
+    example ``("heatmap", config_hash)``: everything the chart depends on) the chart's
+    Vega-Lite spec is built once and reused, so a rerun skips building and validating it.
+    """
     import altair as alt
 
-    if not stretch and isinstance(chart, alt.Chart | alt.LayerChart):
-        # size the view as the spec says and grow around it (Streamlit would fit the whole
-        # chart, labels and legend included, into the view size and squash the view)
-        chart = chart.properties(autosize=alt.AutoSizeParams(type="pad"))
-    st.altair_chart(chart, theme=None, width="stretch" if stretch else "content", key=key)
+    def spec() -> dict[str, Any]:
+        c = chart() if callable(chart) else chart
+        if not stretch and isinstance(c, alt.Chart | alt.LayerChart):
+            # size the view as the spec says and grow around it (Streamlit would otherwise
+            # fit the whole chart, labels and legend included, into the view size)
+            c = c.properties(autosize=alt.AutoSizeParams(type="pad"))
+        return c.to_dict()
+
+    data = _chart_spec(cache_key, spec) if cache_key is not None else spec()
+    st.vega_lite_chart(spec=data, theme=None, width="stretch" if stretch else "content", key=key)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _chart_spec(cache_key: tuple[Any, ...], _build: Callable[[], dict[str, Any]]) -> dict:
+    return _build()
 
 
 def guarded(what: str, fn: Callable[[], Any]) -> Any | None:

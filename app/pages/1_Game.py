@@ -105,7 +105,10 @@ set_config(cfg)
 config_box(cfg)
 
 with st.expander("Roster chart", expanded=False):
-    show_chart(roster_chart(cfg, players=[s.name for s in cfg.players]))
+    show_chart(
+        lambda: roster_chart(cfg, players=[s.name for s in cfg.players]),
+        cache_key=("roster", key_of(cfg)),
+    )
 
 # ------------------------------------------------------------------ equilibria
 st.subheader("Equilibria")
@@ -129,7 +132,7 @@ if result is not None:
     c[2].metric("Method", result.method)
     c[3].metric("Complete set", "yes" if result.complete else "no")
     if result.equilibria:
-        show_chart(equilibria_chart(result))
+        show_chart(lambda: equilibria_chart(result), cache_key=("eq", key_of(cfg), method))
         st.dataframe(
             result.to_frame(),
             hide_index=True,
@@ -161,7 +164,7 @@ else:
         pair_game = guarded("Building the payoff matrix", lambda: two_player_game(pkey, pair_cfg))
         pair_result = guarded("Solving the pair", lambda: solve_config(pkey, pair_cfg, "auto"))
         if pair_game is not None:
-            show_chart(payoff_heatmap(pair_game, pair_result))
+            show_chart(lambda: payoff_heatmap(pair_game, pair_result), cache_key=("heatmap", pkey))
 
 # ------------------------------------------------------------------ dynamics
 st.subheader("Dynamics and basins")
@@ -173,7 +176,7 @@ if not has_layer("reserves.game.dynamics"):
     )
     paths = guarded("Best-response dynamics", lambda: best_response_paths(key_of(cfg), cfg))
     if paths is not None:
-        show_chart(best_response_chart(*paths))
+        show_chart(lambda: best_response_chart(*paths), cache_key=("br", key_of(cfg)))
 else:
     from reserves.charts.game import adoption_chart, basins_chart, phase_chart
 
@@ -183,7 +186,7 @@ else:
     )
     path = guarded("The adoption path", lambda: adoption_of(key_of(cfg), cfg))
     if path is not None:
-        show_chart(adoption_chart(path))
+        show_chart(lambda: adoption_chart(path), cache_key=("adoption", key_of(cfg)))
     if pair_cfg is not None and a != b:
         st.caption(
             f"Replicator dynamics of {a} and {b}: where play ends from every mixed start "
@@ -200,6 +203,6 @@ else:
         if dyn is not None:
             left, right = st.columns(2)
             with left:
-                show_chart(basins_chart(dyn[0]))
+                show_chart(lambda: basins_chart(dyn[0]), cache_key=("basins", pkey))
             with right:
-                show_chart(phase_chart(dyn[1]))
+                show_chart(lambda: phase_chart(dyn[1]), cache_key=("phase", pkey))

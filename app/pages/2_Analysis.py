@@ -64,7 +64,10 @@ if analysis is not None:
     c[1].metric("Accumulating dominates for", f"{n_dom} of {len(analysis.thresholds)}")
     c[2].metric("“Accumulate, never sell” (C14)", "holds" if holds else "does not hold")
     if analysis.thresholds:
-        show_chart(threshold_chart(analysis.thresholds))
+        show_chart(
+            lambda: threshold_chart(analysis.thresholds),
+            cache_key=("thresholds", key_of(cfg), param),
+        )
         st.dataframe(
             threshold_frame(analysis.thresholds),
             hide_index=True,
@@ -119,4 +122,7 @@ else:
             "The region map", lambda: region_map_of(key_of(pair), pair, f"{px}_1", f"{py}_2")
         )
         if region is not None:
-            show_chart(region_map_chart(region))
+            show_chart(
+                lambda: region_map_chart(region),
+                cache_key=("region", key_of(pair), px, py),
+            )

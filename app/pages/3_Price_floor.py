@@ -97,23 +97,29 @@ if res is not None:
 left, right = st.columns(2)
 with left:
     if res is not None:
-        show_chart(cascade_rounds_chart(res), stretch=True)
+        show_chart(
+            lambda: cascade_rounds_chart(res),
+            stretch=True,
+            cache_key=("cascade", key, shock_usd, with_demand),
+        )
 with right:
     if curves is not None:
-        show_chart(trough_chart(curves), stretch=True)
+        show_chart(lambda: trough_chart(curves), stretch=True, cache_key=("trough", key, level_usd))
 
 left, right = st.columns(2)
 model = guarded("The market model", lambda: market_model_of(key, cfg, with_demand))
 if model is not None:
     with left:
-        show_chart(ladder_chart(model.ladder), stretch=True)
+        show_chart(lambda: ladder_chart(model.ladder), stretch=True, cache_key=("ladder", key))
 if has_layer("reserves.demand"):
     from reserves.charts.game import demand_schedule_chart
 
     schedule = guarded("The demand schedule", lambda: demand_schedule_of(key, cfg))
     if schedule is not None:
         with right:
-            show_chart(demand_schedule_chart(schedule), stretch=True)
+            show_chart(
+                lambda: demand_schedule_chart(schedule), stretch=True, cache_key=("demand", key)
+            )
             st.caption(
                 "The sovereigns' equilibrium demand at each entry price: placed as bids under "
                 "the price, it is what holds the floor up."

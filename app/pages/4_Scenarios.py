@@ -96,7 +96,7 @@ st.subheader("The C16 answers: how likely is volatility to fall?")
 m = st.columns(max(1, len(res.mixture_checks)))
 for col, check in zip(m, res.mixture_checks, strict=False):
     col.metric(check.get("label") or check["date"], f"{check['probability']:.1%}")
-show_chart(c16_chart(res))
+show_chart(lambda: c16_chart(res), cache_key=("c16", key, paths, weights))
 
 st.subheader(SERIES[series])
 which = st.radio(
@@ -106,7 +106,11 @@ which = st.radio(
     key="fan_scenario",
     format_func=lambda s: s.replace("_", " "),
 )
-show_chart(fan_chart(res, series, scenario=None if which == "mixture" else which), stretch=True)
+show_chart(
+    lambda: fan_chart(res, series, scenario=None if which == "mixture" else which),
+    stretch=True,
+    cache_key=("fan", key, paths, weights, series, which),
+)
 with st.expander("Scenario metrics"):
     st.dataframe(res.to_dict()["scenarios"], hide_index=True)
 st.caption(
