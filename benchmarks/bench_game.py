@@ -1,6 +1,6 @@
 """Game-engine benchmarks against pygambit, quantecon and nashpy (a script, not a test).
 
-    python benchmarks/bench_game.py [--quick]
+    python benchmarks/bench_game.py [--only pure two_player support baseline]
 
 Generates its games into ``benchmarks/data/`` (git-ignored) from fixed seeds, runs each peer
 in a subprocess with a timeout (so a stall cannot hang the script) and prints one table with
@@ -21,10 +21,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reserves.game.mixed import support_enumeration_solve, two_player_solve  # noqa: E402
+from reserves.game.mixed import (  # noqa: E402
+    logit_solve,
+    support_enumeration_solve,
+    two_player_solve,
+)
 from reserves.game.nfg import read_nfg, write_nfg  # noqa: E402
 from reserves.game.normal_form import Game  # noqa: E402
 from reserves.game.pure import pure_solve  # noqa: E402
+from reserves.game.solve import solve  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 ROWS: list[tuple[str, str, str, str, str]] = []
@@ -189,18 +194,73 @@ def bench_support(have_gambit: bool, timeout_s: float) -> None:
                 ROWS[-1] = (*ROWS[-1][:4], detail + f"; enumpoly found {g['n']}")
 
 
+def bench_baseline(have_gambit: bool) -> None:
+    """``solve(baseline, "auto")`` on the 14-player roster, and logit tracing on its tensor."""
+    import reserves
+
+    cfg = reserves.load_config(ROOT / "configs" / "baseline.yaml")
+    _, t_cold = timed(solve, reserves.SovereignGame(cfg), "auto")
+    sov = reserves.SovereignGame(cfg)
+    sov.to_game()  # warm: the payoff tensor is built once per game
+    res, t_warm = timed(solve, sov, "auto")
+    tensor = sov.to_game()
+    path = DATA / "baseline14.nfg"
+    write_nfg(tensor, path)
+    ran = "+".join(res.parameters.get("ran", []))
+    ROWS.append(
+        ("14-player baseline auto, cold", f"{t_cold:.3f}", "-", "-", f"{len(res)} eq ({ran})")
+    )
+    detail = f"{len(res)} eq ({ran}), {tensor.num_profiles:,} profiles"
+    if have_gambit:
+        g = peer(
+            "import json,time,pygambit as g\n"
+            f"x=g.read_nfg({str(path)!r})\n"
+            "t=time.perf_counter();e=g.nash.enumpure_solve(x);s=time.perf_counter()-t\n"
+            "print(json.dumps({'solve':s,'n':len(e.equilibria)}))",
+            120,
+        )
+        row("14-player baseline auto, warm", t_warm, "pygambit enumpure", g, "solve", detail)
+    else:
+        ROWS.append(("14-player baseline auto, warm", f"{t_warm:.3f}", "-", "-", detail))
+    lg, t_lg = timed(logit_solve, tensor)
+    detail = f"regret {lg.max_regret:.1e}, {lg.parameters.get('steps')} steps"
+    if have_gambit:
+        g = peer(
+            "import json,time,pygambit as g\n"
+            f"x=g.read_nfg({str(path)!r})\n"
+            "t=time.perf_counter();e=g.nash.logit_solve(x);s=time.perf_counter()-t\n"
+            "print(json.dumps({'solve':s,'n':len(e.equilibria)}))",
+            120,
+        )
+        row("14-player baseline logit", t_lg, "pygambit logit", g, "solve", detail)
+    else:
+        ROWS.append(("14-player baseline logit", f"{t_lg:.3f}", "-", "-", detail))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=20.0, help="enumpoly timeout (s)")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=("pure", "two_player", "support", "baseline"),
+        default=("pure", "two_player", "support", "baseline"),
+        help="run only these sections",
+    )
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
     have_gambit = importable("pygambit")
     have_qe = importable("quantecon")
     importable("nashpy")
-    bench_pure16(have_gambit, have_qe)
-    bench_pure20(have_qe)
-    bench_two_player(have_gambit)
-    bench_support(have_gambit, args.timeout)
+    if "pure" in args.only:
+        bench_pure16(have_gambit, have_qe)
+        bench_pure20(have_qe)
+    if "two_player" in args.only:
+        bench_two_player(have_gambit)
+    if "support" in args.only:
+        bench_support(have_gambit, args.timeout)
+    if "baseline" in args.only:
+        bench_baseline(have_gambit)
     head = ("task", "ours s", "peer", "peer s (peer/ours)", "detail")
     widths = [max(len(r[k]) for r in [head, *ROWS]) for k in range(5)]
     for r in [head, tuple("-" * w for w in widths), *ROWS]:
