@@ -1128,7 +1128,8 @@ class _LogitSystem:
             # d/dx_i: identity-like rows
             J[r0 : r0 + ni - 1, self.off[i] + 1 : self.off[i] + ni] = np.eye(ni - 1)
             J[r0 : r0 + ni - 1, self.off[i]] = -1.0
-            v = W.reshape(ni, -1).sum(axis=1) if N == 1 else None
+            v = np.moveaxis(W, i, 0).reshape(ni, -1).sum(axis=1)
+            J[r0 : r0 + ni - 1, -1] = -(v[1:] - v[0])
             A, axes = W, list(range(N))
             for j in range(N):
                 if j == i:
@@ -1137,13 +1138,9 @@ class _LogitSystem:
                 D = A.sum(axis=tuple(p for p in range(A.ndim) if p not in (pi, pj)))
                 if j < i:
                     D = D.T  # (n_i, n_j)
-                if v is None:
-                    v = D.sum(axis=1)
                 J[r0 : r0 + ni - 1, self.off[j] : self.off[j + 1]] = -lam * (D[1:] - D[:1])
                 A = A.sum(axis=pj)
                 axes.remove(j)
-            assert v is not None
-            J[r0 : r0 + ni - 1, -1] = -(v[1:] - v[0])
             J[r0 + ni - 1, self.off[i] : self.off[i + 1]] = sig[i]
         return J
 
