@@ -171,6 +171,25 @@ def test_every_page_loads_without_an_exception(server):
                 errors = page.locator('[data-testid="stAlertContentError"]')
                 if errors.count():
                     failures.append(f"{path}: error message: {errors.first.inner_text()[:300]}")
+            # the roster is editable: the fourth sovereign's buy share becomes 1
+            page.goto(server + "/Game", wait_until="domcontentloaded", timeout=60_000)
+            _wait_rendered(page, "What each sovereign plays")
+            grid = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+            page.mouse.click(grid["x"] + 600, grid["y"] + 35 * 4 + 17)  # select the cell
+            page.wait_for_timeout(500)
+            page.keyboard.type("1")  # typing on a selected cell opens its editor
+            page.wait_for_timeout(300)
+            page.keyboard.press("Enter")
+            try:
+                page.get_by_text("(edited)").first.wait_for(timeout=30_000)
+            except Exception:
+                page.screenshot(path=str(SHOTS / "game_edit_failed.png"))
+                raise
+            _wait_rendered(page, "What each sovereign plays")
+            _screenshot_whole_page(page, SHOTS / "game_edited.png")
+            if page.locator('[data-testid="stException"]').count():
+                failures.append("/Game (edited): exception box")
+
             # the briefing: build it and keep a screenshot of the preview and downloads
             page.goto(server + "/Briefing", wait_until="domcontentloaded", timeout=60_000)
             _wait_rendered(page, "Build the briefing")
@@ -184,5 +203,5 @@ def test_every_page_loads_without_an_exception(server):
             browser.close()
     assert not failures, "\n".join(failures)
     assert not console_errors, f"JavaScript errors: {console_errors}"
-    for name in [*(p[1] for p in PAGES), "briefing_built"]:
+    for name in [*(p[1] for p in PAGES), "game_edited", "briefing_built"]:
         assert (SHOTS / f"{name}.png").stat().st_size > 10_000
