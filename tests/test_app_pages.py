@@ -220,3 +220,17 @@ def test_game_edits_survive_a_visit_to_another_page():
     assert_clean(at)
     assert widget(at.multiselect, "players_").value == ["United States", "China", "Japan"]
     assert "edited" in at.sidebar.caption[0].value
+
+
+def test_scenarios_of_an_uploaded_config_are_used():
+    from reserves.config import load_config
+
+    c17 = load_config(ROOT / "configs" / "scenarios" / "c17.yaml")
+    at = run_page("Home.py")
+    at.sidebar.file_uploader[0].set_value(("c17.yaml", c17.to_yaml().encode(), "text/yaml"))
+    at.run()
+    at.switch_page("pages/4_Scenarios.py").run()
+    assert_clean(at)
+    assert not [s for s in at.selectbox if s.key == "scenario_file"]  # its own scenarios
+    assert len(charts(at)) == 2
+    assert any(c17.name in c.value for c in at.main.caption)
