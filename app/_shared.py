@@ -243,7 +243,11 @@ def show_chart(
             c = c.properties(autosize=alt.AutoSizeParams(type="pad"))
         return c.to_dict()
 
-    data = _chart_spec(cache_key, spec) if cache_key is not None else spec()
+    try:
+        data = _chart_spec(cache_key, spec) if cache_key is not None else spec()
+    except Exception as exc:  # a figure that cannot be drawn must not take the page down
+        st.error(f"This figure could not be drawn: {type(exc).__name__}: {exc}")
+        return
     st.vega_lite_chart(spec=data, theme=None, width="stretch" if stretch else "content", key=key)
 
 

@@ -234,3 +234,14 @@ def test_scenarios_of_an_uploaded_config_are_used():
     assert not [s for s in at.selectbox if s.key == "scenario_file"]  # its own scenarios
     assert len(charts(at)) == 2
     assert any(c17.name in c.value for c in at.main.caption)
+
+
+def test_a_figure_that_fails_is_a_message_not_a_traceback():
+    def script():
+        from _shared import show_chart
+
+        show_chart(lambda: 1 / 0, cache_key=("broken",))
+
+    at = AppTest.from_function(script, default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert "could not be drawn" in at.error[0].value
