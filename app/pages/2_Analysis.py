@@ -32,12 +32,29 @@ PARAMS = {
     "alpha": "buy share α",
 }
 
+#: the payoff of ``reserves.game.model`` (its module docstring), set in LaTeX for reading; the
+#: numbers come from the sympy expression itself (``payoff_template``)
+PAYOFF_LATEX = r"""
+\begin{aligned}
+P_1 &= P_0\, e^{m X / (P_0 Q)} \qquad \text{post-flow price (log-linear impact)}\\
+\bar P &= (P_0 + P_1)/2 \qquad \text{execution price}\\
+H_i &= h_i + c_i/\bar P + q_i \qquad \text{holdings after}\\
+s_i &= H_i / \big(h_0 + B/\bar P + S + \varepsilon\big) \qquad \text{relative reserve share}\\
+u_i &= H_i V_i - h_i P_0 - (c_i + q_i \bar P) - r_i T c_i
+  - \frac{\gamma_i \sigma^2 T (H_i P_1)^2}{2 W_i}
+  + \theta_i W_i (s_i - s_{i0}) - \kappa_i [a_i = \text{acc}]
+\end{aligned}
+"""
+
 with st.expander("The payoff formula", expanded=False):
-    st.latex(r"u_i = " + payoff_formula_latex())
+    st.latex(PAYOFF_LATEX)
     st.caption(
-        "P₁ = P₀ exp(m X / (P₀ Q)) is the post-flow price; H the holdings after; s the "
-        "relative reserve share; X, B, S the order flow, buy cash and BTC sold of all sovereigns."
+        "Sovereign i accumulates with cash c = αW or sells q = −φh BTC; X, B and S are the "
+        "order flow, buy cash and BTC sold of all sovereigns, h₀ their holdings before. The "
+        "same expression, lambdified, gives every payoff the solvers use."
     )
+    with st.popover("As sympy prints it"):
+        st.latex(r"u_i = " + payoff_formula_latex())
 
 if not has_layer("reserves.game.symbolic"):
     not_available("Symbolic analysis", "reserves.game.symbolic")
