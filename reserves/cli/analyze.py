@@ -53,10 +53,9 @@ def load_game(path: str) -> Any:
 
         return read_nfg(p)
     if p.suffix.lower() in (".yaml", ".yml"):
-        from reserves.config import load_config
-        from reserves.game.model import SovereignGame
+        from reserves.game.expression_game import load_game_file
 
-        return SovereignGame(load_config(p))
+        return load_game_file(p)  # an expression_game: file, else a sovereign config
     raise ReservesError(
         f"{path}: unknown game file type {p.suffix!r}",
         field="GAME",

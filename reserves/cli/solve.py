@@ -59,10 +59,9 @@ def load_game(path: str) -> Any:
 
         return read_nfg(p)
     if p.suffix.lower() in (".yaml", ".yml"):
-        from reserves.config import load_config
-        from reserves.game.model import SovereignGame
+        from reserves.game.expression_game import load_game_file
 
-        return SovereignGame(load_config(p))
+        return load_game_file(p)  # an expression_game: file, else a sovereign config
     head = p.read_text(encoding="utf-8", errors="replace")[:64].lstrip()
     if head.startswith("NFG"):
         from reserves.game.nfg import read_nfg
