@@ -63,6 +63,7 @@ def floor_report(
     shock_usd: float | None = None,
     *,
     hold_level_usd: float | None = None,
+    stress_shock_usd: float | None = None,
     with_demand: bool = True,
     notes: list[str] | None = None,
 ) -> dict[str, Any]:
@@ -91,7 +92,18 @@ def floor_report(
     )
     frag = fragility_curve(cfg, F, sovereign_bids=bids)
     hold = hold_level_usd if hold_level_usd is not None else level
-    commit = least_commitment(model.replace(sovereign_bids=no_bids(model.start_price_usd)), hold, F)
+    bare = model.replace(sovereign_bids=no_bids(model.start_price_usd))
+    commit = least_commitment(bare, hold, F)
+    # the calibrated shock rarely breaks the level, so also ask what holds it against a stress
+    # shock: by default twice the outflow that breaks the level with no sovereign bids
+    stress = (
+        float(stress_shock_usd)
+        if stress_shock_usd is not None
+        else 2.0 * float(curves.breaking_shock_without_usd)
+    )
+    stress_commit = (
+        least_commitment(bare, hold, stress) if math.isfinite(stress) and stress > 0 else None
+    )
     out = res.to_dict()
     out.update(
         {
@@ -109,6 +121,8 @@ def floor_report(
                 "with_sovereigns": curves.breaking_shock_with_usd,
             },
             "least_commitment": commit.to_dict(),
+            "stress_shock_usd": stress,
+            "least_commitment_stress": stress_commit.to_dict() if stress_commit else None,
             "notes": notes,
         }
     )
@@ -152,8 +166,15 @@ def format_table(rep: dict[str, Any]) -> str:
     c = rep["least_commitment"]
     lines.append(
         f"{'least commitment holding ' + _usd(c['level_usd']):<34}"
-        f"{_usd(c['commitment_usd'])} ({c['shape']}, {c['status']})"
+        f"{_usd(c['commitment_usd'])} against the {_usd(rep['shock_usd'])} shock "
+        f"({c['shape']}, {c['status']})"
     )
+    cs = rep.get("least_commitment_stress")
+    if cs:
+        lines.append(
+            f"{'  ... against a stress shock':<34}{_usd(cs['commitment_usd'])} against "
+            f"{_usd(rep['stress_shock_usd'])} (2x the breaking shock; {cs['status']})"
+        )
     fr = rep["curves"]["fragility_vs_leverage"]
     lines.append(
         "fragility ratio vs leverage scale: "
@@ -184,7 +205,19 @@ def run(args: argparse.Namespace) -> int:
     hold = parse_usd(args.hold_usd, "--hold-usd") if args.hold_usd is not None else None
     cfg = load_config(args.config)
     notes: list[str] = []
-    rep = floor_report(cfg, shock, hold_level_usd=hold, with_demand=not args.no_demand, notes=notes)
+    stress = (
+        parse_usd(args.stress_shock_usd, "--stress-shock-usd")
+        if args.stress_shock_usd is not None
+        else None
+    )
+    rep = floor_report(
+        cfg,
+        shock,
+        hold_level_usd=hold,
+        stress_shock_usd=stress,
+        with_demand=not args.no_demand,
+        notes=notes,
+    )
     for n in notes:
         print(n, file=sys.stderr)
     if args.json:
@@ -212,6 +245,12 @@ def register(subparsers: Any) -> None:
         "--hold-usd",
         default=None,
         help="level for the least-commitment program (default: shock.break_level_usd)",
+    )
+    p.add_argument(
+        "--stress-shock-usd",
+        default=None,
+        help="shock for the second least-commitment answer "
+        "(default: twice the shock that breaks the level without sovereigns)",
     )
     p.add_argument(
         "--no-demand",
