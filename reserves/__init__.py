@@ -65,6 +65,7 @@ _EXPORTS: dict[str, str] = {
     "floor_curves": "reserves.market",
     "breaking_shock": "reserves.market",
     "least_commitment": "reserves.market",
+    "floor_report": "reserves.market",
     # scenarios
     "simulate_all": "reserves.scenarios.mixture",
     "simulate_scenario": "reserves.scenarios.simulate",

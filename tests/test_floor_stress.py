@@ -7,8 +7,8 @@ import json
 import pytest
 
 from reserves.cli import main
-from reserves.cli.floor import floor_report
 from reserves.config import load_config
+from reserves.market import floor_report
 
 
 @pytest.fixture(scope="module")

@@ -46,6 +46,7 @@ from reserves.market.leverage import (
     ladder_from_config,
 )
 from reserves.market.model import CascadeBatch, CascadeResult, MarketModel, market_section
+from reserves.market.report import floor_report, sovereign_bids_for
 from reserves.market.schema import MarketModelConfig
 
 __all__ = [
@@ -77,11 +78,13 @@ __all__ = [
     "dip_buyer_bids",
     "entry_cdf",
     "floor_curves",
+    "floor_report",
     "fragility_curve",
     "impact_from_config",
     "ladder_from_config",
     "least_commitment",
     "market_section",
     "no_bids",
+    "sovereign_bids_for",
     "uniform_bid_wall",
 ]
