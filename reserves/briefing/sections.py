@@ -526,6 +526,14 @@ def break_shock(ctx: Context) -> Section:
     has_bids = model.sovereign_bids.total_usd > 0
     without = breaking_shock(model, level, with_sovereigns=False)
     with_ = breaking_shock(model, level, with_sovereigns=True) if has_bids else None
+    # least sovereign commitment (a bid wall, cvxpy) holding the level against a stress shock
+    # twice the breaking one: the calibrated shock alone does not break it
+    from reserves.market import least_commitment, no_bids
+
+    stress = 2.0 * float(without)
+    commit = least_commitment(
+        model.replace(sovereign_bids=no_bids(model.start_price_usd)), level, stress
+    )
     return Section(
         "break_shock",
         {
@@ -534,6 +542,8 @@ def break_shock(ctx: Context) -> Section:
             "shock_with_usd": with_,
             "has_bids": has_bids,
             "calibrated_shock_usd": float(mcfg.market_model.shock.shock_usd),
+            "stress_shock_usd": stress,
+            "commitment_usd": float(commit.commitment_usd),
         },
     )
 
