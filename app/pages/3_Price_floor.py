@@ -87,9 +87,10 @@ if res is not None:
         m[3].metric("… without sovereigns", usd(curves.breaking_shock_without_usd))
     if commit is not None:
         m[4].metric(
-            f"Least commitment to hold {usd(level_usd)}",
+            "Least commitment",
             usd(commit.commitment_usd),
-            help="The smallest USD bid wall at the level that keeps the trough above it after "
+            help=f"To hold {usd(level_usd)}: the smallest USD bid wall at the level that keeps "
+            "the trough above it after "
             "this shock, on the market without the equilibrium bids (a linear program). "
             "$0 means the level holds without any.",
         )
