@@ -74,58 +74,129 @@ def region_map_chart(region: Any, *, title: str | None = None) -> alt.LayerChart
     return alt.layer(*layers).properties(title=title or f"2x2 game type over {x} and {y}")
 
 
+#: Greek letters of the analysis parameters (chart labels)
+_SYMBOLS = {"theta": "θ", "kappa": "κ", "gamma": "γ", "alpha": "α"}
+
+
+def _verdict(t: Any) -> tuple[float, str]:
+    """``(param* to plot or nan, a plain verdict)`` for one :class:`DominanceThreshold`.
+
+    The parameters are non-negative, so a threshold at or below 0 means "always" ("above") or
+    "never" ("below") on the admissible range.
+    """
+    p = _SYMBOLS.get(t.param, t.param)
+    direction = getattr(t, "direction", "above" if math.isfinite(t.lower) else "none")
+    if not t.feasible:
+        return math.nan, "never dominant"
+    if direction == "above":
+        thr = float(t.lower)
+        if thr <= 0:
+            return math.nan, f"dominant for every {p} ≥ 0 ({p}* = {thr:.3g})"
+        return thr, f"dominant for {p} > {thr:.3g}"
+    if direction == "below":
+        thr = float(t.upper)
+        if thr <= 0:
+            return math.nan, f"never for {p} ≥ 0 ({p}* = {thr:.3g})"
+        return thr, f"dominant for {p} < {thr:.3g}"
+    return math.nan, "dominant for every value"
+
+
 def threshold_frame(thresholds: Sequence[Any]) -> pd.DataFrame:
-    """One row per sovereign: its parameter value, threshold and whether accumulating dominates."""
+    """One row per sovereign: its parameter value, threshold ``param*`` (the binding bound:
+    ``lower`` above which, or ``upper`` below which accumulating strictly dominates; ``nan``
+    when infinite), whether accumulating dominates at the config's value, and the verdict."""
     rows = []
     for t in thresholds:
-        lo = t.lower if math.isfinite(t.lower) else float("nan")
+        direction = getattr(t, "direction", "above")
+        raw = t.upper if direction == "below" else t.lower
+        _, verdict = _verdict(t)
         rows.append(
             {
                 "sovereign": t.player,
                 "param": t.param,
                 "value": t.value,
-                "threshold": lo,
+                "threshold": float(raw) if math.isfinite(raw) else float("nan"),
                 "accumulate_dominant": bool(t.holds),
+                "verdict": verdict,
             }
         )
     return pd.DataFrame(rows)
 
 
 def threshold_chart(thresholds: Sequence[Any], *, title: str | None = None) -> alt.LayerChart:
-    """Per sovereign: the config's value of the parameter (bar) against the threshold above
-    which accumulating strictly dominates (tick); log scale, orange where C14 holds."""
+    """Dot plot per sovereign: the config's value of the parameter (circle, orange where
+    accumulating strictly dominates, blue where not) against its threshold ``param*`` (black
+    diamond), joined by a line, on a log axis; right of the axis, the verdict in words.
+
+    Thresholds that cannot sit on a log axis are annotated instead of drawn: ``param* <= 0``
+    ("dominant for every value >= 0", or "never" for an upper bound) and infeasible ones
+    ("never dominant"); they get a grey triangle at the axis' left edge. Config values of 0 are
+    drawn at the left edge too (the tooltip keeps the true value).
+    """
     df = threshold_frame(thresholds)
     param = str(df["param"].iloc[0]) if len(df) else "theta"
-    pos = df[df["threshold"] > 0]
-    floor = (
-        float(min(df["value"][df["value"] > 0].min(), pos["threshold"].min())) / 2
-        if len(pos)
-        else 1e-4
+    sym = _SYMBOLS.get(param, param)
+    plot_thr = [_verdict(t)[0] for t in thresholds]
+    df = df.assign(threshold_plot=plot_thr)
+    pos = pd.concat([df["value"][df["value"] > 0], df["threshold_plot"].dropna()])
+    pos = pos[pos > 0]
+    lo = float(pos.min()) / 3 if len(pos) else 1e-3
+    hi = float(pos.max()) * 3 if len(pos) else 1.0
+    df = df.assign(
+        value_plot=df["value"].clip(lower=lo),
+        edge=lo * 1.3,
+        right=hi,
+        status=[
+            "accumulate dominates" if h else "accumulate does not dominate"
+            for h in df["accumulate_dominant"]
+        ],
     )
-    df = df.assign(value_plot=df["value"].clip(lower=floor))
     order = list(df["sovereign"])
-    scale = alt.Scale(type="log")
-    bars = (
-        alt.Chart(df)
-        .mark_bar()
-        .encode(
-            y=alt.Y("sovereign:N", sort=order, title=None),
-            x=alt.X("value_plot:Q", scale=scale, title=f"{param} (bar) and {param}* (tick), log"),
-            color=alt.Color(
-                "accumulate_dominant:N",
-                title="accumulate dominant",
-                scale=alt.Scale(
-                    domain=[True, False], range=[ACTION_COLORS["accumulate"], ACTION_COLORS["sell"]]
-                ),
-            ),
-            tooltip=["sovereign:N", "value:Q", "threshold:Q", "accumulate_dominant:N"],
-        )
+    y = alt.Y("sovereign:N", sort=order, title=None)
+    scale = alt.Scale(type="log", domain=[lo, hi], clamp=True)
+    color = alt.Color(
+        "status:N",
+        title=None,
+        legend=alt.Legend(labelLimit=0),
+        scale=alt.Scale(
+            domain=["accumulate dominates", "accumulate does not dominate"],
+            range=[ACTION_COLORS["accumulate"], ACTION_COLORS["sell"]],
+        ),
     )
-    ticks = (
-        alt.Chart(pos)
-        .mark_tick(color="black", thickness=3, size=18)
-        .encode(y=alt.Y("sovereign:N", sort=order), x=alt.X("threshold:Q", scale=scale))
+    tooltip = [
+        "sovereign:N",
+        alt.Tooltip("value:Q", title=f"{param} (config)", format=".4g"),
+        alt.Tooltip("threshold:Q", title=f"{param}*", format=".4g"),
+        "verdict:N",
+    ]
+    base = alt.Chart(df).properties(width=420, height=24 * max(len(df), 1))
+    finite = base.transform_filter("isValid(datum.threshold_plot)")
+    rule = finite.mark_rule(color="#bbb", strokeWidth=2).encode(
+        y=y, x=alt.X("value_plot:Q", scale=scale), x2="threshold_plot:Q"
     )
-    return alt.layer(bars, ticks).properties(
-        title=title or "Strategic weight against the threshold for accumulating to dominate"
+    star = finite.mark_point(shape="diamond", filled=True, size=90, color="black").encode(
+        y=y, x=alt.X("threshold_plot:Q", scale=scale), tooltip=tooltip
+    )
+    off = (
+        base.transform_filter("!isValid(datum.threshold_plot)")
+        .mark_point(shape="triangle-left", filled=True, size=70, color="#888")
+        .encode(y=y, x=alt.X("edge:Q", scale=scale), tooltip=tooltip)
+    )
+    dots = base.mark_circle(size=110, opacity=1).encode(
+        y=y,
+        x=alt.X(
+            "value_plot:Q",
+            scale=scale,
+            title=f"{sym} of the config (circle) and {sym}* (diamond), log scale",
+            axis=alt.Axis(format="~s" if hi > 1e4 else "~g", grid=False),
+        ),
+        color=color,
+        tooltip=tooltip,
+    )
+    words = base.mark_text(
+        align="left", baseline="middle", dx=14, fontSize=12, color="#333"
+    ).encode(y=y, x=alt.X("right:Q", scale=scale), text="verdict:N")
+    return alt.layer(rule, star, off, dots, words).properties(
+        title=title
+        or f"When does accumulating strictly dominate? {sym} of the config against {sym}*"
     )
