@@ -33,6 +33,7 @@ __all__ = [
     "correlated_heatmap",
     "demand_schedule_chart",
     "dynamics_chart",
+    "dynamics_frame",
     "phase_chart",
 ]
 
@@ -87,9 +88,21 @@ def correlated_chart(result: Any, *, max_profiles: int = 30) -> alt.HConcatChart
     return alt.hconcat(heat, bar).properties(title=title)
 
 
+def _usd_short(v: float) -> str:
+    """``-$0.98bn`` / ``$12.3M`` style payoff labels."""
+    sign = "-" if v < 0 else ""
+    v = abs(float(v))
+    for div, suf in ((1e12, "tn"), (1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if v >= div:
+            return f"{sign}${v / div:,.3g}{suf}"
+    return f"{sign}${v:,.3g}"
+
+
 def correlated_heatmap(game: Any, result: Any) -> alt.LayerChart:
-    """A 2-player game's payoff table coloured by the correlated distribution ``p(a, b)``,
-    each cell labelled ``u_1, u_2``."""
+    """A 2-player game's payoff table coloured by the correlated distribution ``p(a, b)``.
+
+    Each cell reads, on three lines, the probability and both players' payoffs in short US
+    dollar form (``$1.2bn``), so labels never overlap whatever the payoff scale."""
     if game.num_players != 2:
         from reserves.errors import ReservesError
 
@@ -99,40 +112,90 @@ def correlated_heatmap(game: Any, result: Any) -> alt.LayerChart:
             fix="use correlated_chart",
         )
     p = result.dense()
+    p1, p2 = game.players[0], game.players[1]
     rows = []
     for r, ra in enumerate(game.actions[0]):
         for c, ca in enumerate(game.actions[1]):
+            u1, u2 = float(game.payoffs[0, r, c]), float(game.payoffs[1, r, c])
             rows.append(
                 {
                     "row": ra,
                     "col": ca,
                     "prob": float(p[r, c]),
-                    "label": f"{game.payoffs[0, r, c]:.4g}, {game.payoffs[1, r, c]:.4g}",
+                    "u_row": u1,
+                    "u_col": u2,
+                    "label": f"p = {p[r, c]:.2f}\n{_short(p1)}: {_usd_short(u1)}\n"
+                    f"{_short(p2)}: {_usd_short(u2)}",
                 }
             )
     df = pd.DataFrame(rows)
     base = alt.Chart(df).encode(
-        x=alt.X("col:N", sort=list(game.actions[1]), title=game.players[1]),
-        y=alt.Y("row:N", sort=list(game.actions[0]), title=game.players[0]),
+        x=alt.X(
+            "col:N",
+            sort=list(game.actions[1]),
+            title=p2,
+            axis=alt.Axis(labelAngle=0, orient="top"),
+        ),
+        y=alt.Y("row:N", sort=list(game.actions[0]), title=p1),
     )
-    rect = base.mark_rect().encode(
+    rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color(
             "prob:Q", scale=alt.Scale(scheme="oranges", domain=[0, 1]), title="probability"
         ),
-        tooltip=["row", "col", alt.Tooltip("prob:Q", format=".4f"), "label"],
+        tooltip=[
+            "row",
+            "col",
+            alt.Tooltip("prob:Q", format=".4f"),
+            alt.Tooltip("u_row:Q", title=f"{p1} payoff (USD)", format=",.4g"),
+            alt.Tooltip("u_col:Q", title=f"{p2} payoff (USD)", format=",.4g"),
+        ],
     )
-    text = base.mark_text(fontSize=14).encode(text="label:N")
+    text = base.mark_text(fontSize=12, lineBreak="\n", lineHeight=16).encode(
+        text="label:N",
+        color=alt.condition("datum.prob > 0.55", alt.value("white"), alt.value("#222")),
+    )
     return (rect + text).properties(
-        width=90 * len(game.actions[1]),
-        height=60 * len(game.actions[0]),
+        width=170 * len(game.actions[1]),
+        height=80 * len(game.actions[0]),
         title=f"{result.kind.capitalize()} equilibrium over the payoff table",
+    )
+
+
+def _short(name: str, limit: int = 14) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+#: Altair's default ``max_rows``: a chart with more data rows raises ``MaxRowsError``
+MAX_ROWS = 5000
+
+
+def dynamics_frame(run: Any, *, max_rows: int = MAX_ROWS - 1) -> pd.DataFrame:
+    """Long frame ``time, player, action, prob`` of a run, downsampled to at most ``max_rows``
+    rows: evenly spaced steps, always keeping the first and the last."""
+    tr = np.asarray(run.trajectory)
+    times = np.asarray(run.times)
+    cols = [(p, a) for p, acts in zip(run.players, run.actions, strict=True) for a in acts]
+    n_t, n_c = tr.shape[0], len(cols)
+    keep = max(2, max_rows // max(n_c, 1))
+    if n_t > keep:
+        idx = np.unique(np.linspace(0, n_t - 1, keep).round().astype(int))
+        tr, times = tr[idx], times[idx]
+    n_t = tr.shape[0]
+    return pd.DataFrame(
+        {
+            "time": np.repeat(times.astype(float), n_c),
+            "player": np.tile([c[0] for c in cols], n_t),
+            "action": np.tile([c[1] for c in cols], n_t),
+            "prob": tr.ravel().astype(float),
+        }
     )
 
 
 def dynamics_chart(run: Any) -> alt.FacetChart:
     """Probability of each action over time, one panel per player
-    (:class:`~reserves.game.dynamics.DynamicsResult`)."""
-    df = run.to_frame()
+    (:class:`~reserves.game.dynamics.DynamicsResult`); the trajectory is downsampled by
+    :func:`dynamics_frame` so the chart stays under Altair's 5,000-row limit."""
+    df = dynamics_frame(run)
     xtitle = "time (1 / payoff spread)" if run.method == "replicator-ode" else "step"
     return (
         alt.Chart(df)
