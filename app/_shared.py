@@ -349,11 +349,50 @@ def analysis_of(key: str, _cfg: ReservesConfig, param: str) -> Any:
 
 @st.cache_data(show_spinner="Mapping the game type…", max_entries=32)
 def region_map_of(key: str, _cfg: ReservesConfig, x_param: str, y_param: str) -> Any:
-    """:func:`reserves.game.symbolic.type_region_map` of a two-sovereign config."""
-    from reserves.game.model import SovereignGame
-    from reserves.game.symbolic import type_region_map
+    """:func:`reserves.game.symbolic.type_region_map` of a two-sovereign config, each axis from
+    0 to :func:`region_axis_max` (around the config's values and the nearest type boundaries;
+    the library's default runs to 2.5 times the largest dominance threshold, which can be
+    orders of magnitude away and leave most of the map one type)."""
+    import numpy as np
 
-    return type_region_map(SovereignGame(_cfg), x_param, y_param)
+    from reserves.game.model import SovereignGame
+    from reserves.game.symbolic import resolve_grid_param, type_region_map
+
+    game = SovereignGame(_cfg)
+    probe = type_region_map(game, x_param, y_param, n=2)  # the config's point, the boundaries
+    ranges = []
+    for param, cur in zip((x_param, y_param), probe.current, strict=True):
+        keys = set(resolve_grid_param(param, game))
+        hi = region_axis_max(float(cur), _boundary_values(probe.boundaries, keys))
+        ranges.append(None if hi is None else np.linspace(0.0, hi, REGION_POINTS))
+    return type_region_map(game, x_param, y_param, x_values=ranges[0], y_values=ranges[1])
+
+
+#: grid points per axis of the region map (64 x 64 cells stay under Altair's 5,000 rows)
+REGION_POINTS = 64
+
+
+def _boundary_values(boundaries: Any, keys: set[str]) -> list[float]:
+    import math
+
+    out = []
+    for b in boundaries:
+        for k, solved in (b.get("solved") or {}).items():
+            v = solved.get("value_at_config") if isinstance(solved, dict) else None
+            if k in keys and v is not None and math.isfinite(v) and v > 0:
+                out.append(float(v))
+    return out
+
+
+def region_axis_max(current: float, boundaries: list[float]) -> float | None:
+    """Upper end of a region-map axis: 3 times the larger of the config's value and the
+    nearest type boundary above it (or, when none lies above, the largest one below), so the
+    config's point and the nearest changes of game type are in view. ``None`` (the library's
+    default range) when there is nothing positive to go by."""
+    above = [v for v in boundaries if v > current]
+    ref = min(above) if above else max(boundaries, default=0.0)
+    hi = 3.0 * max(abs(current), ref)
+    return hi if hi > 0 else None
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -515,3 +554,44 @@ def pair_dynamics_of(key: str, _cfg: ReservesConfig) -> tuple[Any, Any]:
 
     game = SovereignGame(_cfg).to_game()
     return basins(game), replicator(game)
+
+
+# --------------------------------------------------------------------------- correlated
+#: objectives of the correlated-equilibrium section (``reserves.correlated_equilibrium``)
+CE_OBJECTIVES: dict[str, str] = {
+    "welfare": "welfare (sum of expected payoffs)",
+    "demand-min": "least expected sovereign demand",
+    "demand-max": "most expected sovereign demand",
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def game_profiles(key: str, _cfg: ReservesConfig) -> int:
+    """Number of pure action profiles of the config's game."""
+    from reserves.game.model import SovereignGame
+
+    return int(SovereignGame(_cfg).num_profiles)
+
+
+@st.cache_data(show_spinner="Solving the correlated-equilibrium LP…", max_entries=64)
+def correlated_of(key: str, _cfg: ReservesConfig, objective: str) -> Any:
+    """:func:`reserves.correlated_equilibrium` of the config's game for ``objective``."""
+    from reserves.game.correlated import correlated_equilibrium
+    from reserves.game.model import SovereignGame
+
+    return correlated_equilibrium(SovereignGame(_cfg), objective=objective)
+
+
+# --------------------------------------------------------------------------- sensitivity
+#: the shipped tornado sweep the Scenarios page runs
+TORNADO_SWEEP = REPO_DIR / "configs" / "sweeps" / "example.yaml"
+
+
+@st.cache_data(show_spinner="Running the tornado sweep (13 simulations)…", max_entries=8)
+def tornado_of(path: str, mtime: float, paths: int) -> Any:
+    """:func:`reserves.scenarios.sensitivity.tornado` of a sweep file with ``paths`` paths."""
+    from reserves.scenarios.sensitivity import tornado
+    from reserves.scenarios.sweep import load_sweep
+
+    spec = load_sweep(path)
+    return tornado(spec.model_copy(update={"paths": int(paths)}))

@@ -48,6 +48,11 @@ def assert_clean(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
+def equilibria_table(at: AppTest):
+    """The Game page's table of equilibria (the one with a max-regret column)."""
+    return next((d.value for d in at.dataframe if "max regret" in d.value.columns), None)
+
+
 def widget(seq, key_prefix: str):
     for w in seq:
         if w.key and w.key.startswith(key_prefix):
@@ -117,8 +122,7 @@ def test_game_default_and_widgets_change_figures():
     base = charts(at)
     assert len(base) >= 4  # equilibria, heatmap, dynamics (+ roster in the expander)
     assert at.dataframe, "the equilibria table is shown"
-    eq_table = at.dataframe[-1].value if len(at.dataframe) > 1 else None
-    assert eq_table is None or "max regret" in eq_table.columns
+    assert equilibria_table(at) is not None
 
     # the action set: add "hold" -> the equilibria change
     widget(at.multiselect, "actions_").set_value(["accumulate", "hold", "sell"]).run()
@@ -141,10 +145,37 @@ def test_game_players_restrict_the_roster():
     at = run_page("pages/1_Game.py")
     widget(at.multiselect, "players_").set_value(["United States", "China", "Japan"]).run()
     assert_clean(at)
-    table = at.dataframe[-1].value
+    table = equilibria_table(at)
     assert {"United States", "China", "Japan"} <= set(table.columns)
     assert "Bhutan" not in table.columns
     assert "edited" in at.sidebar.caption[0].value
+
+
+def test_game_correlated_objective_changes_the_shown_metric():
+    at = run_page("pages/1_Game.py")
+    assert_clean(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert "Max incentive violation" in metrics
+    welfare = metrics["Objective (welfare)"]
+    before = charts(at)
+    at.selectbox(key="ce_objective").set_value("demand-max").run()
+    assert_clean(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert "Objective (demand-max)" in metrics
+    assert metrics["Objective (demand-max)"] != welfare
+    assert charts(at) != before  # the distribution's chart is titled by its objective
+    top = next(d.value for d in at.dataframe if "prob" in d.value.columns)
+    assert "prob" in top.columns and abs(top["prob"].sum() - 1) < 1e-6
+
+
+def test_game_correlated_too_large_is_a_message(monkeypatch):
+    import reserves.game.correlated as corr
+
+    monkeypatch.setattr(corr, "MAX_CE_PROFILES", 4)
+    at = run_page("pages/1_Game.py")
+    assert_clean(at)
+    assert any("correlated-equilibrium LP is built for" in i.value for i in at.info)
+    assert not [m for m in at.metric if m.label == "Max incentive violation"]
 
 
 # --------------------------------------------------------------------------- analysis
@@ -198,6 +229,29 @@ def test_scenarios_default_and_weights_change_mixture():
     assert charts(at)[1] != after[1]
 
 
+def test_scenarios_lag_correlations_of_the_selected_run():
+    at = run_page("pages/4_Scenarios.py")
+    assert len(charts(at)) == 2
+    names = [o for o in at.radio(key="fan_scenario").options if o != "mixture"]
+    at.radio(key="fan_scenario").set_value(names[0]).run()
+    assert_clean(at)
+    first = charts(at)
+    assert len(first) == 3  # C16, fan, lagged correlations
+    at.radio(key="fan_scenario").set_value(names[1]).run()
+    assert_clean(at)
+    assert charts(at)[2] != first[2]
+
+
+def test_scenarios_tornado_button_draws_a_chart():
+    at = run_page("pages/4_Scenarios.py")
+    n = len(charts(at))
+    at.button(key="run_tornado").click().run()
+    assert_clean(at)
+    specs = [el.proto.spec for el in at.get("vega_lite_chart")]
+    assert len(specs) == n + 1
+    assert "Which inputs move the floor most" in specs[-1]
+
+
 # --------------------------------------------------------------------------- briefing
 def test_briefing_builds_and_offers_downloads():
     at = run_page("pages/5_Briefing.py")
@@ -245,3 +299,12 @@ def test_a_figure_that_fails_is_a_message_not_a_traceback():
     at = AppTest.from_function(script, default_timeout=TIMEOUT_S).run()
     assert not at.exception
     assert "could not be drawn" in at.error[0].value
+
+
+def test_region_map_default_range_is_around_the_config():
+    from _shared import region_axis_max
+
+    # the config at 0.02, type boundaries at 0.09 and 1914: the map runs to 3 x 0.09
+    assert abs(region_axis_max(0.02, [0.09, 1914.0]) - 0.27) < 1e-12
+    assert abs(region_axis_max(0.02, [0.0019]) - 0.06) < 1e-12  # none above: the config
+    assert region_axis_max(0.0, []) is None  # nothing to go by: the library's default

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 from _shared import (
+    CE_OBJECTIVES,
     SOLVE_METHODS,
     adoption_of,
     base_config,
     best_response_paths,
     config_box,
+    correlated_of,
+    game_profiles,
     guarded,
     has_layer,
     key_of,
@@ -19,8 +22,10 @@ from _shared import (
     show_chart,
     solve_config,
     two_player_game,
+    usd,
 )
 
+from reserves.charts.game import correlated_chart
 from reserves.charts.roster import (
     best_response_chart,
     equilibria_chart,
@@ -29,6 +34,7 @@ from reserves.charts.roster import (
     roster_frame,
 )
 from reserves.config import ACTIONS
+from reserves.game.correlated import MAX_CE_PROFILES
 
 cfg = page_setup(
     "Game",
@@ -165,6 +171,61 @@ else:
         pair_result = guarded("Solving the pair", lambda: solve_config(pkey, pair_cfg, "auto"))
         if pair_game is not None:
             show_chart(lambda: payoff_heatmap(pair_game, pair_result), cache_key=("heatmap", pkey))
+
+# ------------------------------------------------------------------ correlated
+st.subheader("Correlated equilibrium")
+st.caption(
+    "A mediator draws a profile and tells each sovereign only its own action; nobody gains "
+    "by disobeying. One linear program picks, among all such distributions, the one that "
+    "optimizes the objective."
+)
+objective = st.selectbox(
+    "Objective",
+    list(CE_OBJECTIVES),
+    format_func=CE_OBJECTIVES.get,
+    key="ce_objective",
+)
+if game_profiles(key_of(cfg), cfg) > MAX_CE_PROFILES:
+    st.info(
+        f"This game has {game_profiles(key_of(cfg), cfg):,} action profiles, more than the "
+        f"{MAX_CE_PROFILES:,} the correlated-equilibrium LP is built for: choose fewer "
+        "sovereigns or actions above.",
+        icon=":material/speed:",
+    )
+else:
+    ce = guarded("The correlated equilibrium", lambda: correlated_of(key_of(cfg), cfg, objective))
+    if ce is not None:
+        m = st.columns(4)
+        m[0].metric(
+            f"Objective ({objective})",
+            "n/a" if ce.objective_value is None else usd(ce.objective_value),
+        )
+        m[1].metric("Max incentive violation", f"{ce.max_violation:.3g} USD")
+        m[2].metric("Profiles in the support", len(ce.probabilities))
+        m[3].metric(
+            "Expected sovereign demand",
+            usd(ce.expected_demand_usd) if ce.expected_demand_usd is not None else "n/a",
+        )
+        show_chart(
+            lambda: correlated_chart(ce, max_profiles=10),
+            cache_key=("ce", key_of(cfg), objective),
+        )
+        left, right = st.columns(2)
+        with left:
+            st.caption("Most likely recommended profiles")
+            st.dataframe(ce.to_frame().head(10), hide_index=True, key="ce_top")
+        with right:
+            st.caption("Expected payoffs under the distribution")
+            st.dataframe(
+                {
+                    "sovereign": list(ce.players),
+                    "expected payoff (USD)": [float(v) for v in ce.expected_payoffs],
+                },
+                hide_index=True,
+                column_config={
+                    "expected payoff (USD)": st.column_config.NumberColumn(format="%.4g")
+                },
+            )
 
 # ------------------------------------------------------------------ dynamics
 st.subheader("Dynamics and basins")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 from _shared import (
+    TORNADO_SWEEP,
     guarded,
     has_layer,
     key_of,
@@ -17,6 +18,7 @@ from _shared import (
     scenario_configs,
     scenarios_of,
     show_chart,
+    tornado_of,
 )
 
 cfg = page_setup(
@@ -30,7 +32,12 @@ if not has_layer("reserves.scenarios.mixture"):
     not_available("The scenario simulation", "reserves.scenarios")
     st.stop()
 
-from reserves.charts.scenarios import c16_chart, fan_chart  # noqa: E402
+from reserves.charts.scenarios import (  # noqa: E402
+    c16_chart,
+    fan_chart,
+    lag_corr_chart,
+    tornado_chart,
+)
 
 SERIES = {
     "price_usd": "Price (USD per BTC)",
@@ -111,6 +118,16 @@ show_chart(
     stretch=True,
     cache_key=("fan", key, paths, weights, series, which),
 )
+if which != "mixture":
+    run = res.run(which)
+    if getattr(run, "lag_corr", None):
+        show_chart(
+            lambda: lag_corr_chart(run),
+            stretch=True,
+            cache_key=("lagcorr", key, paths, which),
+        )
+else:
+    st.caption("Pick a scenario above to see its lagged correlations (the C15 loop).")
 with st.expander("Scenario metrics"):
     st.dataframe(res.to_dict()["scenarios"], hide_index=True)
 st.caption(
@@ -118,3 +135,20 @@ st.caption(
     f"from {res.meta.get('start_date')} for {res.meta.get('horizon_days')} days "
     f"(config {res.meta.get('config_name')}, {res.meta.get('config_hash')})."
 )
+
+st.subheader("Which inputs move the floor most?")
+st.caption(
+    f"A tornado over the ranges in `configs/sweeps/{TORNADO_SWEEP.name}`: each input at its "
+    "low and its high value, the others at the base (13 simulations of one scenario)."
+)
+t1, t2 = st.columns([1, 3])
+t_paths = t1.select_slider("Paths per run", [20, 50, 100, 300], value=20, key="tornado_paths")
+if t2.button("Run the tornado", key="run_tornado") or st.session_state.get("tornado_ran"):
+    st.session_state["tornado_ran"] = True
+    mtime = TORNADO_SWEEP.stat().st_mtime if TORNADO_SWEEP.exists() else 0.0
+    tor = guarded("The tornado", lambda: tornado_of(str(TORNADO_SWEEP), mtime, int(t_paths)))
+    if tor is not None:
+        show_chart(
+            lambda: tornado_chart(tor),
+            cache_key=("tornado", str(TORNADO_SWEEP), mtime, int(t_paths)),
+        )
