@@ -219,11 +219,11 @@ else:
             st.dataframe(
                 {
                     "sovereign": list(ce.players),
-                    "expected payoff (USD)": [float(v) for v in ce.expected_payoffs],
+                    "expected payoff ($bn)": [float(v) / 1e9 for v in ce.expected_payoffs],
                 },
                 hide_index=True,
                 column_config={
-                    "expected payoff (USD)": st.column_config.NumberColumn(format="%.4g")
+                    "expected payoff ($bn)": st.column_config.NumberColumn(format="%.3f")
                 },
             )
 
