@@ -40,6 +40,7 @@ from reserves.config import (  # noqa: E402
     load_config,
 )
 from reserves.errors import ReservesError  # noqa: E402
+from reserves.units import usd_short as usd  # noqa: E402, F401  (re-exported to the pages)
 
 CONFIG_ENV = "RESERVES_APP_CONFIG"
 
@@ -471,18 +472,6 @@ def least_commitment_of(key: str, _cfg: ReservesConfig, level_usd: float, shock_
     return least_commitment(
         model.replace(sovereign_bids=no_bids(model.start_price_usd)), level_usd, shock_usd
     )
-
-
-def usd(v: float | None) -> str:
-    """``$1.23B`` style amounts for captions and metrics."""
-    import math
-
-    if v is None or not math.isfinite(v):
-        return "n/a"
-    for div, suf in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
-        if abs(v) >= div:
-            return f"${v / div:,.2f}{suf}"
-    return f"${v:,.0f}"
 
 
 # --------------------------------------------------------------------------- scenarios

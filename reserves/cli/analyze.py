@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 
@@ -42,25 +41,11 @@ def register(subparsers: Any) -> None:
 
 
 def load_game(path: str) -> Any:
-    """A :class:`SovereignGame` from a YAML config or a :class:`Game` from a ``.nfg`` file."""
-    from reserves.errors import ReservesError
+    """The game in ``path`` (see :func:`reserves.game.expression_game.load_game_file`): a
+    ``SovereignGame`` from a config, a ``Game`` from an ``expression_game:`` YAML or a ``.nfg``."""
+    from reserves.game.expression_game import load_game_file
 
-    p = Path(path)
-    if p.suffix.lower() == ".nfg":
-        if not p.exists():
-            raise ReservesError(f"{path}: file not found", field="GAME")
-        from reserves.game.nfg import read_nfg
-
-        return read_nfg(p)
-    if p.suffix.lower() in (".yaml", ".yml"):
-        from reserves.game.expression_game import load_game_file
-
-        return load_game_file(p)  # an expression_game: file, else a sovereign config
-    raise ReservesError(
-        f"{path}: unknown game file type {p.suffix!r}",
-        field="GAME",
-        fix="give a config .yaml/.yml or a Gambit .nfg file",
-    )
+    return load_game_file(path)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from typing import Any
 
 from reserves.errors import ReservesError
 from reserves.market.report import floor_report
+from reserves.units import usd_short as _usd
 
 _SUFFIX = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12}
 
@@ -36,15 +37,6 @@ def parse_usd(text: str, option: str = "--shock-usd") -> float:
     if not math.isfinite(value) or value < 0:
         raise ReservesError(f"{text!r} must be a finite amount >= 0", field=option)
     return value
-
-
-def _usd(v: float | None) -> str:
-    if v is None or not math.isfinite(v):
-        return "n/a"
-    for div, suf in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
-        if abs(v) >= div:
-            return f"${v / div:,.2f}{suf}"
-    return f"${v:,.0f}"
 
 
 def format_table(rep: dict[str, Any]) -> str:

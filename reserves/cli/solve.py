@@ -16,7 +16,6 @@ import argparse
 import importlib
 import json
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from reserves.errors import ReservesError
@@ -50,28 +49,11 @@ def register(subparsers: Any) -> None:
 
 
 def load_game(path: str) -> Any:
-    """A :class:`~reserves.game.normal_form.Game` from ``.nfg``, else a ``SovereignGame``."""
-    p = Path(path)
-    if not p.exists():
-        raise FileNotFoundError(2, "no such file", str(p))
-    if p.suffix.lower() == ".nfg":
-        from reserves.game.nfg import read_nfg
+    """The game in ``path`` (see :func:`reserves.game.expression_game.load_game_file`): a
+    ``SovereignGame`` from a config, a ``Game`` from an ``expression_game:`` YAML or a ``.nfg``."""
+    from reserves.game.expression_game import load_game_file
 
-        return read_nfg(p)
-    if p.suffix.lower() in (".yaml", ".yml"):
-        from reserves.game.expression_game import load_game_file
-
-        return load_game_file(p)  # an expression_game: file, else a sovereign config
-    head = p.read_text(encoding="utf-8", errors="replace")[:64].lstrip()
-    if head.startswith("NFG"):
-        from reserves.game.nfg import read_nfg
-
-        return read_nfg(p)
-    raise ReservesError(
-        f"cannot tell the format of {p.name}",
-        field="GAME",
-        fix="give a .yaml config or a Gambit .nfg file",
-    )
+    return load_game_file(path)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -107,6 +107,7 @@ from reserves.game.symbolic import (
     difference_form,
     dominance_thresholds,
 )
+from reserves.units import json_number as _num
 
 ACCUMULATE = "accumulate"
 GameLike = Game | SovereignGame
@@ -128,17 +129,6 @@ _NOISES = ("normal", "uniform")
 
 
 # =============================================================================== factories
-def _num(x: float) -> float | str | None:
-    if x is None:
-        return None
-    x = float(x)
-    if math.isnan(x):
-        return None
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return x
-
-
 def _config_of(source: Any) -> ReservesConfig:
     if isinstance(source, SovereignGame):
         return source.config

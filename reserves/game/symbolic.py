@@ -62,6 +62,7 @@ import sympy as sp
 from reserves.errors import GameFormatError, ReservesError
 from reserves.game.model import SovereignGame, payoff_template
 from reserves.game.normal_form import Game
+from reserves.units import json_number as _num
 
 ACCUMULATE = "accumulate"
 
@@ -361,17 +362,6 @@ class DominanceThreshold:
             "num_profiles": self.num_profiles,
             "note": self.note,
         }
-
-
-def _num(x: float) -> float | str | None:
-    if x is None:
-        return None
-    x = float(x)
-    if math.isnan(x):
-        return None
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return x
 
 
 def _player_arg_values(game: SovereignGame, i: int) -> dict[str, float]:
