@@ -212,6 +212,16 @@ def test_price_floor_default_and_shock_changes_cascade():
     assert at.metric[0].value != trough_with
 
 
+def test_price_floor_shows_the_stress_commitment_when_the_shock_does_not_break():
+    at = run_page("pages/3_Price_floor.py")
+    assert_clean(at)
+    text = " ".join(c.value for c in at.caption)
+    assert "least sovereign commitment holding it is $" in text
+    at.slider(key="shock_bn").set_value(20.0).run()  # this one breaks $50,000 outright
+    assert_clean(at)
+    assert "least sovereign commitment holding it is" not in " ".join(c.value for c in at.caption)
+
+
 # --------------------------------------------------------------------------- scenarios
 def test_scenarios_default_and_weights_change_mixture():
     at = run_page("pages/4_Scenarios.py")

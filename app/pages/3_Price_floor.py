@@ -94,6 +94,18 @@ if res is not None:
             "this shock, on the market without the equilibrium bids (a linear program). "
             "$0 means the level holds without any.",
         )
+    if curves is not None and commit is not None and commit.commitment_usd <= 0:
+        stress_usd = 2.0 * float(curves.breaking_shock_without_usd)
+        stress = guarded(
+            "The stress commitment",
+            lambda: least_commitment_of(key, cfg, level_usd, stress_usd),
+        )
+        if stress is not None:
+            st.caption(
+                f"This shock does not break {usd(level_usd)}. Against a stress outflow of "
+                f"{usd(stress_usd)} (twice the shock that breaks it without sovereigns), the "
+                f"least sovereign commitment holding it is {usd(stress.commitment_usd)}."
+            )
 
 left, right = st.columns(2)
 with left:
