@@ -187,7 +187,9 @@ def cascade_kernel(
         ``P0`` (scalar or per shock).
     bid_cum_usd, dip_cum_usd:
         Sovereign bids ``D`` (scaled by ``bid_scale``) and other dip bids ``B`` at each grid
-        drop, non-decreasing; ``None`` for none.
+        drop, non-decreasing; ``None`` for none. ``bid_cum_usd`` may also be 2-D, one row per
+        shock (``b_i D_i(x)``), for bids whose shape differs by path, such as demand-schedule
+        bids re-centred on each path's price.
     oi_scale, bid_scale:
         Multipliers of the ladder and of the sovereign bids (scalar or per shock).
 
@@ -205,7 +207,17 @@ def cascade_kernel(
     L = np.asarray(long_cum_usd, dtype=float)
     D = np.zeros_like(grid) if bid_cum_usd is None else np.asarray(bid_cum_usd, dtype=float)
     B = np.zeros_like(grid) if dip_cum_usd is None else np.asarray(dip_cum_usd, dtype=float)
-    for name, arr in (("long_cum_usd", L), ("bid_cum_usd", D), ("dip_cum_usd", B)):
+    per_shock_bids = D.ndim == 2
+    if per_shock_bids and D.shape[1] != grid.size:
+        raise ReservesError(
+            f"per-shock bids need one row of the grid's length {grid.size}, got {D.shape}",
+            field="bid_cum_usd",
+        )
+    for name, arr in (
+        ("long_cum_usd", L),
+        ("bid_cum_usd", D[0] if per_shock_bids else D),
+        ("dip_cum_usd", B),
+    ):
         if arr.shape != grid.shape:
             raise ReservesError(
                 f"must have the grid's shape {grid.shape}, got {arr.shape}", field=name
@@ -215,7 +227,7 @@ def cascade_kernel(
     c, s, b, p0 = (
         np.asarray(v, dtype=float) for v in (impact_coef, oi_scale, bid_scale, start_price_usd)
     )
-    shared = c.ndim == 0 and s.ndim == 0 and b.ndim == 0
+    shared = c.ndim == 0 and s.ndim == 0 and b.ndim == 0 and not per_shock_bids
     if shared:
         R = float(c) * h - float(s) * L + float(b) * D + B
         M = np.maximum.accumulate(R)
@@ -229,17 +241,31 @@ def cascade_kernel(
         shape = np.broadcast_shapes(F.shape, c.shape, s.shape, b.shape)
         Fb, cb, sb, bb = (np.broadcast_to(v, shape).ravel() for v in (F, c, s, b))
         n = Fb.size
+        if per_shock_bids and D.shape[0] != n:
+            raise ReservesError(
+                f"per-shock bids need one row per shock ({n}), got {D.shape[0]} rows",
+                field="bid_cum_usd",
+            )
         x = np.empty(n)
         collapsed = np.empty(n, dtype=bool)
+        sov = np.empty(n)
         for lo in range(0, n, chunk_size):
             hi = min(lo + chunk_size, n)
-            R = cb[lo:hi, None] * h - sb[lo:hi, None] * L + bb[lo:hi, None] * D + B
+            Dc = D[lo:hi] if per_shock_bids else D[None, :]
+            R = cb[lo:hi, None] * h - sb[lo:hi, None] * L + bb[lo:hi, None] * Dc + B
             hit = Fb[lo:hi, None] <= R
+            rows = np.arange(hi - lo)
             j = np.argmax(hit, axis=1)
-            j = np.where(hit[np.arange(hi - lo), j], j, grid.size)
+            j = np.where(hit[rows, j], j, grid.size)
             x[lo:hi], collapsed[lo:hi] = _crossing(R, j, Fb[lo:hi], grid)
+            if per_shock_bids:  # each row's own curve, linear inside the cell of its drop
+                k = np.clip(np.searchsorted(grid, x[lo:hi], side="right") - 1, 0, grid.size - 2)
+                t = (x[lo:hi] - grid[k]) / (grid[k + 1] - grid[k])
+                sov[lo:hi] = Dc[rows, k] + t * (Dc[rows, k + 1] - Dc[rows, k])
+        if not per_shock_bids:
+            sov = np.interp(x, grid, D)
         liq = sb * np.interp(x, grid, L)
-        bids = bb * np.interp(x, grid, D) + np.interp(x, grid, B)
+        bids = bb * sov + np.interp(x, grid, B)
         x, collapsed, liq, bids = (v.reshape(shape) for v in (x, collapsed, liq, bids))
     trough = np.asarray(p0 * (1.0 - x), dtype=float)
     return KernelResult(

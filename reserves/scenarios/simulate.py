@@ -179,44 +179,25 @@ def _kernel_rows(
 ) -> tuple[NDArray, NDArray, NDArray, NDArray]:
     r"""Cascade troughs with one sovereign-bid curve per shock (rows of ``bids``, USD).
 
-    The resistance and first crossing of :func:`reserves.market.cascade.cascade_kernel`,
-
-    ``R_i(x) = c_i x^a - s_i Lq(x) + b_i(x) + B(x)``,  ``x*_i = min{x : R_i(x) >= F_i}``
-
-    (linear inside the grid cell), with a per-shock bid curve ``b_i`` on the drop grid: the
-    kernel takes one shared curve times a per-shock scale, while schedule bids change shape
-    with the path's price. Returns ``(drop, long liquidated USD, sovereign bids filled USD,
-    collapsed)``.
+    :func:`reserves.market.cascade.cascade_kernel` with a 2-D ``bid_cum_usd``: schedule bids
+    change shape with the path's price. Returns ``(drop, long liquidated USD, sovereign bids
+    filled USD, collapsed)``.
     """
-    grid = parts.grid
-    m = grid.size
-    h = grid**parts.impact_power
-    n = F.size
-    x = np.empty(n)
-    filled = np.empty(n)
-    collapsed = np.empty(n, dtype=bool)
-    for lo in range(0, n, chunk):
-        hi = min(lo + chunk, n)
-        rows = np.arange(hi - lo)
-        b = bids[lo:hi]
-        R = c[lo:hi, None] * h - s[lo:hi, None] * parts.long_cum_usd + b + parts.dip_cum_usd
-        hit = F[lo:hi, None] <= R
-        j = np.argmax(hit, axis=1)
-        j = np.where(hit[rows, j], j, m)
-        jj = np.clip(j, 1, m - 1)
-        r_hi, r_lo = R[rows, jj], R[rows, jj - 1]
-        denom = r_hi - r_lo
-        with np.errstate(divide="ignore", invalid="ignore"):
-            tt = np.where(denom > 0, (F[lo:hi] - r_lo) / denom, 1.0)
-        tt = np.clip(tt, 0.0, 1.0)
-        tt = np.where(j <= 0, 0.0, np.where(j >= m, 1.0, tt))
-        x[lo:hi] = np.where(j <= 0, 0.0, grid[jj - 1] + tt * (grid[jj] - grid[jj - 1]))
-        filled[lo:hi] = b[rows, jj - 1] + tt * (b[rows, jj] - b[rows, jj - 1])
-        filled[lo:hi] = np.where(j <= 0, b[:, 0], filled[lo:hi])
-        collapsed[lo:hi] = j >= m
-    x = np.where(collapsed, grid[-1], x)
-    liq = s * np.interp(x, grid, parts.long_cum_usd)
-    return x, liq, filled, collapsed
+    from reserves.market.cascade import cascade_kernel
+
+    kr = cascade_kernel(
+        F,
+        parts.grid,
+        parts.long_cum_usd,
+        impact_coef=c,
+        impact_power=parts.impact_power,
+        bid_cum_usd=bids,
+        dip_cum_usd=parts.dip_cum_usd,
+        oi_scale=s,
+        chunk_size=chunk,
+    )
+    filled = kr.bids_filled_usd - np.interp(kr.drop, parts.grid, parts.dip_cum_usd)
+    return kr.drop, kr.long_liquidated_usd, filled, kr.collapsed
 
 
 # ----------------------------------------------------------------------------- schedule bids
