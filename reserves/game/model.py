@@ -266,6 +266,11 @@ class SovereignGame:
         }
 
     @cached_property
+    def _market_tuple(self) -> tuple[float, ...]:
+        """(P0, Q, m, sigma, T, eps, H0), computed once per game (payoff() is a hot path)."""
+        return tuple(self.market_values().values())
+
+    @cached_property
     def _param_arrays(self) -> tuple[np.ndarray, ...]:
         """(V, W, h, r, gamma, theta, kappa, s0) as arrays over players."""
         _, S = payoff_template()
@@ -312,9 +317,8 @@ class SovereignGame:
     ) -> np.ndarray:
         """Numeric payoff of player(s) ``i`` (vectorized; arguments broadcast together)."""
         f = _numeric_payoff()
-        P0, Q, m, sigma, T, eps, H0 = self.market_values().values()
         params = [p[i] for p in self._param_arrays]
-        return np.asarray(f(P0, Q, m, sigma, T, eps, H0, *params, c, q, acc, X, B, S), dtype=float)
+        return np.asarray(f(*self._market_tuple, *params, c, q, acc, X, B, S), dtype=float)
 
     def payoff_expr(self, i: int, *, substitute_market: bool = True) -> sp.Expr:
         """Player ``i``'s payoff as a sympy expression in (c, q, a, X, B, S)."""
