@@ -157,7 +157,21 @@ def build_parts(cfg: Any, dyn: DynamicsConfig, *, grid_points: int = 192) -> Sim
     )
 
 
-def _kernel(parts: SimulationParts, F: NDArray, c: NDArray, s: NDArray, b: NDArray) -> Any:
+def _kernel(
+    parts: SimulationParts,
+    F: NDArray,
+    c: NDArray,
+    s: NDArray,
+    b: NDArray | float = 1.0,
+    *,
+    bids: NDArray | None = None,
+    chunk: int = 4096,
+) -> Any:
+    """:func:`reserves.market.cascade.cascade_kernel` on this run's grid and ladder.
+
+    Sovereign bids are ``b * parts.bid_unit`` (a wall scaled per path) or, with ``bids``, one
+    curve per shock (rows, USD): schedule bids change shape with the path's price.
+    """
     from reserves.market.cascade import cascade_kernel
 
     return cascade_kernel(
@@ -166,36 +180,20 @@ def _kernel(parts: SimulationParts, F: NDArray, c: NDArray, s: NDArray, b: NDArr
         parts.long_cum_usd,
         impact_coef=c,
         impact_power=parts.impact_power,
-        bid_cum_usd=parts.bid_unit,
+        bid_cum_usd=parts.bid_unit if bids is None else bids,
         dip_cum_usd=parts.dip_cum_usd,
         oi_scale=s,
         bid_scale=b,
-        chunk_size=4096,
+        chunk_size=chunk,
     )
 
 
 def _kernel_rows(
     parts: SimulationParts, F: NDArray, c: NDArray, s: NDArray, bids: NDArray, chunk: int = 2048
 ) -> tuple[NDArray, NDArray, NDArray, NDArray]:
-    r"""Cascade troughs with one sovereign-bid curve per shock (rows of ``bids``, USD).
-
-    :func:`reserves.market.cascade.cascade_kernel` with a 2-D ``bid_cum_usd``: schedule bids
-    change shape with the path's price. Returns ``(drop, long liquidated USD, sovereign bids
-    filled USD, collapsed)``.
-    """
-    from reserves.market.cascade import cascade_kernel
-
-    kr = cascade_kernel(
-        F,
-        parts.grid,
-        parts.long_cum_usd,
-        impact_coef=c,
-        impact_power=parts.impact_power,
-        bid_cum_usd=bids,
-        dip_cum_usd=parts.dip_cum_usd,
-        oi_scale=s,
-        chunk_size=chunk,
-    )
+    """Drop, long liquidations, sovereign bids filled (USD) and collapse flags with one bid
+    curve per shock (rows of ``bids``)."""
+    kr = _kernel(parts, F, c, s, bids=bids, chunk=chunk)
     filled = kr.bids_filled_usd - np.interp(kr.drop, parts.grid, parts.dip_cum_usd)
     return kr.drop, kr.long_liquidated_usd, filled, kr.collapsed
 
