@@ -159,7 +159,7 @@ class SovereignBidConfig(_Strict):
     current price (sovereign valuations are in absolute price, so a path at $150k meets fewer
     bids within 20% than one at $70k).
 
-    ``kind: wall`` (the earlier placeholder): ``D_t(x) = share * (C(t) + base_usd) * min(x /
+    ``kind: wall`` (a simpler alternative): ``D_t(x) = share * (C(t) + base_usd) * min(x /
     depth, 1)``, a wall of ``share`` of the adopted commitment ``C(t)`` spread evenly from the
     current price down to a drop of ``depth``.
 
