@@ -293,19 +293,19 @@ def solve_config(key: str, _cfg: ReservesConfig, method: str = "pure") -> Any:
 
     Past :data:`APP_MAX_PROFILES` pure profiles the aggregative solver runs instead (the
     result's ``method`` says so)."""
-    from reserves.game.model import SovereignGame
+    from reserves.sovereign.model import SovereignGame
 
     game = SovereignGame(_cfg)
     if game.num_profiles > APP_MAX_PROFILES:
         method = "aggregative"
-    solve_mod = layer("reserves.game.solve")
+    solve_mod = layer("reserves.nash.solve")
     if solve_mod is not None:
         return solve_mod.solve(game, method)
     if method != "aggregative" and game.num_profiles * game.num_players <= 2**22:
-        from reserves.game.pure import pure_solve
+        from reserves.nash.pure import pure_solve
 
         return pure_solve(game.to_game())
-    from reserves.game.aggregative import aggregative_solve
+    from reserves.sovereign.aggregative import aggregative_solve
 
     return aggregative_solve(game)
 
@@ -313,7 +313,7 @@ def solve_config(key: str, _cfg: ReservesConfig, method: str = "pure") -> Any:
 @st.cache_data(show_spinner=False, max_entries=64)
 def two_player_game(key: str, _cfg: ReservesConfig) -> Any:
     """The normal-form payoff tensor of a (two-player) config."""
-    from reserves.game.model import SovereignGame
+    from reserves.sovereign.model import SovereignGame
 
     return SovereignGame(_cfg).to_game()
 
@@ -322,8 +322,8 @@ def two_player_game(key: str, _cfg: ReservesConfig) -> Any:
 def best_response_paths(key: str, _cfg: ReservesConfig) -> tuple[list[Any], tuple[str, ...]]:
     """Best-response paths from the lowest, highest and status-quo profiles, and the action
     labels their indices refer to."""
-    from reserves.game.aggregative import best_response_path, extremal_starts
-    from reserves.game.model import SovereignGame
+    from reserves.sovereign.aggregative import best_response_path, extremal_starts
+    from reserves.sovereign.model import SovereignGame
 
     game = SovereignGame(_cfg)
     paths = [
@@ -341,23 +341,23 @@ def pair_config(cfg: ReservesConfig, a: str, b: str) -> ReservesConfig:
 
 @st.cache_data(show_spinner="Symbolic analysis…", max_entries=32)
 def analysis_of(key: str, _cfg: ReservesConfig, param: str) -> Any:
-    """:func:`reserves.game.symbolic.analyze` of the config's game for ``param``."""
-    from reserves.game.model import SovereignGame
-    from reserves.game.symbolic import analyze
+    """:func:`reserves.sovereign.symbolic.analyze` of the config's game for ``param``."""
+    from reserves.sovereign.model import SovereignGame
+    from reserves.sovereign.symbolic import analyze
 
     return analyze(SovereignGame(_cfg), param=param)
 
 
 @st.cache_data(show_spinner="Mapping the game type…", max_entries=32)
 def region_map_of(key: str, _cfg: ReservesConfig, x_param: str, y_param: str) -> Any:
-    """:func:`reserves.game.symbolic.type_region_map` of a two-sovereign config, each axis from
+    """:func:`reserves.sovereign.symbolic.type_region_map` of a two-sovereign config, each axis from
     0 to :func:`region_axis_max` (around the config's values and the nearest type boundaries;
     the library's default runs to 2.5 times the largest dominance threshold, which can be
     orders of magnitude away and leave most of the map one type)."""
     import numpy as np
 
-    from reserves.game.model import SovereignGame
-    from reserves.game.symbolic import resolve_grid_param, type_region_map
+    from reserves.sovereign.model import SovereignGame
+    from reserves.sovereign.symbolic import resolve_grid_param, type_region_map
 
     game = SovereignGame(_cfg)
     probe = type_region_map(game, x_param, y_param, n=2)  # the config's point, the boundaries
@@ -398,10 +398,10 @@ def region_axis_max(current: float, boundaries: list[float]) -> float | None:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def payoff_formula_latex() -> str:
-    """The payoff template of :mod:`reserves.game.model` as LaTeX."""
+    """The payoff template of :mod:`reserves.sovereign.model` as LaTeX."""
     import sympy as sp
 
-    from reserves.game.model import payoff_template
+    from reserves.sovereign.model import payoff_template
 
     u, _ = payoff_template()
     return sp.latex(u)
@@ -527,19 +527,19 @@ def briefing_bytes(key: str, _briefing: Any, seed: int, fmt: str) -> bytes:
 # --------------------------------------------------------------------------- dynamics
 @st.cache_data(show_spinner=False, max_entries=64)
 def adoption_of(key: str, _cfg: ReservesConfig) -> Any:
-    """Who accumulates, and when (:func:`reserves.game.dynamics.adoption_path`)."""
-    from reserves.game.dynamics import adoption_path
-    from reserves.game.model import SovereignGame
+    """Who accumulates, and when (:func:`reserves.nash.dynamics.adoption_path`)."""
+    from reserves.nash.dynamics import adoption_path
+    from reserves.sovereign.model import SovereignGame
 
     return adoption_path(SovereignGame(_cfg))
 
 
 @st.cache_data(show_spinner="Replicator dynamics from a grid of starts…", max_entries=64)
 def pair_dynamics_of(key: str, _cfg: ReservesConfig) -> tuple[Any, Any]:
-    """Basins of attraction (:func:`reserves.game.dynamics.basins`) and one replicator run
-    from the centre (:func:`reserves.game.dynamics.replicator`) of a two-sovereign game."""
-    from reserves.game.dynamics import basins, replicator
-    from reserves.game.model import SovereignGame
+    """Basins of attraction (:func:`reserves.nash.dynamics.basins`) and one replicator run
+    from the centre (:func:`reserves.nash.dynamics.replicator`) of a two-sovereign game."""
+    from reserves.nash.dynamics import basins, replicator
+    from reserves.sovereign.model import SovereignGame
 
     game = SovereignGame(_cfg).to_game()
     return basins(game), replicator(game)
@@ -557,7 +557,7 @@ CE_OBJECTIVES: dict[str, str] = {
 @st.cache_data(show_spinner=False, max_entries=64)
 def game_profiles(key: str, _cfg: ReservesConfig) -> int:
     """Number of pure action profiles of the config's game."""
-    from reserves.game.model import SovereignGame
+    from reserves.sovereign.model import SovereignGame
 
     return int(SovereignGame(_cfg).num_profiles)
 
@@ -565,8 +565,8 @@ def game_profiles(key: str, _cfg: ReservesConfig) -> int:
 @st.cache_data(show_spinner="Solving the correlated-equilibrium LP…", max_entries=64)
 def correlated_of(key: str, _cfg: ReservesConfig, objective: str) -> Any:
     """:func:`reserves.correlated_equilibrium` of the config's game for ``objective``."""
-    from reserves.game.correlated import correlated_equilibrium
-    from reserves.game.model import SovereignGame
+    from reserves.nash.correlated import correlated_equilibrium
+    from reserves.sovereign.model import SovereignGame
 
     return correlated_equilibrium(SovereignGame(_cfg), objective=objective)
 

@@ -20,9 +20,9 @@ import numpy as np
 
 from reserves.config import load_config
 from reserves.demand import demand_schedule
-from reserves.game.correlated import correlated_equilibrium
-from reserves.game.dynamics import fictitious_play, replicator_ode
-from reserves.game.normal_form import Game
+from reserves.nash.correlated import correlated_equilibrium
+from reserves.nash.dynamics import fictitious_play, replicator_ode
+from reserves.nash.normal_form import Game
 
 
 def best_of(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:

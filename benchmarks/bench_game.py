@@ -21,15 +21,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reserves.game.mixed import (  # noqa: E402
+from reserves.nash.mixed import (  # noqa: E402
     logit_solve,
     support_enumeration_solve,
     two_player_solve,
 )
-from reserves.game.nfg import read_nfg, write_nfg  # noqa: E402
-from reserves.game.normal_form import Game  # noqa: E402
-from reserves.game.pure import pure_solve  # noqa: E402
-from reserves.game.solve import solve  # noqa: E402
+from reserves.nash.nfg import read_nfg, write_nfg  # noqa: E402
+from reserves.nash.normal_form import Game  # noqa: E402
+from reserves.nash.pure import pure_solve  # noqa: E402
+from reserves.nash.solve import solve  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 ROWS: list[tuple[str, str, str, str, str]] = []
@@ -102,7 +102,7 @@ def bench_pure16(have_gambit: bool, have_qe: bool) -> None:
         q = peer(
             "import json,time,numpy as np,quantecon.game_theory as gt\n"
             f"import sys; sys.path.insert(0,{str(ROOT)!r})\n"
-            "from reserves.game.nfg import read_nfg\n"
+            "from reserves.nash.nfg import read_nfg\n"
             f"G=read_nfg({str(path)!r}); N=G.num_players\n"
             "pl=[gt.Player(np.transpose(G.payoffs[i], [i]+[(i+k)%N for k in range(1,N)]))"
             " for i in range(N)]\n"

@@ -21,8 +21,8 @@ COLD = r"""
 import time
 t0 = time.perf_counter()
 from reserves.config import load_config
-from reserves.game.model import SovereignGame
-from reserves.game.symbolic import analyze
+from reserves.sovereign.model import SovereignGame
+from reserves.sovereign.symbolic import analyze
 a = analyze(SovereignGame(load_config("configs/baseline.yaml")))
 t1 = time.perf_counter()
 a = analyze(SovereignGame(load_config("configs/baseline.yaml")))
@@ -33,8 +33,8 @@ print(f"{t1 - t0:.4f} {t2 - t1:.4f}")
 
 def main() -> None:
     from reserves.config import load_config
-    from reserves.game.model import SovereignGame
-    from reserves.game.symmetric import (
+    from reserves.sovereign.model import SovereignGame
+    from reserves.nash.symmetric import (
         SymmetricGame,
         identical_sovereign_config,
         symmetric_equilibria,

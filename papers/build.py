@@ -182,8 +182,8 @@ def _config(rel: str) -> Any:
 def game_section(s: dict[str, Any]) -> dict[str, Any]:
     """The baseline game: equilibria, dominance, thresholds (C14), the 2x2 types."""
     import reserves
-    from reserves.game.pure import iterated_elimination, pure_solve
-    from reserves.game.symbolic import analyze, dominance_thresholds
+    from reserves.nash.pure import iterated_elimination, pure_solve
+    from reserves.sovereign.symbolic import analyze, dominance_thresholds
 
     cfg = _config(s["baseline"])
     game = reserves.SovereignGame(cfg)
@@ -306,7 +306,7 @@ def game_section(s: dict[str, Any]) -> dict[str, Any]:
 def correlated_section(s: dict[str, Any]) -> dict[str, Any]:
     """The band of expected sovereign demand over all correlated equilibria (two LPs)."""
     import reserves
-    from reserves.game.correlated import correlated_demand_band
+    from reserves.nash.correlated import correlated_demand_band
 
     game = reserves.SovereignGame(_config(s["baseline"]))
     lo, hi = correlated_demand_band(game)

@@ -16,7 +16,7 @@ several equilibria, a *selection rule* picks one and the band ``[D_low(P), D_hig
 all of them:
 
 - ``"dynamics"``: the equilibrium reached by best-response dynamics from the status quo
-  (:func:`reserves.game.dynamics.adoption_path`);
+  (:func:`reserves.nash.dynamics.adoption_path`);
 - ``"payoff-dominant"``: the equilibrium that Pareto-dominates every other (Harsanyi and
   Selten 1988); when none does, the utilitarian one (largest total payoff), and the schedule
   says so in ``selected_by``;
@@ -29,7 +29,7 @@ all of them:
 The band is the range of demand over the pure equilibria found (the complete set when the payoff
 tensor is built, the extremal equilibria of the aggregative solver otherwise) and, where the LP
 is affordable, over all correlated equilibria (min and max demand LPs of
-:mod:`reserves.game.correlated`; Aumann 1974). Iterated strict dominance is applied first; it
+:mod:`reserves.nash.correlated`; Aumann 1974). Iterated strict dominance is applied first; it
 leaves the correlated-equilibrium set unchanged and usually a single profile, so no LP is needed.
 """
 
@@ -45,7 +45,7 @@ import numpy as np
 
 from reserves.config import ReservesConfig
 from reserves.errors import ReservesError, SolverError
-from reserves.game.result import Equilibrium
+from reserves.nash.result import Equilibrium
 
 #: selection rules of :func:`demand_schedule`
 SELECTION_RULES: tuple[str, ...] = ("dynamics", "payoff-dominant", "risk-dominant", "all")
@@ -106,7 +106,7 @@ class DemandResult:
 
 
 def _own_flows(sovereign_game: Any) -> list[np.ndarray]:
-    from reserves.game.correlated import sovereign_action_flows
+    from reserves.nash.correlated import sovereign_action_flows
 
     return sovereign_action_flows(sovereign_game)
 
@@ -126,15 +126,15 @@ def equilibrium_demand(
     Parameters
     ----------
     game:
-        a :class:`~reserves.game.model.SovereignGame` (flows and price are read from it), or any
+        a :class:`~reserves.sovereign.model.SovereignGame` (flows and price are read from it), or any
         game with ``players`` when ``flows_usd`` and ``price_usd`` are given.
     equilibrium:
-        an :class:`~reserves.game.result.Equilibrium`, a
-        :class:`~reserves.game.correlated.CorrelatedResult`, or a mixed profile.
+        an :class:`~reserves.nash.result.Equilibrium`, a
+        :class:`~reserves.nash.correlated.CorrelatedResult`, or a mixed profile.
     flows_usd, price_usd:
         per-player USD flow of each own action and the entry price, for plain games.
     """
-    from reserves.game.correlated import CorrelatedResult
+    from reserves.nash.correlated import CorrelatedResult
 
     if flows_usd is None:
         if not hasattr(game, "flows"):
@@ -223,8 +223,8 @@ def payoff_dominant(equilibria: Sequence[Equilibrium]) -> Selection:
 def deviation_losses(game: Any, equilibrium: Equilibrium) -> np.ndarray:
     """``L_i = u_i(e) - max_{b != e_i} u_i(b, e_{-i})`` for a pure equilibrium ``e`` (>= 0).
 
-    Works on a tensor :class:`~reserves.game.normal_form.Game` (fibres through ``e``) or a
-    :class:`~reserves.game.model.SovereignGame` (through the aggregates, any roster size).
+    Works on a tensor :class:`~reserves.nash.normal_form.Game` (fibres through ``e``) or a
+    :class:`~reserves.sovereign.model.SovereignGame` (through the aggregates, any roster size).
     A player with a single action has loss ``+inf`` (she cannot deviate)."""
     if not equilibrium.pure:
         raise SolverError(
@@ -304,7 +304,7 @@ def select_equilibrium(
 ) -> Selection:
     """Apply a selection rule (see the module docstring) to the equilibria of a game.
 
-    ``"dynamics"`` runs :func:`reserves.game.dynamics.adoption_path` from the status quo (a
+    ``"dynamics"`` runs :func:`reserves.nash.dynamics.adoption_path` from the status quo (a
     ``SovereignGame`` is needed; for a plain ``Game`` best-response dynamics from every
     player's first action); if the path cycles, falls back to ``"payoff-dominant"``.
     """
@@ -315,7 +315,7 @@ def select_equilibrium(
         return payoff_dominant(equilibria)
     if r == "risk-dominant":
         return risk_dominant(sovereign_game, equilibria)
-    from reserves.game.dynamics import adoption_path, best_response_dynamics
+    from reserves.nash.dynamics import adoption_path, best_response_dynamics
 
     if hasattr(sovereign_game, "action_payoffs"):
         path = adoption_path(sovereign_game)
@@ -518,10 +518,10 @@ def _progress(progress: bool | Callable[[int, int], None], total: int):  # type:
 
 def _pure_equilibria(tensor: Any) -> list[Equilibrium]:
     """All pure equilibria of a tensor game, each verified by its fibre regret
-    (:func:`reserves.game.verify.max_regret`); payoffs read from the tensor (the same set as
-    :func:`reserves.game.pure.pure_solve`, without contracting the tensor per equilibrium)."""
-    from reserves.game.pure import pure_equilibria_indices
-    from reserves.game.verify import max_regret
+    (:func:`reserves.nash.verify.max_regret`); payoffs read from the tensor (the same set as
+    :func:`reserves.nash.pure.pure_solve`, without contracting the tensor per equilibrium)."""
+    from reserves.nash.pure import pure_equilibria_indices
+    from reserves.nash.verify import max_regret
 
     out = []
     tol = 1e-12 * tensor.payoff_scale
@@ -542,13 +542,13 @@ def _solve_price(
     cfg: ReservesConfig, price: float, rule: str, correlated: bool | None
 ) -> tuple[float, float, float, int, str, tuple[str, ...], str]:
     """(selected, low, high, #equilibria, selected_by, accumulators, band source) at a price."""
-    from reserves.game.aggregative import aggregative_solve
-    from reserves.game.correlated import (
+    from reserves.sovereign.aggregative import aggregative_solve
+    from reserves.nash.correlated import (
         correlated_demand_band,
         profile_weights,
         reduce_by_dominance,
     )
-    from reserves.game.model import SovereignGame
+    from reserves.sovereign.model import SovereignGame
 
     sg = SovereignGame(cfg, price_usd=price)
     flows = _own_flows(sg)

@@ -7,8 +7,8 @@ import pytest
 from reserves.charts import to_png
 from reserves.charts.analysis import threshold_chart, threshold_frame
 from reserves.config import load_config
-from reserves.game.model import SovereignGame
-from reserves.game.symbolic import analyze
+from reserves.sovereign.model import SovereignGame
+from reserves.sovereign.symbolic import analyze
 
 
 @pytest.fixture(scope="module")

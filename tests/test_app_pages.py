@@ -169,7 +169,7 @@ def test_game_correlated_objective_changes_the_shown_metric():
 
 
 def test_game_correlated_too_large_is_a_message(monkeypatch):
-    import reserves.game.correlated as corr
+    import reserves.nash.correlated as corr
 
     monkeypatch.setattr(corr, "MAX_CE_PROFILES", 4)
     at = run_page("pages/1_Game.py")

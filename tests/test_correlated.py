@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from reserves.config import load_config
 from reserves.errors import ReservesError, SolverError
-from reserves.game.correlated import (
+from reserves.nash.correlated import (
     cli_payload,
     correlated_demand_band,
     correlated_equilibrium,
@@ -21,9 +21,9 @@ from reserves.game.correlated import (
     product_distribution,
     reduce_by_dominance,
 )
-from reserves.game.model import SovereignGame
-from reserves.game.normal_form import Game
-from reserves.game.pure import pure_solve
+from reserves.sovereign.model import SovereignGame
+from reserves.nash.normal_form import Game
+from reserves.nash.pure import pure_solve
 
 CHICKEN = Game.from_arrays(
     [[6, 2], [7, 0]], [[6, 7], [2, 0]], actions=[["chicken", "dare"]] * 2, title="chicken"

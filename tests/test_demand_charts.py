@@ -17,10 +17,10 @@ from reserves.charts.game import (
 from reserves.config import load_config
 from reserves.demand import demand_schedule
 from reserves.errors import ReservesError
-from reserves.game.correlated import correlated_equilibrium
-from reserves.game.dynamics import adoption_path, basins, replicator, replicator_ode
-from reserves.game.model import SovereignGame
-from reserves.game.normal_form import Game
+from reserves.nash.correlated import correlated_equilibrium
+from reserves.nash.dynamics import adoption_path, basins, replicator, replicator_ode
+from reserves.sovereign.model import SovereignGame
+from reserves.nash.normal_form import Game
 
 CHICKEN = Game.from_arrays([[6, 2], [7, 0]], [[6, 7], [2, 0]], actions=[["chicken", "dare"]] * 2)
 STAG = Game.symmetric_2x2(4, 0, 3, 3, actions=[["stag", "hare"]] * 2)

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from reserves.config import config_from_dict, load_config
 from reserves.errors import ReservesError
-from reserves.game.aggregative import synthetic_roster
-from reserves.game.dynamics import (
+from reserves.sovereign.aggregative import synthetic_roster
+from reserves.nash.dynamics import (
     adoption_path,
     basins,
     best_response_dynamics,
@@ -18,9 +18,9 @@ from reserves.game.dynamics import (
     replicator,
     replicator_ode,
 )
-from reserves.game.model import SovereignGame
-from reserves.game.normal_form import Game
-from reserves.game.pure import pure_solve
+from reserves.sovereign.model import SovereignGame
+from reserves.nash.normal_form import Game
+from reserves.nash.pure import pure_solve
 
 PD = Game.symmetric_2x2(3, 0, 5, 1, actions=[["C", "D"]] * 2)
 STAG = Game.symmetric_2x2(4, 0, 3, 3, actions=[["stag", "hare"]] * 2)

@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 from reserves.errors import ExpressionError
-from reserves.game.expr import MAX_EXPRESSION_CHARS, parse_expression
+from reserves.nash.expr import MAX_EXPRESSION_CHARS, parse_expression
 
 NAMES = ["theta", "W", "s", "s0", "kappa", "x", "y"]
 

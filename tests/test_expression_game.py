@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from reserves.cli import main
 from reserves.errors import ConfigError, ExpressionError, ReservesError
-from reserves.game.expression_game import (
+from reserves.nash.expression_game import (
     ExpressionGame,
     count_name,
     indicator_name,
@@ -24,9 +24,9 @@ from reserves.game.expression_game import (
     own_name,
     safe_name,
 )
-from reserves.game.model import SovereignGame
-from reserves.game.normal_form import Game
-from reserves.game.solve import solve
+from reserves.sovereign.model import SovereignGame
+from reserves.nash.normal_form import Game
+from reserves.nash.solve import solve
 
 GAMES = Path("configs/games")
 

@@ -6,9 +6,9 @@ import pytest
 
 from reserves.charts.game import MAX_ROWS, correlated_heatmap, dynamics_chart, dynamics_frame
 from reserves.config import load_config
-from reserves.game.correlated import correlated_equilibrium
-from reserves.game.dynamics import replicator
-from reserves.game.model import SovereignGame
+from reserves.nash.correlated import correlated_equilibrium
+from reserves.nash.dynamics import replicator
+from reserves.sovereign.model import SovereignGame
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reserves.game.mixed import (
+from reserves.nash.mixed import (
     SupportSystem,
     _labelled_vertices,
     _LogitSystem,
@@ -24,7 +24,7 @@ from reserves.game.mixed import (
     two_player_solve,
     vertex_enumeration,
 )
-from reserves.game.normal_form import Game
+from reserves.nash.normal_form import Game
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from reserves.config import config_from_dict, load_config
 from reserves.errors import ConfigError, GameFormatError
-from reserves.game.aggregative import synthetic_roster
-from reserves.game.model import SovereignGame, payoff_template
+from reserves.sovereign.aggregative import synthetic_roster
+from reserves.sovereign.model import SovereignGame, payoff_template
 
 
 @pytest.fixture(scope="module")

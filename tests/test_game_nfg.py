@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reserves.errors import GameFormatError
-from reserves.game.nfg import read_nfg, write_nfg
-from reserves.game.normal_form import Game
+from reserves.nash.nfg import read_nfg, write_nfg
+from reserves.nash.normal_form import Game
 
 DATA = Path(__file__).parent / "data"
 

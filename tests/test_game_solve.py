@@ -10,8 +10,8 @@ import pytest
 
 from reserves.cli import main
 from reserves.errors import ReservesError
-from reserves.game.normal_form import Game
-from reserves.game.solve import METHODS, solve
+from reserves.nash.normal_form import Game
+from reserves.nash.solve import METHODS, solve
 
 DATA = Path(__file__).parent / "data"
 
@@ -60,7 +60,7 @@ def test_auto_large_game_with_pure_equilibria_skips_logit() -> None:
 
 def test_auto_sovereign_baseline_is_pure_plus_aggregative(baseline_path: Path) -> None:
     from reserves.config import load_config
-    from reserves.game.model import SovereignGame
+    from reserves.sovereign.model import SovereignGame
 
     game = SovereignGame(load_config(baseline_path))
     assert game.num_profiles > 10_000  # above the all-equilibria limit
@@ -106,7 +106,7 @@ def test_cli_config(capsys: pytest.CaptureFixture[str], baseline_path: Path) -> 
 
 
 def test_cli_correlated(capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("reserves.game.correlated")
+    pytest.importorskip("reserves.nash.correlated")
     code = main(["solve", str(DATA / "prisoners_dilemma.nfg"), "--method", "correlated", "--json"])
     assert code == 0
     assert json.loads(capsys.readouterr().out)

@@ -146,8 +146,8 @@ def test_schedule_run_is_reproducible(c17):
 
 
 def test_game_adoption_follows_adoption_path(c17):
-    from reserves.game.dynamics import adoption_path
-    from reserves.game.model import SovereignGame
+    from reserves.nash.dynamics import adoption_path
+    from reserves.sovereign.model import SovereignGame
 
     path = adoption_path(SovereignGame(c17))
     w = np.array([s.max_buy_share * s.reserves_usd for s in c17.players])

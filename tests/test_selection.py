@@ -1,4 +1,4 @@
-"""Global-games selection and the gold outside option (reserves.game.selection)."""
+"""Global-games selection and the gold outside option (reserves.sovereign.selection)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ import pytest
 
 from reserves.config import config_from_dict, load_config
 from reserves.errors import ReservesError
-from reserves.game.model import SovereignGame
-from reserves.game.normal_form import Game
-from reserves.game.pure import pure_solve
-from reserves.game.selection import (
+from reserves.sovereign.model import SovereignGame
+from reserves.nash.normal_form import Game
+from reserves.nash.pure import pure_solve
+from reserves.sovereign.selection import (
     count_payoffs,
     global_game_threshold,
     gold_comparison,
 )
-from reserves.game.symmetric import identical_sovereign_config
+from reserves.nash.symmetric import identical_sovereign_config
 
 
 def _stag_hunt(rng: np.random.Generator) -> tuple[float, float, float, float]:

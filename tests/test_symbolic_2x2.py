@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from reserves.config import load_config
-from reserves.game.mixed import two_player_solve
-from reserves.game.model import SovereignGame
-from reserves.game.normal_form import Game
-from reserves.game.symbolic import (
+from reserves.nash.mixed import two_player_solve
+from reserves.sovereign.model import SovereignGame
+from reserves.nash.normal_form import Game
+from reserves.sovereign.symbolic import (
     GAME_TYPES,
     analyze,
     classify_2x2,
@@ -141,7 +141,7 @@ def test_sovereign_mixed_closed_form_and_statics() -> None:
     g = SovereignGame(cfg)
     model = two_player_model(*g.actions)
     _, _, _, fn = mixed_2x2_statics(*g.actions)
-    from reserves.game.symbolic import _two_player_values
+    from reserves.sovereign.symbolic import _two_player_values
 
     vals = _two_player_values(g)
     names = model.arg_names()

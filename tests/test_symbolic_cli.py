@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from reserves.cli import main
-from reserves.game.normal_form import Game
+from reserves.nash.normal_form import Game
 
 
 def _nfg(tmp_path: Path, game: Game, name: str) -> Path:
-    from reserves.game.nfg import write_nfg
+    from reserves.nash.nfg import write_nfg
 
     path = tmp_path / f"{name}.nfg"
     write_nfg(game, path)

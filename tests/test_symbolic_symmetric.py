@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from reserves.config import load_config
-from reserves.game.model import SovereignGame
-from reserves.game.pure import pure_solve
-from reserves.game.symmetric import (
+from reserves.sovereign.model import SovereignGame
+from reserves.nash.pure import pure_solve
+from reserves.nash.symmetric import (
     SymmetricGame,
     bernstein_roots,
     identical_sovereign_config,

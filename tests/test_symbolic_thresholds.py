@@ -10,9 +10,9 @@ import pytest
 
 from reserves.config import config_from_dict, load_config
 from reserves.errors import ReservesError
-from reserves.game.model import SovereignGame
-from reserves.game.pure import dominant_actions
-from reserves.game.symbolic import (
+from reserves.sovereign.model import SovereignGame
+from reserves.nash.pure import dominant_actions
+from reserves.sovereign.symbolic import (
     analyze,
     difference_form,
     dominance_thresholds,
@@ -101,7 +101,7 @@ def test_difference_is_affine_and_matches_payoff_template() -> None:
     # D = A + theta * Bc exactly
     import sympy as sp
 
-    from reserves.game.symbolic import _syms
+    from reserves.sovereign.symbolic import _syms
 
     y = _syms()
     assert sp.simplify(form.D - (form.A + y.player["theta"] * form.Bc)) == 0

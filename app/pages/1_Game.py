@@ -34,7 +34,7 @@ from reserves.charts.roster import (
     roster_frame,
 )
 from reserves.config import ACTIONS
-from reserves.game.correlated import MAX_CE_PROFILES
+from reserves.nash.correlated import MAX_CE_PROFILES
 
 cfg = page_setup(
     "Game",
@@ -229,11 +229,11 @@ else:
 
 # ------------------------------------------------------------------ dynamics
 st.subheader("Dynamics and basins")
-if not has_layer("reserves.game.dynamics"):
+if not has_layer("reserves.nash.dynamics"):
     st.caption(
         "Best-response dynamics through the aggregates, from everyone selling (lowest), "
         "everyone accumulating (highest) and the status quo. Learning dynamics and basins of "
-        "attraction are not available in this build (they need `reserves.game.dynamics`)."
+        "attraction are not available in this build (they need `reserves.nash.dynamics`)."
     )
     paths = guarded("Best-response dynamics", lambda: best_response_paths(key_of(cfg), cfg))
     if paths is not None:

@@ -32,7 +32,7 @@ PARAMS = {
     "alpha": "buy share α",
 }
 
-#: the payoff of ``reserves.game.model`` (its module docstring), set in LaTeX for reading; the
+#: the payoff of ``reserves.sovereign.model`` (its module docstring), set in LaTeX for reading; the
 #: numbers come from the sympy expression itself (``payoff_template``)
 PAYOFF_LATEX = r"""
 \begin{aligned}
@@ -56,8 +56,8 @@ with st.expander("The payoff formula", expanded=False):
     with st.popover("As sympy prints it"):
         st.latex(r"u_i = " + payoff_formula_latex())
 
-if not has_layer("reserves.game.symbolic"):
-    not_available("Symbolic analysis", "reserves.game.symbolic")
+if not has_layer("reserves.sovereign.symbolic"):
+    not_available("Symbolic analysis", "reserves.sovereign.symbolic")
     st.stop()
 
 from reserves.charts.analysis import region_map_chart, threshold_chart, threshold_frame  # noqa: E402

@@ -82,13 +82,13 @@ class Context:
 
     @cached_property
     def game(self) -> Any:
-        from reserves.game.model import SovereignGame
+        from reserves.sovereign.model import SovereignGame
 
         return SovereignGame(self.cfg)
 
     @cached_property
     def tensor_ok(self) -> bool:
-        from reserves.game.model import MAX_TENSOR_ENTRIES
+        from reserves.sovereign.model import MAX_TENSOR_ENTRIES
 
         return self.game.num_profiles * self.game.num_players <= MAX_TENSOR_ENTRIES
 
@@ -96,10 +96,10 @@ class Context:
     def result(self) -> Any:
         """All pure equilibria (complete) when the tensor fits, else the extremal ones."""
         if self.tensor_ok:
-            from reserves.game.pure import pure_solve
+            from reserves.nash.pure import pure_solve
 
             return pure_solve(self.game.to_game())
-        from reserves.game.aggregative import aggregative_solve
+        from reserves.sovereign.aggregative import aggregative_solve
 
         return aggregative_solve(self.game)
 
@@ -168,9 +168,9 @@ def equilibrium(ctx: Context) -> Section:
 
 def thresholds(ctx: Context) -> tuple[Any, ...]:
     """Dominance thresholds ``theta*`` per sovereign
-    (:func:`reserves.game.symbolic.dominance_thresholds`), computed once."""
+    (:func:`reserves.sovereign.symbolic.dominance_thresholds`), computed once."""
     if "thresholds" not in ctx.cache:
-        func = _attr("reserves.game.symbolic", "dominance_thresholds", "the symbolic analysis")
+        func = _attr("reserves.sovereign.symbolic", "dominance_thresholds", "the symbolic analysis")
         ctx.cache["thresholds"] = tuple(func(ctx.game, "theta"))
     return ctx.cache["thresholds"]
 
@@ -178,14 +178,14 @@ def thresholds(ctx: Context) -> tuple[Any, ...]:
 def game_type(ctx: Context) -> str:
     """The game's type: the 2x2 class from the symbolic layer for two sovereigns with two
     actions, else whether iterated strict dominance solves it
-    (:func:`reserves.game.pure.iterated_elimination`)."""
+    (:func:`reserves.nash.pure.iterated_elimination`)."""
     if ctx.game.shape == (2, 2):
         with contextlib.suppress(Unavailable):
-            classify = _attr("reserves.game.symbolic", "classify_2x2", "the 2x2 classification")
+            classify = _attr("reserves.sovereign.symbolic", "classify_2x2", "the 2x2 classification")
             return str(classify(ctx.game.to_game()).game_type)
     if not ctx.tensor_ok:
-        raise Unavailable("the game type of a roster this large", "reserves.game.symbolic")
-    from reserves.game.pure import iterated_elimination
+        raise Unavailable("the game type of a roster this large", "reserves.sovereign.symbolic")
+    from reserves.nash.pure import iterated_elimination
 
     left = iterated_elimination(ctx.game.to_game()).game
     n = int(np.prod(left.shape))
@@ -206,9 +206,9 @@ def game_type(ctx: Context) -> str:
 def never_sell(ctx: Context) -> Section:
     """For whom "accumulate, never sell" (C14) holds: accumulating strictly dominant.
 
-    Dominance on the payoff tensor (:func:`reserves.game.pure.dominant_actions`, strict,
+    Dominance on the payoff tensor (:func:`reserves.nash.pure.dominant_actions`, strict,
     against every profile of the others) and, from the symbolic layer, each sovereign's
-    threshold ``theta*`` (:func:`reserves.game.symbolic.dominance_thresholds`: accumulate
+    threshold ``theta*`` (:func:`reserves.sovereign.symbolic.dominance_thresholds`: accumulate
     dominates iff ``theta > theta*``).
     """
     game = ctx.game
@@ -216,7 +216,7 @@ def never_sell(ctx: Context) -> Section:
     with contextlib.suppress(Unavailable):
         theta = [(t.player, float(t.value), float(t.threshold)) for t in thresholds(ctx)]
     if ctx.tensor_ok:
-        from reserves.game.pure import dominant_actions
+        from reserves.nash.pure import dominant_actions
 
         g = game.to_game()
         dom = dominant_actions(g)
@@ -225,7 +225,7 @@ def never_sell(ctx: Context) -> Section:
         held = {t.player: t.holds for t in thresholds(ctx)}
         dom_labels = ["accumulate" if held[p] else None for p in game.players]
     else:
-        raise Unavailable("dominance for a roster this large", "reserves.game.symbolic")
+        raise Unavailable("dominance for a roster this large", "reserves.sovereign.symbolic")
     pairs = list(zip(game.players, dom_labels, strict=True))
     data = {
         "n_players": game.num_players,

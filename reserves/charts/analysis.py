@@ -1,6 +1,6 @@
 """Figures of the symbolic analysis: the game-type region map and the dominance thresholds.
 
-Both take plain results of :mod:`reserves.game.symbolic` and return Altair charts (nothing is
+Both take plain results of :mod:`reserves.sovereign.symbolic` and return Altair charts (nothing is
 rendered here).
 """
 

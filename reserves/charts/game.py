@@ -6,7 +6,7 @@ Every function takes a library result object and returns an Altair chart (never 
   (profiles x players, coloured by action) beside a bar of each profile's probability;
 - :func:`correlated_heatmap`: a 2-player game's payoff table with the correlated distribution
   as the cell colour and both payoffs as text;
-- :func:`dynamics_chart`: a run of :mod:`reserves.game.dynamics` (probability of each action
+- :func:`dynamics_chart`: a run of :mod:`reserves.nash.dynamics` (probability of each action
   over time, one panel per player);
 - :func:`phase_chart`: a 2x2 run in the unit square (probability of each player's first action);
 - :func:`basins_chart`: starting points coloured by the equilibrium they reach (2 players);
@@ -48,7 +48,7 @@ def _action_color(actions: Any) -> alt.Scale:
 
 
 def correlated_chart(result: Any, *, max_profiles: int = 30) -> alt.HConcatChart:
-    """Support of a :class:`~reserves.game.correlated.CorrelatedResult`: a heat table of the
+    """Support of a :class:`~reserves.nash.correlated.CorrelatedResult`: a heat table of the
     recommended profiles (rows, by decreasing probability) beside their probabilities."""
     order = np.argsort(-result.probabilities, kind="stable")[:max_profiles]
     names = result.profile_names()
@@ -193,7 +193,7 @@ def dynamics_frame(run: Any, *, max_rows: int = MAX_ROWS - 1) -> pd.DataFrame:
 
 def dynamics_chart(run: Any) -> alt.FacetChart:
     """Probability of each action over time, one panel per player
-    (:class:`~reserves.game.dynamics.DynamicsResult`); the trajectory is downsampled by
+    (:class:`~reserves.nash.dynamics.DynamicsResult`); the trajectory is downsampled by
     :func:`dynamics_frame` so the chart stays under Altair's 5,000-row limit."""
     df = dynamics_frame(run)
     xtitle = "time (1 / payoff spread)" if run.method == "replicator-ode" else "step"
@@ -259,7 +259,7 @@ def phase_chart(*runs: Any) -> alt.Chart:
 
 
 def basins_chart(basins: Any) -> alt.Chart:
-    """Starting points of :func:`~reserves.game.dynamics.basins` coloured by the equilibrium
+    """Starting points of :func:`~reserves.nash.dynamics.basins` coloured by the equilibrium
     reached (2 players; for more players the first two axes are shown)."""
     df = basins.to_frame()
     cols = list(df.columns[:2])
@@ -278,7 +278,7 @@ def basins_chart(basins: Any) -> alt.Chart:
 
 
 def adoption_chart(path: Any) -> alt.VConcatChart:
-    """Adoption path (:class:`~reserves.game.dynamics.AdoptionPath`): each sovereign's action
+    """Adoption path (:class:`~reserves.nash.dynamics.AdoptionPath`): each sovereign's action
     by round (heat table) above the total sovereign order flow ($bn) by round."""
     df = path.to_frame()
     heat = (

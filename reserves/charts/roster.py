@@ -1,7 +1,7 @@
 """Roster figures: who the sovereigns are, what they play in equilibrium, two-player payoffs.
 
-Every function takes plain library objects (a config, a :class:`~reserves.game.result.SolveResult`,
-a normal-form :class:`~reserves.game.normal_form.Game`) and returns an Altair chart; nothing is
+Every function takes plain library objects (a config, a :class:`~reserves.nash.result.SolveResult`,
+a normal-form :class:`~reserves.nash.normal_form.Game`) and returns an Altair chart; nothing is
 rendered here. Money is shown in billions of US dollars (``$bn``) and bitcoin in thousands of
 BTC, the units a briefing reader thinks in.
 """
@@ -286,7 +286,7 @@ def payoff_heatmap(game: Any, result: Any | None = None) -> alt.HConcatChart:
 def best_response_chart(paths: Sequence[Any], action_labels: Sequence[str]) -> alt.Chart:
     """Best-response paths: sovereigns taking each action, round by round, from each start.
 
-    ``paths`` are :class:`~reserves.game.aggregative.BestResponsePath` objects whose profiles
+    ``paths`` are :class:`~reserves.sovereign.aggregative.BestResponsePath` objects whose profiles
     are indices into ``action_labels`` (the game's ``action_labels``).
     """
     rows = []

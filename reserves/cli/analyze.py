@@ -41,16 +41,16 @@ def register(subparsers: Any) -> None:
 
 
 def load_game(path: str) -> Any:
-    """The game in ``path`` (see :func:`reserves.game.expression_game.load_game_file`): a
+    """The game in ``path`` (see :func:`reserves.nash.expression_game.load_game_file`): a
     ``SovereignGame`` from a config, a ``Game`` from an ``expression_game:`` YAML or a ``.nfg``."""
-    from reserves.game.expression_game import load_game_file
+    from reserves.nash.expression_game import load_game_file
 
     return load_game_file(path)
 
 
 def run(args: argparse.Namespace) -> int:
     """Analyze and print; library errors propagate as ReservesError (exit code 2)."""
-    from reserves.game.symbolic import analyze
+    from reserves.sovereign.symbolic import analyze
 
     game = load_game(args.game)
     result = analyze(game, param=args.param)

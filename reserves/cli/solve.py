@@ -23,7 +23,7 @@ from reserves.errors import ReservesError
 
 def register(subparsers: Any) -> None:
     """Add the ``solve`` sub-command."""
-    from reserves.game.solve import METHODS
+    from reserves.nash.solve import METHODS
 
     p = subparsers.add_parser(
         "solve",
@@ -49,9 +49,9 @@ def register(subparsers: Any) -> None:
 
 
 def load_game(path: str) -> Any:
-    """The game in ``path`` (see :func:`reserves.game.expression_game.load_game_file`): a
+    """The game in ``path`` (see :func:`reserves.nash.expression_game.load_game_file`): a
     ``SovereignGame`` from a config, a ``Game`` from an ``expression_game:`` YAML or a ``.nfg``."""
-    from reserves.game.expression_game import load_game_file
+    from reserves.nash.expression_game import load_game_file
 
     return load_game_file(path)
 
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     game = load_game(args.game)
     if args.method == "correlated":
         try:
-            corr = importlib.import_module("reserves.game.correlated")
+            corr = importlib.import_module("reserves.nash.correlated")
         except ModuleNotFoundError as exc:
             raise ReservesError(
                 "correlated equilibria are not available", field="--method"
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         out = corr.cli_payload(game, args.objective, as_text=not args.json)
         print(json.dumps(out, indent=2) if args.json else out)
         return 0
-    from reserves.game.solve import solve
+    from reserves.nash.solve import solve
 
     result = solve(game, args.method)
     scale = float(getattr(game, "payoff_scale", 1.0))

@@ -48,7 +48,7 @@ which also avoids seizure and seigniorage risk, with a fraction of bitcoin's vol
     D_gold = c ((1 + g)^T - 1) - r_i T c - gamma_i sigma_g^2 T c^2 / (2 W_i)
              + lambda theta_i W_i Delta s(a_{-i})
 
-(``A`` and ``W Delta s`` from :func:`reserves.game.symbolic.difference_form`; the gold leg is
+(``A`` and ``W Delta s`` from :func:`reserves.sovereign.symbolic.difference_form`; the gold leg is
 the model's mean-variance payoff with price impact zero, a position of ``c``, no political cost
 and no correlation with bitcoin.) BTC beats gold iff the margin
 ``M = D_btc - D_gold = (A - F_gold) + theta_i (1 - lambda) W_i Delta s`` is positive for every
@@ -68,14 +68,14 @@ Parameters of the gold leg (each an input to vary):
 Usage
 -----
 >>> from reserves.config import load_config
->>> from reserves.game.model import SovereignGame
->>> from reserves.game.selection import fundamental_factory, global_game_threshold
->>> from reserves.game.selection import gold_comparison
+>>> from reserves.sovereign.model import SovereignGame
+>>> from reserves.sovereign.selection import fundamental_factory, global_game_threshold
+>>> from reserves.sovereign.selection import gold_comparison
 >>> cfg = load_config("configs/baseline.yaml")
 >>> gg = global_game_threshold(cfg, "theta", mode="scale")    # doctest: +SKIP
 >>> gg.player_thresholds["China"], gg.selected_profile          # doctest: +SKIP
 >>> # any two-action game family: a callable fundamental -> Game
->>> from reserves.game.normal_form import Game
+>>> from reserves.nash.normal_form import Game
 >>> sh = global_game_threshold(lambda x: Game.symmetric_2x2(4 + x, 0 + x, 3, 2), "shift",
 ...                            value=0.0, bracket=(-10, 10))    # doctest: +SKIP
 >>> sh.threshold, sh.selected_profile, sh.risk_dominant_profile  # doctest: +SKIP
@@ -97,10 +97,10 @@ from scipy.stats import binom, norm
 
 from reserves.config import ReservesConfig, config_from_dict
 from reserves.errors import ReservesError
-from reserves.game.model import SovereignGame
-from reserves.game.normal_form import Game
-from reserves.game.result import Equilibrium
-from reserves.game.symbolic import (
+from reserves.sovereign.model import SovereignGame
+from reserves.nash.normal_form import Game
+from reserves.nash.result import Equilibrium
+from reserves.sovereign.symbolic import (
     MARKET_PARAMS,
     PLAYER_PARAMS,
     canonical_param,
@@ -484,7 +484,7 @@ def _finite_noise_gain(
 
 
 def _pure_equilibria(g: Game) -> list[Equilibrium]:
-    from reserves.game.pure import pure_solve
+    from reserves.nash.pure import pure_solve
 
     return list(pure_solve(g).equilibria)
 

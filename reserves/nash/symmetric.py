@@ -36,11 +36,11 @@ from scipy.optimize import brentq
 from scipy.stats import binom
 
 from reserves.errors import GameFormatError
-from reserves.game.normal_form import Game
+from reserves.nash.normal_form import Game
 
 if TYPE_CHECKING:
     from reserves.config import ReservesConfig
-    from reserves.game.model import SovereignGame
+    from reserves.sovereign.model import SovereignGame
 
 #: largest N for which the sympy (exact) polynomial is solved by default
 EXACT_MAX_PLAYERS = 10

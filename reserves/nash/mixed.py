@@ -1,7 +1,7 @@
 """Mixed Nash equilibria: all equilibria of small games, one equilibrium of large ones.
 
-Three solvers, all returning a :class:`~reserves.game.result.SolveResult` through
-:func:`~reserves.game.result.make_result`, which re-verifies every candidate by its regret:
+Three solvers, all returning a :class:`~reserves.nash.result.SolveResult` through
+:func:`~reserves.nash.result.make_result`, which re-verifies every candidate by its regret:
 
 ``two_player_solve``
     Bimatrix games. With payoffs shifted positive, the best-response polytopes are
@@ -69,9 +69,9 @@ from typing import Any
 import numpy as np
 
 from reserves.errors import SolverError
-from reserves.game.normal_form import Game
-from reserves.game.pure import iterated_elimination, pure_equilibria_indices
-from reserves.game.result import SolveResult, Timer, make_result
+from reserves.nash.normal_form import Game
+from reserves.nash.pure import iterated_elimination, pure_equilibria_indices
+from reserves.nash.result import SolveResult, Timer, make_result
 
 #: regret tolerance (relative to the payoff scale) of every reported mixed equilibrium
 REGRET_TOL = 1e-9

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from reserves.errors import GameFormatError
-from reserves.game.normal_form import Game
+from reserves.nash.normal_form import Game
 
 _TOKEN = re.compile(r'\s*("(?:[^"\\]|\\.)*"?|\{|\}|[^\s{}"]+)', re.S)
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)

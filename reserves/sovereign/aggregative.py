@@ -1,6 +1,6 @@
 """Aggregative solver: pure equilibria of large sovereign rosters without a payoff tensor.
 
-In :class:`~reserves.game.model.SovereignGame` a player's payoff depends on the others only
+In :class:`~reserves.sovereign.model.SovereignGame` a player's payoff depends on the others only
 through the aggregates ``(X_{-i}, B_{-i}, S_{-i})``, so one best-response round for all N
 players costs O(N A) evaluations of the lambdified payoff instead of touching ``A^N`` profiles.
 
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from reserves.errors import SolverError
-from reserves.game.model import SovereignGame
-from reserves.game.result import SolveResult, Timer, make_result
+from reserves.sovereign.model import SovereignGame
+from reserves.nash.result import SolveResult, Timer, make_result
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Learning and evolutionary dynamics for N-player games, basins, and the adoption path.
 
-Notation as in :mod:`reserves.game.normal_form`: ``x_i`` is player i's mixed strategy,
+Notation as in :mod:`reserves.nash.normal_form`: ``x_i`` is player i's mixed strategy,
 ``v_i(a)`` the payoff of pure action ``a`` against the others' mix and ``x_i . v_i`` her
 expected payoff; ``S`` is the game's payoff spread (time is measured in units of ``1 / S`` so
 that the dynamics do not depend on the currency of the payoffs).
@@ -21,8 +21,8 @@ that the dynamics do not depend on the currency of the payoffs).
   frequencies converge to a Nash equilibrium in two-player zero-sum games (Robinson 1951) even
   when the play itself cycles, as in matching pennies.
 
-Every end point is verified by its max regret (:func:`reserves.game.verify.max_regret`) and is
-reported as an :class:`~reserves.game.result.Equilibrium` only if the regret is at most
+Every end point is verified by its max regret (:func:`reserves.nash.verify.max_regret`) and is
+reported as an :class:`~reserves.nash.result.Equilibrium` only if the regret is at most
 ``tol * S``; otherwise the result says ``"cycle"`` (a revisited profile, or a non-convergent
 oscillation) or ``"max_steps"``.
 
@@ -47,9 +47,9 @@ from typing import Any
 import numpy as np
 
 from reserves.errors import ReservesError, SolverError
-from reserves.game.normal_form import Game
-from reserves.game.result import Equilibrium, make_result
-from reserves.game.verify import max_regret
+from reserves.nash.normal_form import Game
+from reserves.nash.result import Equilibrium, make_result
+from reserves.nash.verify import max_regret
 
 Progress = bool | Callable[[int, int], None]
 
@@ -846,7 +846,7 @@ def adoption_path(
 
     Start: every sovereign's ``hold`` action if it has one, else its lowest action (``sell``;
     for a sovereign without holdings selling moves nothing), as in
-    :func:`reserves.game.aggregative.extremal_starts`. Rules:
+    :func:`reserves.sovereign.aggregative.extremal_starts`. Rules:
 
     - ``"max-gain"`` (default): each round the one sovereign with the largest payoff gain
       ``max_b u_i(b, a_{-i}) - u_i(a)`` (USD) switches to its best response -- a better-reply
@@ -859,7 +859,7 @@ def adoption_path(
     the aggregates (Fudenberg and Levine 1998, ch. 1; Milgrom and Roberts 1990 for why monotone
     paths end at extremal equilibria of supermodular games).
     """
-    from reserves.game.aggregative import extremal_starts
+    from reserves.sovereign.aggregative import extremal_starts
 
     sg = sovereign_game
     if not hasattr(sg, "action_payoffs") or not hasattr(sg, "flows"):

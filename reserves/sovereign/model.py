@@ -28,7 +28,7 @@ never go negative, and the share has a tiny floor ``eps`` (``market.share_floor_
 is defined when nobody holds any. ``s_i0 = h_i / (sum_j h_j + eps)``.
 
 Payoffs depend on the others only through (X, B, S): the game is aggregative, which
-:mod:`reserves.game.aggregative` uses to solve rosters of hundreds of sovereigns.
+:mod:`reserves.sovereign.aggregative` uses to solve rosters of hundreds of sovereigns.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ import sympy as sp
 
 from reserves.config import ReservesConfig, SovereignConfig
 from reserves.errors import ConfigError, GameFormatError
-from reserves.game.normal_form import Game
+from reserves.nash.normal_form import Game
 
 #: payoff tensors larger than this many entries are not built (use the aggregative solver)
 MAX_TENSOR_ENTRIES = 2**23 * 24

@@ -7,7 +7,7 @@ Write player i's own action ``a`` with flows ``(c_a, q_a, x_a)`` (accumulate: ``
 hold: nothing; sell: ``q = -phi h``, ``x = q P0``) and the other sovereigns' aggregates
 ``X_{-i}, B_{-i}, S_{-i}`` (order flow, buy cash, BTC sold; ``X_{-i} = B_{-i} + P0 S_{-i}``) and
 ``H_{0,-i}`` (their holdings before). From the one payoff expression of
-:func:`reserves.game.model.payoff_template`,
+:func:`reserves.sovereign.model.payoff_template`,
 
     P1^a   = P0 exp(m (X_{-i} + x_a) / (P0 Q)),     Pbar^a = (P0 + P1^a) / 2
     H^a    = h + c_a / Pbar^a + q_a
@@ -60,8 +60,8 @@ import numpy as np
 import sympy as sp
 
 from reserves.errors import GameFormatError, ReservesError
-from reserves.game.model import SovereignGame, payoff_template
-from reserves.game.normal_form import Game
+from reserves.sovereign.model import SovereignGame, payoff_template
+from reserves.nash.normal_form import Game
 from reserves.units import json_number as _num
 
 ACCUMULATE = "accumulate"
@@ -785,7 +785,7 @@ def _ordinally_symmetric(ra: Any, rb: Any) -> bool:
 
 def dominant_actions_2x2(game: Game) -> list[str | None]:
     """Each player's strictly dominant action's name, or None (any finite game)."""
-    from reserves.game.pure import dominant_actions
+    from reserves.nash.pure import dominant_actions
 
     return [None if k is None else game.actions[i][k] for i, k in enumerate(dominant_actions(game))]
 
@@ -1429,7 +1429,7 @@ def _replace(obj: Analysis, **kw: Any) -> Analysis:
 
 
 def _analyze_game(game: Game) -> Analysis:
-    from reserves.game.symmetric import SymmetricGame, symmetric_equilibria
+    from reserves.nash.symmetric import SymmetricGame, symmetric_equilibria
 
     dom = tuple(dominant_actions_2x2(game))
     gtype = mixed = None
@@ -1460,7 +1460,7 @@ def _analyze_game(game: Game) -> Analysis:
 def _analyze_sovereign(
     game: SovereignGame, param: str, with_bounds: bool, max_entries: int
 ) -> Analysis:
-    from reserves.game.symmetric import SymmetricGame, symmetric_equilibria
+    from reserves.nash.symmetric import SymmetricGame, symmetric_equilibria
 
     notes: list[str] = []
     th = dominance_thresholds(game, param)
@@ -1478,11 +1478,11 @@ def _analyze_sovereign(
             dom.append(None)
     check: dict[str, Any] = {}
     if game.num_profiles * game.num_players <= max_entries:
-        from reserves.game.pure import dominant_actions
+        from reserves.nash.pure import dominant_actions
 
         G = game.to_game()
         num = [None if k is None else G.actions[i][k] for i, k in enumerate(dominant_actions(G))]
-        check = {"method": "reserves.game.pure.dominant_actions on the payoff tensor",
+        check = {"method": "reserves.nash.pure.dominant_actions on the payoff tensor",
                  "dominant_action": num, "agrees": num == dom}  # fmt: skip
         if num != dom:
             notes.append("closed-form and tensor dominance disagree (a player is at a threshold)")
@@ -1543,7 +1543,7 @@ def _analyze_sovereign(
         statics["q"] = {k: float(v) for k, v in zip(names, out[3 + n : 3 + 2 * n], strict=True)}
         statics["demand_usd"] = {k: float(v) for k, v in zip(names, out[3 + 2 * n :], strict=True)}
     elif game.num_profiles * game.num_players <= max_entries:
-        from reserves.game.pure import pure_solve
+        from reserves.nash.pure import pure_solve
 
         res = pure_solve(game.to_game())
         best: tuple[float, list[str], dict[str, float]] | None = None

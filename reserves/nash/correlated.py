@@ -55,7 +55,7 @@ import numpy as np
 import scipy.sparse as sps
 
 from reserves.errors import ReservesError, SolverError
-from reserves.game.normal_form import Game
+from reserves.nash.normal_form import Game
 
 #: largest number of pure profiles (after dominance reduction) the LP is built for
 MAX_CE_PROFILES = 65_536
@@ -501,8 +501,8 @@ def correlated_equilibrium(
     Parameters
     ----------
     game:
-        a :class:`~reserves.game.normal_form.Game` or a
-        :class:`~reserves.game.model.SovereignGame` (its tensor is built; demand weights are
+        a :class:`~reserves.nash.normal_form.Game` or a
+        :class:`~reserves.sovereign.model.SovereignGame` (its tensor is built; demand weights are
         its USD order flows at the entry price).
     objective:
         ``"welfare"``, ``"demand-min"``, ``"demand-max"`` or ``"feasible"``.

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
-from reserves.game.normal_form import Game
-from reserves.game.result import SolveResult, Timer, make_result
+from reserves.nash.normal_form import Game
+from reserves.nash.result import SolveResult, Timer, make_result
 
 
 def pure_equilibrium_mask(game: Game, *, tol: float = 0.0) -> np.ndarray:

@@ -3,14 +3,14 @@
 ===============  =========================================================================
 method           what it returns
 ===============  =========================================================================
-``"pure"``       all pure equilibria (complete; :func:`reserves.game.pure.pure_solve`)
-``"all"``        all equilibria: 2 players -> :func:`~reserves.game.mixed.two_player_solve`;
-                 N players -> :func:`~reserves.game.mixed.support_enumeration_solve`
+``"pure"``       all pure equilibria (complete; :func:`reserves.nash.pure.pure_solve`)
+``"all"``        all equilibria: 2 players -> :func:`~reserves.nash.mixed.two_player_solve`;
+                 N players -> :func:`~reserves.nash.mixed.support_enumeration_solve`
 ``"mixed"``      alias of ``"all"``
-``"logit"``      one equilibrium by logit QRE tracing (:func:`~reserves.game.mixed.logit_solve`)
+``"logit"``      one equilibrium by logit QRE tracing (:func:`~reserves.nash.mixed.logit_solve`)
 ``"aggregative"``extremal pure equilibria of a ``SovereignGame`` without a payoff tensor
-                 (:func:`reserves.game.aggregative.aggregative_solve`)
-``"correlated"`` an optimal correlated equilibrium (:mod:`reserves.game.correlated`; returns
+                 (:func:`reserves.sovereign.aggregative.aggregative_solve`)
+``"correlated"`` an optimal correlated equilibrium (:mod:`reserves.nash.correlated`; returns
                  its own ``CorrelatedResult``)
 ``"auto"``       ``"all"`` when the game has at most ``AUTO_ALL_MAX_PROFILES`` profiles;
                  otherwise all pure equilibria (complete for pure), plus the aggregative
@@ -26,8 +26,8 @@ import importlib
 from typing import Any
 
 from reserves.errors import ReservesError, SolverError
-from reserves.game.normal_form import Game
-from reserves.game.result import SolveResult, make_result
+from reserves.nash.normal_form import Game
+from reserves.nash.result import SolveResult, make_result
 
 METHODS: tuple[str, ...] = ("auto", "pure", "all", "mixed", "logit", "aggregative", "correlated")
 
@@ -39,7 +39,7 @@ AUTO_TENSOR_MAX_PROFILES = 2**16
 
 
 def _is_sovereign(game: Any) -> bool:
-    from reserves.game.model import SovereignGame
+    from reserves.sovereign.model import SovereignGame
 
     return isinstance(game, SovereignGame)
 
@@ -52,7 +52,7 @@ def _tensor(game: Any) -> Game:
     raise ReservesError(
         f"cannot solve an object of type {type(game).__name__}",
         field="game",
-        fix="pass a reserves.game.Game or a SovereignGame",
+        fix="pass a reserves.Game or a SovereignGame",
     )
 
 
@@ -87,13 +87,13 @@ def solve(game: Any, method: str = "auto", **kw: Any) -> Any:
             fix="use one of " + ", ".join(METHODS),
         )
     if method == "pure":
-        from reserves.game.pure import pure_solve
+        from reserves.nash.pure import pure_solve
 
         return pure_solve(_tensor(game), **kw)
     if method in ("all", "mixed"):
         return _solve_all(_tensor(game), **kw)
     if method == "logit":
-        from reserves.game.mixed import logit_solve
+        from reserves.nash.mixed import logit_solve
 
         return logit_solve(_tensor(game), **kw)
     if method == "aggregative":
@@ -103,14 +103,14 @@ def solve(game: Any, method: str = "auto", **kw: Any) -> Any:
                 field="method",
                 fix="use method='pure', 'all' or 'logit' for an .nfg game",
             )
-        agg = importlib.import_module("reserves.game.aggregative")
+        agg = importlib.import_module("reserves.sovereign.aggregative")
         return agg.aggregative_solve(game, **kw)
     if method == "correlated":
         try:
-            corr = importlib.import_module("reserves.game.correlated")
+            corr = importlib.import_module("reserves.nash.correlated")
         except ModuleNotFoundError as exc:
             raise ReservesError(
-                "correlated equilibria are not available (reserves.game.correlated missing)",
+                "correlated equilibria are not available (reserves.nash.correlated missing)",
                 field="method",
             ) from exc
         return corr.correlated_equilibrium(game, **kw)
@@ -118,7 +118,7 @@ def solve(game: Any, method: str = "auto", **kw: Any) -> Any:
 
 
 def _solve_all(game: Game, **kw: Any) -> SolveResult:
-    from reserves.game.mixed import support_enumeration_solve, two_player_solve
+    from reserves.nash.mixed import support_enumeration_solve, two_player_solve
 
     if game.num_players == 2:
         return two_player_solve(game, **kw)
@@ -140,7 +140,7 @@ def _solve_auto(game: Any, **kw: Any) -> SolveResult:
     The result is never ``complete`` (mixed equilibria of a large game are not enumerated);
     its notes say which solvers ran and which were skipped.
     """
-    from reserves.game.pure import pure_solve
+    from reserves.nash.pure import pure_solve
 
     sovereign = _is_sovereign(game)
     if game.num_profiles <= AUTO_ALL_MAX_PROFILES:
@@ -148,7 +148,7 @@ def _solve_auto(game: Any, **kw: Any) -> SolveResult:
         note = f"auto: all equilibria ({res.method}) since {game.num_profiles:,} profiles"
         return _with_note(res, note)
     if sovereign and game.num_profiles > AUTO_TENSOR_MAX_PROFILES:
-        agg = importlib.import_module("reserves.game.aggregative")
+        agg = importlib.import_module("reserves.sovereign.aggregative")
         res = agg.aggregative_solve(game, **kw)
         return _with_note(
             res,
@@ -166,7 +166,7 @@ def _solve_auto(game: Any, **kw: Any) -> SolveResult:
     cands = [e.strategies for e in pure.equilibria]
     elapsed = pure.elapsed_s
     if sovereign:
-        agg = importlib.import_module("reserves.game.aggregative")
+        agg = importlib.import_module("reserves.sovereign.aggregative")
         ares = agg.aggregative_solve(game)
         ran.append("aggregative")
         cands.extend(e.strategies for e in ares.equilibria)  # pure: already in the set
@@ -177,7 +177,7 @@ def _solve_auto(game: Any, **kw: Any) -> SolveResult:
         notes.extend(ares.notes)
         elapsed += ares.elapsed_s
     if not pure.equilibria:
-        from reserves.game.mixed import logit_solve
+        from reserves.nash.mixed import logit_solve
 
         try:
             lg = logit_solve(tensor, **kw)

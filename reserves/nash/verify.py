@@ -32,7 +32,7 @@ def _pure_indices(profile: Sequence[np.ndarray]) -> tuple[int, ...] | None:
 def max_regret(game: Any, profile: Sequence[np.ndarray]) -> float:
     """Largest unilateral-deviation gain at ``profile`` (payoff units; 0 at a Nash equilibrium).
 
-    Works for :class:`~reserves.game.normal_form.Game` (tensor) and for any game object with a
+    Works for :class:`~reserves.nash.normal_form.Game` (tensor) and for any game object with a
     ``regrets(profile)`` method (such as the aggregative :class:`SovereignGame`). For a pure
     profile of a tensor game it reads the N fibres through the profile instead of contracting
     the whole tensor.

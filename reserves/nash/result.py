@@ -1,7 +1,7 @@
 """One result type for every solver (after pygambit's ``NashComputationResult``).
 
 Every :class:`Equilibrium` carries its maximum regret, computed by
-:func:`reserves.game.verify.max_regret` independently of the method that found it, and a
+:func:`reserves.nash.verify.max_regret` independently of the method that found it, and a
 :class:`SolveResult` records the method, its parameters and whether the set is complete, so the
 CLI, the app and the briefings never care which algorithm ran.
 """
@@ -194,12 +194,12 @@ def make_result(
 ) -> SolveResult:
     """Verify, de-duplicate and package candidate profiles into a :class:`SolveResult`.
 
-    Each candidate's max regret is recomputed with :func:`reserves.game.verify.max_regret`; a
+    Each candidate's max regret is recomputed with :func:`reserves.nash.verify.max_regret`; a
     candidate whose regret exceeds ``tol * payoff_scale`` is dropped and counted in ``notes``:
     nothing that fails verification is reported.
     """
     from reserves import __version__
-    from reserves.game.verify import max_regret
+    from reserves.nash.verify import max_regret
 
     kept: list[Equilibrium] = []
     rejected = 0

@@ -4,7 +4,7 @@ A user can write a finite normal-form game as one payoff expression per player, 
 named parameters and of symbols that describe the pure profile being played. The file is read
 with ``yaml.safe_load``, validated by the pydantic schema :class:`ExpressionGameConfig`, and
 every expression is parsed by the whitelist parser
-:func:`reserves.game.expr.parse_expression` (never ``eval`` or ``sympify``). The payoff tensor
+:func:`reserves.nash.expr.parse_expression` (never ``eval`` or ``sympify``). The payoff tensor
 comes from ``sympy.lambdify`` of the same expressions evaluated once over the whole profile
 grid with numpy broadcasting, so symbolic and numeric payoffs cannot drift apart.
 
@@ -74,8 +74,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from reserves.errors import ConfigError, ExpressionError, ReservesError
-from reserves.game.expr import ALLOWED_FUNCTIONS, MAX_EXPRESSION_CHARS, parse_expression
-from reserves.game.normal_form import Game
+from reserves.nash.expr import ALLOWED_FUNCTIONS, MAX_EXPRESSION_CHARS, parse_expression
+from reserves.nash.normal_form import Game
 
 #: top-level key that marks a YAML file as an expression game
 TOP_KEY = "expression_game"
@@ -591,7 +591,7 @@ def load_game_file(path: str | Path) -> Any:
 
     * ``.yaml``/``.yml`` with top-level ``expression_game:`` -> :class:`Game` (this module);
     * any other ``.yaml``/``.yml`` -> ``SovereignGame(load_config(path))``;
-    * ``.nfg`` (or a file starting with ``NFG``) -> :func:`reserves.game.nfg.read_nfg`.
+    * ``.nfg`` (or a file starting with ``NFG``) -> :func:`reserves.nash.nfg.read_nfg`.
 
     Raises
     ------
@@ -604,12 +604,12 @@ def load_game_file(path: str | Path) -> Any:
         if is_expression_game_file(p):
             return load_expression_game(p).to_game()
         from reserves.config import load_config
-        from reserves.game.model import SovereignGame
+        from reserves.sovereign.model import SovereignGame
 
         return SovereignGame(load_config(p))
     if not p.exists():
         raise FileNotFoundError(2, "no such file", str(p))
-    from reserves.game.nfg import read_nfg
+    from reserves.nash.nfg import read_nfg
 
     if suffix == ".nfg":
         return read_nfg(p)
