@@ -33,12 +33,12 @@ print(f"{t1 - t0:.4f} {t2 - t1:.4f}")
 
 def main() -> None:
     from reserves.config import load_config
-    from reserves.sovereign.model import SovereignGame
     from reserves.nash.symmetric import (
         SymmetricGame,
         identical_sovereign_config,
         symmetric_equilibria,
     )
+    from reserves.sovereign.model import SovereignGame
 
     base = load_config("configs/baseline.yaml")
     cfg = identical_sovereign_config(200, base=base, template="Japan")

@@ -542,12 +542,12 @@ def _solve_price(
     cfg: ReservesConfig, price: float, rule: str, correlated: bool | None
 ) -> tuple[float, float, float, int, str, tuple[str, ...], str]:
     """(selected, low, high, #equilibria, selected_by, accumulators, band source) at a price."""
-    from reserves.sovereign.aggregative import aggregative_solve
     from reserves.nash.correlated import (
         correlated_demand_band,
         profile_weights,
         reduce_by_dominance,
     )
+    from reserves.sovereign.aggregative import aggregative_solve
     from reserves.sovereign.model import SovereignGame
 
     sg = SovereignGame(cfg, price_usd=price)

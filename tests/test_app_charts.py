@@ -15,9 +15,9 @@ from reserves.charts.roster import (
     roster_frame,
 )
 from reserves.config import load_config
+from reserves.nash.pure import pure_solve
 from reserves.sovereign.aggregative import best_response_path, extremal_starts
 from reserves.sovereign.model import SovereignGame
-from reserves.nash.pure import pure_solve
 
 
 @pytest.fixture(scope="module")

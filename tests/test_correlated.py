@@ -21,9 +21,9 @@ from reserves.nash.correlated import (
     product_distribution,
     reduce_by_dominance,
 )
-from reserves.sovereign.model import SovereignGame
 from reserves.nash.normal_form import Game
 from reserves.nash.pure import pure_solve
+from reserves.sovereign.model import SovereignGame
 
 CHICKEN = Game.from_arrays(
     [[6, 2], [7, 0]], [[6, 7], [2, 0]], actions=[["chicken", "dare"]] * 2, title="chicken"

@@ -23,11 +23,11 @@ from reserves.demand import (
     select_equilibrium,
 )
 from reserves.errors import ReservesError, SolverError
-from reserves.sovereign.aggregative import synthetic_roster
 from reserves.nash.correlated import correlated_equilibrium
-from reserves.sovereign.model import SovereignGame
 from reserves.nash.normal_form import Game
 from reserves.nash.pure import pure_solve
+from reserves.sovereign.aggregative import synthetic_roster
+from reserves.sovereign.model import SovereignGame
 
 STAG = Game.symmetric_2x2(4, 0, 3, 3, actions=[["stag", "hare"]] * 2)
 

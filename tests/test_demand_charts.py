@@ -19,8 +19,8 @@ from reserves.demand import demand_schedule
 from reserves.errors import ReservesError
 from reserves.nash.correlated import correlated_equilibrium
 from reserves.nash.dynamics import adoption_path, basins, replicator, replicator_ode
-from reserves.sovereign.model import SovereignGame
 from reserves.nash.normal_form import Game
+from reserves.sovereign.model import SovereignGame
 
 CHICKEN = Game.from_arrays([[6, 2], [7, 0]], [[6, 7], [2, 0]], actions=[["chicken", "dare"]] * 2)
 STAG = Game.symmetric_2x2(4, 0, 3, 3, actions=[["stag", "hare"]] * 2)

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from reserves.config import config_from_dict, load_config
 from reserves.errors import ReservesError
-from reserves.sovereign.aggregative import synthetic_roster
 from reserves.nash.dynamics import (
     adoption_path,
     basins,
@@ -18,9 +17,10 @@ from reserves.nash.dynamics import (
     replicator,
     replicator_ode,
 )
-from reserves.sovereign.model import SovereignGame
 from reserves.nash.normal_form import Game
 from reserves.nash.pure import pure_solve
+from reserves.sovereign.aggregative import synthetic_roster
+from reserves.sovereign.model import SovereignGame
 
 PD = Game.symmetric_2x2(3, 0, 5, 1, actions=[["C", "D"]] * 2)
 STAG = Game.symmetric_2x2(4, 0, 3, 3, actions=[["stag", "hare"]] * 2)

@@ -24,9 +24,9 @@ from reserves.nash.expression_game import (
     own_name,
     safe_name,
 )
-from reserves.sovereign.model import SovereignGame
 from reserves.nash.normal_form import Game
 from reserves.nash.solve import solve
+from reserves.sovereign.model import SovereignGame
 
 GAMES = Path("configs/games")
 

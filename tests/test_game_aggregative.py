@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from reserves.config import config_from_dict, load_config
 from reserves.errors import SolverError
+from reserves.nash.pure import pure_solve
 from reserves.sovereign.aggregative import aggregative_solve, synthetic_roster
 from reserves.sovereign.model import SovereignGame
-from reserves.nash.pure import pure_solve
 
 
 @settings(max_examples=25, deadline=None)

@@ -9,8 +9,8 @@ import pytest
 
 from reserves.config import load_config
 from reserves.nash.mixed import two_player_solve
-from reserves.sovereign.model import SovereignGame
 from reserves.nash.normal_form import Game
+from reserves.sovereign.model import SovereignGame
 from reserves.sovereign.symbolic import (
     GAME_TYPES,
     analyze,

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from reserves.config import load_config
-from reserves.sovereign.model import SovereignGame
 from reserves.nash.pure import pure_solve
 from reserves.nash.symmetric import (
     SymmetricGame,
@@ -14,6 +13,7 @@ from reserves.nash.symmetric import (
     identical_sovereign_config,
     symmetric_equilibria,
 )
+from reserves.sovereign.model import SovereignGame
 
 
 def _bernstein_from_roots(roots: list[float], n: int) -> np.ndarray:

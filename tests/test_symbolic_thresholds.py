@@ -10,8 +10,8 @@ import pytest
 
 from reserves.config import config_from_dict, load_config
 from reserves.errors import ReservesError
-from reserves.sovereign.model import SovereignGame
 from reserves.nash.pure import dominant_actions
+from reserves.sovereign.model import SovereignGame
 from reserves.sovereign.symbolic import (
     analyze,
     difference_form,

@@ -181,7 +181,9 @@ def game_type(ctx: Context) -> str:
     (:func:`reserves.nash.pure.iterated_elimination`)."""
     if ctx.game.shape == (2, 2):
         with contextlib.suppress(Unavailable):
-            classify = _attr("reserves.sovereign.symbolic", "classify_2x2", "the 2x2 classification")
+            classify = _attr(
+                "reserves.sovereign.symbolic", "classify_2x2", "the 2x2 classification"
+            )
             return str(classify(ctx.game.to_game()).game_type)
     if not ctx.tensor_ok:
         raise Unavailable("the game type of a roster this large", "reserves.sovereign.symbolic")

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from reserves.errors import SolverError
-from reserves.sovereign.model import SovereignGame
 from reserves.nash.result import SolveResult, Timer, make_result
+from reserves.sovereign.model import SovereignGame
 
 
 @dataclass(frozen=True)

@@ -97,9 +97,9 @@ from scipy.stats import binom, norm
 
 from reserves.config import ReservesConfig, config_from_dict
 from reserves.errors import ReservesError
-from reserves.sovereign.model import SovereignGame
 from reserves.nash.normal_form import Game
 from reserves.nash.result import Equilibrium
+from reserves.sovereign.model import SovereignGame
 from reserves.sovereign.symbolic import (
     MARKET_PARAMS,
     PLAYER_PARAMS,

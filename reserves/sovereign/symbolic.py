@@ -60,8 +60,8 @@ import numpy as np
 import sympy as sp
 
 from reserves.errors import GameFormatError, ReservesError
-from reserves.sovereign.model import SovereignGame, payoff_template
 from reserves.nash.normal_form import Game
+from reserves.sovereign.model import SovereignGame, payoff_template
 from reserves.units import json_number as _num
 
 ACCUMULATE = "accumulate"
