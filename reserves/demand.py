@@ -126,7 +126,8 @@ def equilibrium_demand(
     Parameters
     ----------
     game:
-        a :class:`~reserves.sovereign.model.SovereignGame` (flows and price are read from it), or any
+        a :class:`~reserves.sovereign.model.SovereignGame` (flows and price are read from
+        it), or any
         game with ``players`` when ``flows_usd`` and ``price_usd`` are given.
     equilibrium:
         an :class:`~reserves.nash.result.Equilibrium`, a
