@@ -527,8 +527,8 @@ def briefing_bytes(key: str, _briefing: Any, seed: int, fmt: str) -> bytes:
 # --------------------------------------------------------------------------- dynamics
 @st.cache_data(show_spinner=False, max_entries=64)
 def adoption_of(key: str, _cfg: ReservesConfig) -> Any:
-    """Who accumulates, and when (:func:`reserves.nash.dynamics.adoption_path`)."""
-    from reserves.nash.dynamics import adoption_path
+    """Who accumulates, and when (:func:`reserves.sovereign.adoption.adoption_path`)."""
+    from reserves.sovereign.adoption import adoption_path
     from reserves.sovereign.model import SovereignGame
 
     return adoption_path(SovereignGame(_cfg))

@@ -21,15 +21,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reserves.nash.mixed import (  # noqa: E402
-    logit_solve,
-    support_enumeration_solve,
-    two_player_solve,
-)
+from reserves.nash.logit import logit_solve  # noqa: E402
 from reserves.nash.nfg import read_nfg, write_nfg  # noqa: E402
 from reserves.nash.normal_form import Game  # noqa: E402
 from reserves.nash.pure import pure_solve  # noqa: E402
 from reserves.nash.solve import solve  # noqa: E402
+from reserves.nash.support_enumeration import support_enumeration_solve  # noqa: E402
+from reserves.nash.two_player import two_player_solve  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 ROWS: list[tuple[str, str, str, str, str]] = []

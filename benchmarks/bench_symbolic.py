@@ -35,16 +35,16 @@ def main() -> None:
     from reserves.config import load_config
     from reserves.nash.symmetric import (
         SymmetricGame,
-        identical_sovereign_config,
         symmetric_equilibria,
     )
     from reserves.sovereign.model import SovereignGame
+    from reserves.sovereign.symmetric import identical_sovereign_config, symmetric_game
 
     base = load_config("configs/baseline.yaml")
     cfg = identical_sovereign_config(200, base=base, template="Japan")
     game = SovereignGame(cfg)
     t0 = time.perf_counter()
-    sg = SymmetricGame.from_sovereign(game)
+    sg = symmetric_game(game)
     eqs = symmetric_equilibria(sg)
     t200 = time.perf_counter() - t0
     print(

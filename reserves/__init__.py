@@ -39,14 +39,14 @@ _EXPORTS: dict[str, str] = {
     "pure_solve": "reserves.nash.pure",
     "iterated_elimination": "reserves.nash.pure",
     "aggregative_solve": "reserves.sovereign.aggregative",
-    "two_player_solve": "reserves.nash.mixed",
-    "support_enumeration_solve": "reserves.nash.mixed",
-    "logit_solve": "reserves.nash.mixed",
+    "two_player_solve": "reserves.nash.two_player",
+    "support_enumeration_solve": "reserves.nash.support_enumeration",
+    "logit_solve": "reserves.nash.logit",
     # symbolic analysis
     "analyze": "reserves.sovereign.symbolic",
     "dominance_thresholds": "reserves.sovereign.symbolic",
-    "classify_2x2": "reserves.sovereign.symbolic",
-    "mixed_equilibrium_2x2": "reserves.sovereign.symbolic",
+    "classify_2x2": "reserves.nash.taxonomy",
+    "mixed_equilibrium_2x2": "reserves.nash.taxonomy",
     "parse_expression": "reserves.nash.expr",
     # correlated equilibria and dynamics
     "correlated_equilibrium": "reserves.nash.correlated",
@@ -54,7 +54,7 @@ _EXPORTS: dict[str, str] = {
     "best_response_dynamics": "reserves.nash.dynamics",
     "fictitious_play": "reserves.nash.dynamics",
     "basins": "reserves.nash.dynamics",
-    "adoption_path": "reserves.nash.dynamics",
+    "adoption_path": "reserves.sovereign.adoption",
     # demand
     "equilibrium_demand": "reserves.demand",
     "demand_schedule": "reserves.demand",

@@ -16,7 +16,7 @@ several equilibria, a *selection rule* picks one and the band ``[D_low(P), D_hig
 all of them:
 
 - ``"dynamics"``: the equilibrium reached by best-response dynamics from the status quo
-  (:func:`reserves.nash.dynamics.adoption_path`);
+  (:func:`reserves.sovereign.adoption.adoption_path`);
 - ``"payoff-dominant"``: the equilibrium that Pareto-dominates every other (Harsanyi and
   Selten 1988); when none does, the utilitarian one (largest total payoff), and the schedule
   says so in ``selected_by``;
@@ -305,7 +305,7 @@ def select_equilibrium(
 ) -> Selection:
     """Apply a selection rule (see the module docstring) to the equilibria of a game.
 
-    ``"dynamics"`` runs :func:`reserves.nash.dynamics.adoption_path` from the status quo (a
+    ``"dynamics"`` runs :func:`reserves.sovereign.adoption.adoption_path` from the status quo (a
     ``SovereignGame`` is needed; for a plain ``Game`` best-response dynamics from every
     player's first action); if the path cycles, falls back to ``"payoff-dominant"``.
     """
@@ -316,7 +316,8 @@ def select_equilibrium(
         return payoff_dominant(equilibria)
     if r == "risk-dominant":
         return risk_dominant(sovereign_game, equilibria)
-    from reserves.nash.dynamics import adoption_path, best_response_dynamics
+    from reserves.nash.dynamics import best_response_dynamics
+    from reserves.sovereign.adoption import adoption_path
 
     if hasattr(sovereign_game, "action_payoffs"):
         path = adoption_path(sovereign_game)

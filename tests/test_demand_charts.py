@@ -18,8 +18,9 @@ from reserves.config import load_config
 from reserves.demand import demand_schedule
 from reserves.errors import ReservesError
 from reserves.nash.correlated import correlated_equilibrium
-from reserves.nash.dynamics import adoption_path, basins, replicator, replicator_ode
+from reserves.nash.dynamics import basins, replicator, replicator_ode
 from reserves.nash.normal_form import Game
+from reserves.sovereign.adoption import adoption_path
 from reserves.sovereign.model import SovereignGame
 
 CHICKEN = Game.from_arrays([[6, 2], [7, 0]], [[6, 7], [2, 0]], actions=[["chicken", "dare"]] * 2)

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from reserves.config import config_from_dict, load_config
 from reserves.errors import ReservesError
 from reserves.nash.dynamics import (
-    adoption_path,
     basins,
     best_response_dynamics,
     fictitious_play,
@@ -19,6 +18,7 @@ from reserves.nash.dynamics import (
 )
 from reserves.nash.normal_form import Game
 from reserves.nash.pure import pure_solve
+from reserves.sovereign.adoption import adoption_path
 from reserves.sovereign.aggregative import synthetic_roster
 from reserves.sovereign.model import SovereignGame
 

@@ -11,20 +11,21 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reserves.nash.mixed import (
+from reserves.nash.logit import _LogitSystem, logit_solve
+from reserves.nash.normal_form import Game
+from reserves.nash.support_enumeration import (
     SupportSystem,
-    _labelled_vertices,
-    _LogitSystem,
     _start_assignments,
-    _support_vertices,
     _three_binary_roots,
     _track_linear_product,
-    logit_solve,
     support_enumeration_solve,
-    two_player_solve,
+)
+from reserves.nash.two_player import two_player_solve
+from reserves.nash.vertex_enumeration import (
+    _labelled_vertices,
+    _support_vertices,
     vertex_enumeration,
 )
-from reserves.nash.normal_form import Game
 
 
 @dataclass(frozen=True)

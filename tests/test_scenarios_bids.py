@@ -146,7 +146,7 @@ def test_schedule_run_is_reproducible(c17):
 
 
 def test_game_adoption_follows_adoption_path(c17):
-    from reserves.nash.dynamics import adoption_path
+    from reserves.sovereign.adoption import adoption_path
     from reserves.sovereign.model import SovereignGame
 
     path = adoption_path(SovereignGame(c17))

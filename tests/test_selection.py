@@ -12,13 +12,13 @@ from reserves.config import config_from_dict, load_config
 from reserves.errors import ReservesError
 from reserves.nash.normal_form import Game
 from reserves.nash.pure import pure_solve
-from reserves.nash.symmetric import identical_sovereign_config
 from reserves.sovereign.model import SovereignGame
 from reserves.sovereign.selection import (
     count_payoffs,
     global_game_threshold,
     gold_comparison,
 )
+from reserves.sovereign.symmetric import identical_sovereign_config
 
 
 def _stag_hunt(rng: np.random.Generator) -> tuple[float, float, float, float]:

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from reserves.config import load_config
-from reserves.nash.mixed import two_player_solve
 from reserves.nash.normal_form import Game
+from reserves.nash.two_player import two_player_solve
 from reserves.sovereign.model import SovereignGame
 from reserves.sovereign.symbolic import (
     GAME_TYPES,

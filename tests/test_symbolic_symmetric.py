@@ -10,10 +10,10 @@ from reserves.nash.pure import pure_solve
 from reserves.nash.symmetric import (
     SymmetricGame,
     bernstein_roots,
-    identical_sovereign_config,
     symmetric_equilibria,
 )
 from reserves.sovereign.model import SovereignGame
+from reserves.sovereign.symmetric import identical_sovereign_config, symmetric_game
 
 
 def _bernstein_from_roots(roots: list[float], n: int) -> np.ndarray:
@@ -78,7 +78,7 @@ def test_large_symmetric_game_roots_are_equilibria() -> None:
 def test_identical_sovereigns_symmetric_game() -> None:
     cfg = identical_sovereign_config(5, base=load_config("configs/baseline.yaml"), template="Japan")
     game = SovereignGame(cfg)
-    sg = SymmetricGame.from_sovereign(game)
+    sg = symmetric_game(game)
     G = game.to_game()
     assert np.allclose(SymmetricGame.from_game(G).payoffs, sg.payoffs, rtol=1e-12)
     eqs = symmetric_equilibria(sg)

@@ -4,10 +4,10 @@
 method           what it returns
 ===============  =========================================================================
 ``"pure"``       all pure equilibria (complete; :func:`reserves.nash.pure.pure_solve`)
-``"all"``        all equilibria: 2 players -> :func:`~reserves.nash.mixed.two_player_solve`;
-                 N players -> :func:`~reserves.nash.mixed.support_enumeration_solve`
+``"all"``        all equilibria: 2 players -> :func:`~reserves.nash.two_player.two_player_solve`;
+                 N players -> :func:`~reserves.nash.support_enumeration.support_enumeration_solve`
 ``"mixed"``      alias of ``"all"``
-``"logit"``      one equilibrium by logit QRE tracing (:func:`~reserves.nash.mixed.logit_solve`)
+``"logit"``      one equilibrium by logit QRE tracing (:func:`~reserves.nash.logit.logit_solve`)
 ``"aggregative"``extremal pure equilibria of a ``SovereignGame`` without a payoff tensor
                  (:func:`reserves.sovereign.aggregative.aggregative_solve`)
 ``"correlated"`` an optimal correlated equilibrium (:mod:`reserves.nash.correlated`; returns
@@ -38,21 +38,22 @@ AUTO_ALL_MAX_PROFILES = 10_000
 AUTO_TENSOR_MAX_PROFILES = 2**16
 
 
-def _is_sovereign(game: Any) -> bool:
-    from reserves.sovereign.model import SovereignGame
-
-    return isinstance(game, SovereignGame)
+def _is_aggregative(game: Any) -> bool:
+    """True for a game object offering the optional ``aggregative_solve`` hook (duck-typed:
+    the engine knows nothing of the sovereign model)."""
+    return not isinstance(game, Game) and callable(getattr(game, "aggregative_solve", None))
 
 
 def _tensor(game: Any) -> Game:
     if isinstance(game, Game):
         return game
-    if _is_sovereign(game):
-        return game.to_game()
+    to_game = getattr(game, "to_game", None)
+    if callable(to_game):
+        return to_game()
     raise ReservesError(
         f"cannot solve an object of type {type(game).__name__}",
         field="game",
-        fix="pass a reserves.Game or a SovereignGame",
+        fix="pass a reserves.Game or an object with a to_game() method (e.g. a SovereignGame)",
     )
 
 
@@ -93,18 +94,17 @@ def solve(game: Any, method: str = "auto", **kw: Any) -> Any:
     if method in ("all", "mixed"):
         return _solve_all(_tensor(game), **kw)
     if method == "logit":
-        from reserves.nash.mixed import logit_solve
+        from reserves.nash.logit import logit_solve
 
         return logit_solve(_tensor(game), **kw)
     if method == "aggregative":
-        if not _is_sovereign(game):
+        if not _is_aggregative(game):
             raise SolverError(
                 "method 'aggregative' needs a SovereignGame (a config), not a normal-form game",
                 field="method",
                 fix="use method='pure', 'all' or 'logit' for an .nfg game",
             )
-        agg = importlib.import_module("reserves.sovereign.aggregative")
-        return agg.aggregative_solve(game, **kw)
+        return game.aggregative_solve(**kw)
     if method == "correlated":
         try:
             corr = importlib.import_module("reserves.nash.correlated")
@@ -118,7 +118,8 @@ def solve(game: Any, method: str = "auto", **kw: Any) -> Any:
 
 
 def _solve_all(game: Game, **kw: Any) -> SolveResult:
-    from reserves.nash.mixed import support_enumeration_solve, two_player_solve
+    from reserves.nash.support_enumeration import support_enumeration_solve
+    from reserves.nash.two_player import two_player_solve
 
     if game.num_players == 2:
         return two_player_solve(game, **kw)
@@ -142,14 +143,13 @@ def _solve_auto(game: Any, **kw: Any) -> SolveResult:
     """
     from reserves.nash.pure import pure_solve
 
-    sovereign = _is_sovereign(game)
+    sovereign = _is_aggregative(game)
     if game.num_profiles <= AUTO_ALL_MAX_PROFILES:
         res = _solve_all(_tensor(game), **kw)
         note = f"auto: all equilibria ({res.method}) since {game.num_profiles:,} profiles"
         return _with_note(res, note)
     if sovereign and game.num_profiles > AUTO_TENSOR_MAX_PROFILES:
-        agg = importlib.import_module("reserves.sovereign.aggregative")
-        res = agg.aggregative_solve(game, **kw)
+        res = game.aggregative_solve(**kw)
         return _with_note(
             res,
             f"auto: {game.num_profiles:,} profiles; aggregative best-response solver "
@@ -166,8 +166,7 @@ def _solve_auto(game: Any, **kw: Any) -> SolveResult:
     cands = [e.strategies for e in pure.equilibria]
     elapsed = pure.elapsed_s
     if sovereign:
-        agg = importlib.import_module("reserves.sovereign.aggregative")
-        ares = agg.aggregative_solve(game)
+        ares = game.aggregative_solve()
         ran.append("aggregative")
         cands.extend(e.strategies for e in ares.equilibria)  # pure: already in the set
         notes.append(
@@ -177,7 +176,7 @@ def _solve_auto(game: Any, **kw: Any) -> SolveResult:
         notes.extend(ares.notes)
         elapsed += ares.elapsed_s
     if not pure.equilibria:
-        from reserves.nash.mixed import logit_solve
+        from reserves.nash.logit import logit_solve
 
         try:
             lg = logit_solve(tensor, **kw)

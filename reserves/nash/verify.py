@@ -53,3 +53,7 @@ def max_regret(game: Any, profile: Sequence[np.ndarray]) -> float:
 def regrets(game: Any, profile: Sequence[np.ndarray]) -> np.ndarray:
     """Per-player regrets (see :func:`max_regret`)."""
     return np.asarray(game.regrets(profile), dtype=float)
+
+
+#: regret tolerance (relative to the payoff scale) of the solvers' internal candidate filters
+REGRET_TOL = 1e-9

@@ -128,7 +128,7 @@ class AdoptionConfig(_Strict):
     ``kind: logistic``: cumulative committed USD ``C(t) = commitment * (f(t) - f(0)) /
     (1 - f(0))`` with ``f(t) = 1 / (1 + exp(-(t - midpoint_days) / width_days))``.
     ``kind: game``: the roster's best-response adoption path
-    (:func:`reserves.nash.dynamics.adoption_path`); each joiner buys over ``width_days``.
+    (:func:`reserves.sovereign.adoption.adoption_path`); each joiner buys over ``width_days``.
     ``commitment_usd`` defaults to ``scale * sum_i alpha_i W_i`` over the roster.
     """
 

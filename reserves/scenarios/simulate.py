@@ -321,7 +321,7 @@ def adoption_curve_usd(cfg: Any, dyn: DynamicsConfig, days: int) -> NDArray[np.f
 
 def _adoption_path(cfg: Any) -> Any:
     """The roster's adoption path at the config's price (cached per config hash)."""
-    from reserves.nash.dynamics import adoption_path
+    from reserves.sovereign.adoption import adoption_path
     from reserves.sovereign.model import SovereignGame
 
     key = cfg.content_hash()
@@ -337,7 +337,7 @@ def _adoption_path(cfg: Any) -> Any:
 def game_adoption(cfg: Any, days: int, spread_days: float) -> NDArray[np.float64]:
     r"""Share of the roster's commitment bought by each day, from the game's adoption path.
 
-    :func:`reserves.nash.dynamics.adoption_path` (best-response dynamics from the status quo,
+    :func:`reserves.sovereign.adoption.adoption_path` (best-response dynamics from the status quo,
     one revision per ``period_years = 0.25``, its documented default) gives the round
     ``r_i`` from which sovereign ``i`` accumulates; it joins on day
     ``d_i = 365 r_i period_years`` and buys ``alpha_i W_i`` evenly over ``spread_days``:

@@ -408,6 +408,13 @@ class SovereignGame:
             )
         return self._tensor_game
 
+    def aggregative_solve(self, **kw: Any) -> Any:
+        """Extremal pure equilibria without a tensor (the hook ``reserves.solve`` calls;
+        :func:`reserves.sovereign.aggregative.aggregative_solve`)."""
+        from reserves.sovereign.aggregative import aggregative_solve
+
+        return aggregative_solve(self, **kw)
+
     @cached_property
     def _tensor_game(self) -> Game:
         n = self.num_players

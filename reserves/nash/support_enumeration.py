@@ -1,0 +1,729 @@
+"""All Nash equilibria of an N-player game by support enumeration.
+
+N players. For each support profile ``S = (S_1, ..., S_N)`` the indifference conditions
+
+    sum_{a_-i in S_-i} [u_i(a, a_-i) - u_i(s_i, a_-i)] prod_{j != i} sigma_j(a_j) = 0,
+    a in S_i \\ {s_i},
+
+form a square system of multilinear polynomials in the free probabilities (McKelvey and
+McLennan 1996, "Computation of equilibria in finite games", *Handbook of Computational
+Economics* I, sec. 6). Systems with two mixing players are linear and solved directly
+(batched). Larger ones are solved completely by a linear-product (multihomogeneous)
+homotopy ``H(x, t) = (1 - t) gamma G(x) + t F(x)``, where ``G_r`` is a product of random
+linear forms with the multidegree of ``F_r`` (one factor per opponent), and a random
+complex ``gamma`` (the "gamma trick": with probability one every isolated root of F is
+reached; Morgan and Sommese 1987; Sommese and Wampler 2005, *The Numerical Solution of
+Systems of Polynomials*, ch. 8). Its number of paths is the multihomogeneous Bezout
+number (McKelvey and McLennan 1997's bound on totally mixed equilibria), far below the
+total degree ``d^n``. All paths of all support profiles of one size pattern are tracked
+at once by a Runge-Kutta predictor and Newton corrector, then Newton-polished in real
+arithmetic to residual ~1e-15. Support profiles are pruned by the counting condition
+``|S_i| - 1 <= sum_{j != i} (|S_j| - 1)`` and by conditional dominance (an action of
+``S_i`` strictly dominated by another action when the others play inside ``S_-i``);
+strictly dominated actions of the whole game are removed first. Guarantee: on games whose
+equilibria are all regular (generic games) the set is complete; supports whose system has a
+continuum of solutions (degenerate games) are reported in ``notes`` and the result is then
+marked incomplete.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterator, Sequence
+
+import numpy as np
+
+from reserves.errors import SolverError
+from reserves.nash.normal_form import Game
+from reserves.nash.profiles import as_game, clean_profile, lift_profile
+from reserves.nash.pure import iterated_elimination, pure_equilibria_indices
+from reserves.nash.result import SolveResult, Timer, make_result
+from reserves.nash.verify import REGRET_TOL
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class SupportSystem:
+    """Indifference systems of support profiles sharing one size pattern, as batched maps.
+
+    Unknowns: for every *mixing* player j (``|S_j| > 1``) the probabilities of ``S_j[1:]``;
+    ``sigma_j(S_j[0]) = 1 - sum``. Equations: for every mixing player i and ``a in S_i[1:]``,
+    ``sum_{a_-i} [u_i(a, a_-i) - u_i(S_i[0], a_-i)] prod_{j != i} sigma_j(a_j) = 0``, each of
+    degree ``(#mixing players) - 1``. Payoffs are divided by the game's payoff scale. All
+    profiles in ``profiles`` must have the same support sizes; ``sel[p]`` says which profile
+    row ``p`` of a batch ``Z`` belongs to, so many systems are tracked in one array.
+    """
+
+    def __init__(self, game: Game, profiles: Sequence[Sequence[Sequence[int]]]) -> None:
+        self.game = game
+        self.profiles = [[list(s) for s in S] for S in profiles]
+        first = self.profiles[0]
+        self.mixing = [i for i, s in enumerate(first) if len(s) > 1]
+        M = self.mixing
+        self.sizes = [len(first[j]) for j in M]
+        self.offsets = np.concatenate([[0], np.cumsum([k - 1 for k in self.sizes])]).astype(int)
+        self.dim = int(self.offsets[-1])
+        self.degree = len(M) - 1
+        # difference tensors over the mixing opponents only (pure opponents are fixed)
+        per_player: list[list[np.ndarray]] = [[] for _ in M]
+        for S in self.profiles:
+            sub = game.restrict(S).payoffs / game.payoff_scale
+            index = tuple(slice(None) if j in M else 0 for j in range(game.num_players))
+            for k, i in enumerate(M):
+                u = np.moveaxis(sub[i][index], k, 0)  # axes: mixing players in order
+                per_player[k].append(u[1:] - u[:1])
+        self.delta = [np.stack(d) for d in per_player]  # (num systems, k_i - 1, ...)
+
+    def sigmas(self, Z: np.ndarray) -> list[np.ndarray]:
+        """Full probability vectors of the mixing players, batched: ``Z`` is ``(P, dim)``."""
+        out = []
+        for k in range(len(self.mixing)):
+            z = Z[:, self.offsets[k] : self.offsets[k + 1]]
+            out.append(np.concatenate([1.0 - z.sum(axis=1, keepdims=True), z], axis=1))
+        return out
+
+    def _einsum(
+        self, k: int, sig: list[np.ndarray], sel: np.ndarray, leave: int | None
+    ) -> np.ndarray:
+        others = [q for q in range(len(self.mixing)) if q != k]
+        letters = _LETTERS[: len(others)]
+        operands: list[np.ndarray] = [self.delta[k][sel]]
+        terms = ["pm" + letters]
+        out = "pm"
+        for q, letter in zip(others, letters, strict=True):
+            if q == leave:
+                out += letter
+                continue
+            terms.append("p" + letter)
+            operands.append(sig[q])
+        return np.einsum(",".join(terms) + "->" + out, *operands, optimize=False)
+
+    def _sel(self, Z: np.ndarray, sel: np.ndarray | None) -> np.ndarray:
+        return np.zeros(Z.shape[0], dtype=int) if sel is None else sel
+
+    def F(self, Z: np.ndarray, sel: np.ndarray | None = None) -> np.ndarray:  # noqa: N802
+        sel = self._sel(Z, sel)
+        sig = self.sigmas(Z)
+        parts = [self._einsum(k, sig, sel, None) for k in range(len(self.mixing))]
+        return np.concatenate(parts, axis=1) if parts else np.zeros((Z.shape[0], 0))
+
+    def J(self, Z: np.ndarray, sel: np.ndarray | None = None) -> np.ndarray:  # noqa: N802
+        sel = self._sel(Z, sel)
+        sig = self.sigmas(Z)
+        P = Z.shape[0]
+        Jm = np.zeros((P, self.dim, self.dim), dtype=Z.dtype)
+        for k in range(len(self.mixing)):
+            r0, r1 = self.offsets[k], self.offsets[k + 1]
+            for q in range(len(self.mixing)):
+                if q == k:
+                    continue
+                D = self._einsum(k, sig, sel, q)  # (P, k_i - 1, k_j)
+                Jm[:, r0:r1, self.offsets[q] : self.offsets[q + 1]] = D[:, :, 1:] - D[:, :, :1]
+        return Jm
+
+    def FJ(  # noqa: N802
+        self, Z: np.ndarray, sel: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(F(Z), J(Z))`` from one set of contractions: for mixing players ``k != q`` the
+        tensor ``C_kq`` (``delta_k`` contracted with every opponent but ``q``) gives the
+        Jacobian block ``C_kq[..., 1:] - C_kq[..., :1]`` and, contracted with ``sigma_q``,
+        ``F_k`` (multilinearity), so ``F`` costs no extra pass."""
+        sel = self._sel(Z, sel)
+        sig = self.sigmas(Z)
+        P = Z.shape[0]
+        M = len(self.mixing)
+        F = np.zeros((P, self.dim), dtype=Z.dtype)
+        Jm = np.zeros((P, self.dim, self.dim), dtype=Z.dtype)
+        for k in range(M):
+            r0, r1 = self.offsets[k], self.offsets[k + 1]
+            have_f = False
+            for q in range(M):
+                if q == k:
+                    continue
+                C = self._einsum(k, sig, sel, q)  # (P, k_i - 1, k_q)
+                Jm[:, r0:r1, self.offsets[q] : self.offsets[q + 1]] = C[:, :, 1:] - C[:, :, :1]
+                if not have_f:
+                    F[:, r0:r1] = np.einsum("pmq,pq->pm", C, sig[q])
+                    have_f = True
+        return F, Jm
+
+    def profile(self, z: np.ndarray, system: int = 0) -> list[np.ndarray]:
+        """The full-game mixed profile of one real solution ``z`` of system ``system``."""
+        sig = self.sigmas(np.asarray(z)[None, :])
+        out = []
+        for i, s in enumerate(self.profiles[system]):
+            v = np.zeros(self.game.shape[i], dtype=np.asarray(z).dtype)
+            if i in self.mixing:
+                v[s] = sig[self.mixing.index(i)][0]
+            else:
+                v[s[0]] = 1.0
+            out.append(v)
+        return out
+
+
+def _solve_batched(M: np.ndarray, b: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.solve(M, b[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        return np.stack([np.linalg.lstsq(a, c, rcond=None)[0] for a, c in zip(M, b, strict=True)])
+
+
+def _newton(
+    system: SupportSystem,
+    Z: np.ndarray,
+    sel: np.ndarray | None = None,
+    iters: int = 30,
+    tol: float = 1e-14,
+):
+    """Batched Newton on ``F(Z) = 0``; returns (Z, residual norms, Jacobian condition)."""
+    Z = Z.copy()
+    for _ in range(iters):
+        F, J = system.FJ(Z, sel)
+        res = np.linalg.norm(F, axis=1)
+        if np.all(res < tol):
+            break
+        Z = Z - _solve_batched(J, F)
+    F, J = system.FJ(Z, sel)
+    cond = np.linalg.cond(J) if system.dim else np.zeros(len(Z))
+    return Z, np.linalg.norm(F, axis=1), cond
+
+
+def _start_assignments(owner: Sequence[int], dims: Sequence[int]) -> list[tuple[int, ...]]:
+    """Maps ``phi`` from equations to variable groups with ``phi(r) != owner(r)`` and exactly
+    ``dims[j]`` equations sent to group ``j`` (the start solutions of the linear-product
+    system; their number is the multihomogeneous Bezout number of the support system)."""
+    out: list[tuple[int, ...]] = []
+    cap = list(dims)
+    cur: list[int] = []
+
+    def rec(r: int) -> None:
+        if r == len(owner):
+            out.append(tuple(cur))
+            return
+        for j in range(len(dims)):
+            if j != owner[r] and cap[j] > 0:
+                cap[j] -= 1
+                cur.append(j)
+                rec(r + 1)
+                cur.pop()
+                cap[j] += 1
+
+    rec(0)
+    return out
+
+
+def _track_linear_product(
+    system: SupportSystem, rng: np.random.Generator, max_steps: int = 4000
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Complex roots of ``system.F`` by a linear-product (multihomogeneous) homotopy.
+
+    Equation ``r`` of mixing player ``i`` is multilinear: of degree one in the free
+    probabilities ``x_j`` of every other mixing player ``j`` and free of ``x_i``. The start
+    system has the same multidegree structure,
+
+        G_r(x) = prod_{j != i} (a_{r,j} . x_j + b_{r,j}),     a, b random complex,
+
+    and ``H(x, t) = (1 - t) gamma G(x) + t F(x)``. With probability one every isolated root
+    of ``F`` is the end of a path started at a root of ``G`` (Morgan and Sommese 1987,
+    "A homotopy for solving general polynomial systems that respects m-homogeneous
+    structures", *Appl. Math. Comput.* 24; Sommese and Wampler 2005, ch. 8.4). The roots of
+    ``G`` are found by choosing, for every equation, which factor vanishes
+    (:func:`_start_assignments`) and solving one small linear system per group; their number
+    is the multihomogeneous Bezout number, which for these systems equals McKelvey and
+    McLennan's (1997, *J. Econ. Theory* 72) bound on the number of totally mixed equilibria,
+    e.g. 2 paths instead of 8 for three players with two actions and 10 instead of 64 for
+    3x3x3 (far fewer paths diverge, so tracking ends in far fewer steps). Up to four Newton
+    corrector steps, per-path adaptive step length, all paths of all systems
+    batched; the predictor is classical fourth-order Runge-Kutta on the path's ODE
+    ``dx/dt = -H_x^{-1} H_t`` (half the steps of an Euler predictor). Returns the endpoints
+    that reached ``t = 1`` (before polishing), their systems and the number of paths that
+    failed without diverging.
+    """
+    n = system.dim
+    M = len(system.mixing)
+    off = system.offsets
+    owner = np.repeat(np.arange(M), np.diff(off))  # group of each equation
+    dims = [int(off[j + 1] - off[j]) for j in range(M)]
+    t_end = 1.0 - 1e-9  # end game: Newton on F from here (nonsingular roots are ~1e-9 away)
+
+    def crandn(*shape: int) -> np.ndarray:
+        return rng.normal(size=shape) + 1j * rng.normal(size=shape)
+
+    a = crandn(n, n)  # a[r, c]: coefficient of x_c in equation r's factor for c's group
+    b = crandn(n, M)
+    group_of_col = owner
+    # start points: for every assignment phi, x_j solves a[phi^-1(j), cols_j] x_j = -b[., j]
+    starts = []
+    for phi in _start_assignments(owner.tolist(), dims):
+        phi_arr = np.array(phi)
+        x = np.zeros(n, dtype=complex)
+        for j in range(M):
+            rows = np.flatnonzero(phi_arr == j)
+            cols = slice(off[j], off[j + 1])
+            x[cols] = np.linalg.solve(a[np.ix_(rows, np.arange(off[j], off[j + 1]))], -b[rows, j])
+        starts.append(x)
+    starts_arr = np.array(starts, dtype=complex).reshape(-1, n)
+    nsys = len(system.profiles)
+    X = np.tile(starts_arr, (nsys, 1))  # (P, n): every start point of every system
+    sel_all = np.repeat(np.arange(nsys), len(starts_arr))
+    P = X.shape[0]
+    gamma = np.exp(2j * np.pi * rng.random())
+    t = np.zeros(P)
+    dt = np.full(P, 0.05)
+    active = np.ones(P, dtype=bool)
+    done = np.zeros(P, dtype=bool)
+    failed = np.zeros(P, dtype=bool)
+    own_mask = group_of_col[None, :] == owner[:, None]  # (n, n): a[r, c] unused when True
+    a_used = np.where(own_mask, 0.0, a)
+
+    def start_system(Xa: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # factor values L[p, r, j] = a_{r,j} . x_j + b_{r,j}; 1 for the owner's own group
+        prod_ax = Xa[:, None, :] * a_used[None, :, :]  # (P, n, n)
+        L = (
+            np.stack([prod_ax[:, :, off[j] : off[j + 1]].sum(axis=2) for j in range(M)], axis=2)
+            + b[None, :, :]
+        )
+        L[:, np.arange(n), owner] = 1.0
+        G = L.prod(axis=2)
+        dG = np.empty((Xa.shape[0], n, n), dtype=complex)
+        for j in range(M):
+            others = np.prod(np.delete(L, j, axis=2), axis=2)  # (P, n)
+            dG[:, :, off[j] : off[j + 1]] = (
+                others[:, :, None] * a_used[None, :, off[j] : off[j + 1]]
+            )
+        return G, dG
+
+    def HxHt(Xa: np.ndarray, ta: np.ndarray, sel: np.ndarray):  # noqa: N802
+        F, J = system.FJ(Xa, sel)
+        G, dG = start_system(Xa)
+        s = ta[:, None]
+        H = (1 - s) * gamma * G + s * F
+        Hx = ta[:, None, None] * J + (1 - ta)[:, None, None] * gamma * dG
+        return H, Hx, F - gamma * G
+
+    def velocity(Xs: np.ndarray, ts: np.ndarray, sel: np.ndarray) -> np.ndarray:
+        _, Hx, Ht = HxHt(Xs, ts, sel)
+        return _solve_batched(Hx, -Ht)
+
+    for _ in range(max_steps):
+        idx = np.flatnonzero(active)
+        if idx.size == 0:
+            break
+        Xa, ta, dta = X[idx], t[idx], np.minimum(dt[idx], t_end - t[idx])
+        sa = sel_all[idx]
+        h = dta[:, None]
+        # classical Runge-Kutta predictor on dx/dt = -H_x^{-1} H_t
+        k1 = velocity(Xa, ta, sa)
+        k2 = velocity(Xa + 0.5 * h * k1, ta + 0.5 * dta, sa)
+        k3 = velocity(Xa + 0.5 * h * k2, ta + 0.5 * dta, sa)
+        k4 = velocity(Xa + h * k3, ta + dta, sa)
+        Xp = Xa + h * (k1 + 2 * k2 + 2 * k3 + k4) / 6.0
+        tn = ta + dta
+        ok = np.ones(idx.size, dtype=bool)
+        for it in range(4):
+            H, Hx, _ = HxHt(Xp, tn, sa)
+            dx = _solve_batched(Hx, H)
+            Xp = Xp - dx
+            step = np.linalg.norm(dx, axis=1)
+            scale = 1.0 + np.linalg.norm(Xp, axis=1)
+            if it == 0:
+                ok &= step < 0.1 * scale
+            if np.all(step[ok] < 1e-8 * scale[ok]):
+                break
+        ok &= (step < 1e-8 * scale) & np.all(np.isfinite(Xp), axis=1)
+        acc = idx[ok]
+        X[acc] = Xp[ok]
+        t[acc] = tn[ok]
+        dt[acc] = np.minimum(dt[acc] * 2.0, 0.25)
+        rej = idx[~ok]
+        dt[rej] *= 0.5
+        big = np.linalg.norm(X, axis=1) > 1e6
+        finished = t >= t_end * (1 - 1e-16)
+        done |= active & finished
+        diverged = active & big & ~finished
+        small = active & (dt < 1e-13) & ~finished & ~big
+        failed |= small
+        active &= ~(finished | diverged | small)
+    failed |= active
+    # a path still growing when its steps underflow is heading to infinity, not a root
+    failed &= np.linalg.norm(X, axis=1) < 1e3
+    return X[done], sel_all[done], int(failed.sum())
+
+
+def _support_profiles(game: Game, max_profiles: int) -> Iterator[tuple[tuple[int, ...], ...]]:
+    """Support profiles in order of total size, pruned by counting and conditional dominance."""
+    shape = game.shape
+    per_player = [
+        [c for k in range(1, n + 1) for c in itertools.combinations(range(n), k)] for n in shape
+    ]
+    total = math.prod(len(p) for p in per_player)
+    if total > max_profiles:
+        raise SolverError(
+            f"{total:,} support profiles exceed max_support_profiles={max_profiles:,}",
+            fix="use method='logit' for one equilibrium of a large game",
+        )
+    profiles = sorted(itertools.product(*per_player), key=lambda s: sum(len(x) for x in s))
+    tol = 1e-12 * game.payoff_scale
+    for S in profiles:
+        if all(len(s) == 1 for s in S):
+            continue  # pure profiles come from the pure solver
+        extra = [len(s) - 1 for s in S]
+        tot = sum(extra)
+        if any(e > tot - e for e in extra):
+            continue  # counting condition fails (generic games have no such equilibrium)
+        if _conditionally_dominated(game, S, tol):
+            continue
+        yield S
+
+
+def _conditionally_dominated(game: Game, S: Sequence[Sequence[int]], tol: float) -> bool:
+    """True when some ``a in S_i`` is strictly dominated by an action of player i (any action)
+    against every opponent profile inside ``S_-i``."""
+    for i in range(game.num_players):
+        if len(S[i]) == 1 and game.shape[i] == 1:
+            continue
+        idx = tuple(slice(None) if j == i else list(S[j]) for j in range(game.num_players))
+        u = game.payoffs[i][
+            np.ix_(*[range(game.shape[i]) if j == i else S[j] for j in range(game.num_players)])
+        ]
+        del idx
+        u = np.moveaxis(u, i, 0).reshape(game.shape[i], -1)
+        for a in S[i]:
+            if np.any(np.all(u > u[a] + tol, axis=1)):
+                return True
+    return False
+
+
+def support_enumeration_solve(
+    game: Game,
+    *,
+    eliminate: bool = True,
+    max_support_profiles: int = 200_000,
+    seed: int = 0,
+    progress: bool | Callable[[int], None] = False,
+) -> SolveResult:
+    """All Nash equilibria of a small N-player game by support enumeration.
+
+    For every support profile surviving the pruning (see the module docstring), the
+    multilinear indifference system is solved completely by a linear-product homotopy and each
+    real root inside the simplices is Newton-polished; candidates are verified by regret.
+
+    Parameters
+    ----------
+    eliminate:
+        remove strictly dominated actions first (iterated, pure and mixed dominance); the
+        equilibria of the reduced game are exactly those of the original.
+    max_support_profiles:
+        refuse (``SolverError``) past this many support profiles.
+    seed:
+        seed of the homotopy's random ``gamma`` (results do not depend on it, up to numerics).
+    progress:
+        True for a tqdm bar, or a callable receiving the number of support profiles done.
+
+    Returns
+    -------
+    SolveResult
+        ``complete=True`` unless some support had a singular (non-isolated) solution set or a
+        path failed; ``exact=True`` (roots polished to ~1e-15 residual).
+    """
+    game = as_game(game)
+    rng = np.random.default_rng(seed)
+    notes: list[str] = []
+    with Timer() as t:
+        keep = [list(range(n)) for n in game.shape]
+        work = game
+        if eliminate:
+            red = iterated_elimination(game)
+            keep = [list(k) for k in red.surviving]
+            work = red.game
+            removed = sum(game.shape) - sum(work.shape)
+            if removed:
+                notes.append(f"{removed} strictly dominated action(s) removed first")
+        cands: list[list[np.ndarray]] = [
+            lift_profile(work.pure_profile(r), keep, game.shape)
+            for r in pure_equilibria_indices(work, tol=1e-12 * work.payoff_scale)
+        ]
+        failed_paths = 0
+        degenerate = 0
+        tried = 0
+        bar = _progress(progress)
+        groups: dict[tuple[int, ...], list[tuple[tuple[int, ...], ...]]] = {}
+        for S in _support_profiles(work, max_support_profiles):
+            groups.setdefault(tuple(len(s) for s in S), []).append(S)
+        for group in groups.values():
+            for c0 in range(0, len(group), 256):
+                chunk = group[c0 : c0 + 256]
+                tried += len(chunk)
+                if bar is not None:
+                    bar(tried)
+                sols, fails, singular = _solve_supports(work, chunk, rng)
+                failed_paths += fails
+                degenerate += singular
+                cands.extend(lift_profile(p, keep, game.shape) for p in sols)
+        cleaned = [c for c in (clean_profile(c) for c in cands) if c is not None]
+    generic = _looks_generic(game, cleaned)
+    if not generic:
+        notes.append(
+            "the game is not generic (payoff ties or an equilibrium that is not quasi-strict): "
+            "equilibria may form continua, the set may be incomplete"
+        )
+    if degenerate:
+        notes.append(
+            f"{degenerate} support profile(s) have a singular or non-isolated solution set "
+            "(degenerate game): the set may be incomplete"
+        )
+    if failed_paths:
+        notes.append(f"{failed_paths} homotopy path(s) failed: the set may be incomplete")
+    return make_result(
+        game,
+        "support enumeration (linear-product homotopy)",
+        cleaned,
+        parameters={
+            "eliminate": eliminate,
+            "support_profiles_solved": tried,
+            "seed": seed,
+        },
+        complete=generic and not (degenerate or failed_paths),
+        exact=True,
+        elapsed_s=t.elapsed_s,
+        notes=notes,
+        tol=REGRET_TOL,
+    )
+
+
+def _looks_generic(game: Game, profiles: Sequence[Sequence[np.ndarray]]) -> bool:
+    """Necessary conditions for regularity: no player is indifferent between two actions
+    against a pure opponent profile, and every equilibrium found is quasi-strict (its best
+    responses are exactly its support)."""
+    tol = 1e-12 * game.payoff_scale
+    for i in range(game.num_players):
+        u = np.sort(np.moveaxis(game.payoffs[i], i, 0), axis=0)
+        if np.any(np.diff(u, axis=0) <= tol):
+            return False
+    for prof in profiles:
+        if game.max_regret(prof) > REGRET_TOL * game.payoff_scale:
+            continue
+        br = game.best_responses(prof, tol=1e-9)
+        for b, sgm in zip(br, prof, strict=True):
+            if set(b.tolist()) != set(np.flatnonzero(sgm > 1e-12).tolist()):
+                return False
+    return True
+
+
+def _progress(progress: bool | Callable[[int], None]) -> Callable[[int], None] | None:
+    if callable(progress):
+        return progress
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(desc="support profiles", unit="")
+        return lambda k: bar.update(1)
+    return None
+
+
+def _solve_supports(
+    game: Game, group: Sequence[Sequence[Sequence[int]]], rng: np.random.Generator
+) -> tuple[list[list[np.ndarray]], int, int]:
+    """Real solutions in the simplices of the indifference systems of support profiles that
+    share one size pattern (tracked together). Returns (profiles, failed paths, number of
+    systems that looked singular / non-isolated)."""
+    sys_ = SupportSystem(game, group)
+    nsys = len(group)
+    if sys_.dim == 0:
+        return [], 0, 0
+    if sys_.degree == 0:
+        # one mixing player against pure opponents: needs exact indifference (degenerate)
+        const = sys_.F(np.zeros((nsys, sys_.dim)), np.arange(nsys))
+        return [], 0, int(np.sum(np.all(np.abs(const) < 1e-12, axis=1)))
+    singular = 0
+    fails = 0
+    if sys_.degree == 1:
+        # linear systems (two mixing players): F(z) = F(0) + J z
+        sel = np.arange(nsys)
+        z0 = np.zeros((nsys, sys_.dim))
+        J = sys_.J(z0, sel)
+        F0 = sys_.F(z0, sel)
+        cond = np.linalg.cond(J)
+        regular = cond < 1e12
+        for k in np.flatnonzero(~regular):
+            sol = np.linalg.lstsq(J[k], -F0[k], rcond=None)[0]
+            if np.linalg.norm(J[k] @ sol + F0[k]) < 1e-10:
+                singular += 1  # a continuum of solutions
+        sel = sel[regular]
+        Z = np.linalg.solve(J[regular], -F0[regular][..., None])[..., 0] if sel.size else z0[:0]
+    else:
+        if sys_.dim == 3 and sys_.degree == 2:
+            Zc, sel, hard = _three_binary_roots(sys_)
+        else:
+            Zc, sel, hard = np.zeros((0, sys_.dim), complex), np.zeros(0, int), np.arange(nsys)
+        if hard.size:  # general systems, or 2x2x2 ones the elimination cannot certify
+            sub = SupportSystem(game, [group[k] for k in hard])
+            Zh, selh, fails = _track_linear_product(sub, rng)
+            Zc, sel = np.concatenate([Zc, Zh]), np.concatenate([sel, hard[selh]])
+        if Zc.size == 0:
+            return [], fails, 0
+        Zc, res, _ = _newton(sys_, Zc, sel, iters=12)
+        real = (np.abs(Zc.imag).max(axis=1) < 1e-7 * (1 + np.abs(Zc).max(axis=1))) & (res < 1e-8)
+        Z, sel = Zc[real].real, sel[real]
+    if Z.size == 0:
+        return [], fails, singular
+    # cheap filter before polishing: inside the simplices
+    inside = (
+        np.all(Z > -1e-6, axis=1)
+        & np.all(
+            np.concatenate([1 - s.sum(axis=1, keepdims=True) for s in _split_free(sys_, Z)], axis=1)
+            > -1e-6,
+            axis=1,
+        )
+        if Z.size
+        else np.zeros(0, dtype=bool)
+    )
+    Z, sel = Z[inside], sel[inside]
+    if Z.size == 0:
+        return [], fails, singular
+    Z, res, cond = _newton(sys_, Z, sel, iters=10)
+    out = []
+    bad_systems: set[int] = set()
+    for z, k, r, c in zip(Z, sel, res, cond, strict=True):
+        if r > 1e-10:
+            continue
+        prof = sys_.profile(z, int(k))
+        if any(np.any(p < -1e-9) for p in prof):
+            continue
+        if c > 1e10:
+            bad_systems.add(int(k))
+        if game.max_regret(prof) > 10 * REGRET_TOL * game.payoff_scale:
+            continue  # a solution of the system, but some action outside S pays more
+        out.append(prof)
+    return out, fails, singular + len(bad_systems)
+
+
+def _bilinear(D: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Coefficients ``(c0, c1, c2, c3)`` of ``sum_{s,t} D[s,t] sigma_a[s] sigma_b[t]`` as
+    ``c0 + c1 z_a + c2 z_b + c3 z_a z_b`` with ``sigma = (1 - z, z)`` (batched over axis 0)."""
+    d00, d01, d10, d11 = D[:, 0, 0], D[:, 0, 1], D[:, 1, 0], D[:, 1, 1]
+    return d00, d10 - d00, d01 - d00, d11 - d10 - d01 + d00
+
+
+def _three_binary_roots(sys_: SupportSystem) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All roots of the systems with three players mixing over two actions each, by exact
+    elimination (no homotopy).
+
+    Unknowns ``z_0, z_1, z_2`` (probability of each player's second support action). The
+    equations are bilinear, ``F_0(z_1, z_2) = F_1(z_0, z_2) = F_2(z_0, z_1) = 0``. ``F_0`` is
+    linear in ``z_1``: ``z_1 = N_1(z_2) / D_1(z_2)``, and ``F_1`` gives ``z_0 = N_0 / D_0``
+    (``N, D`` affine in ``z_2``). Clearing denominators in ``F_2``,
+
+        Q(z_2) = g_0 D_0 D_1 + g_1 N_0 D_1 + g_2 N_1 D_0 + g_3 N_0 N_1 = 0,
+
+    a quadratic (at most 2 roots: McKelvey and McLennan 1997's bound for 2x2x2). This is
+    complete whenever ``N_0, D_0`` have no common root (resultant ``e_0 e_3 - e_1 e_2 != 0``),
+    likewise ``N_1, D_1``, and ``Q`` is not identically zero: then every solution has
+    ``D_0, D_1 != 0`` and so is a root of ``Q``. Systems failing these tests (degenerate
+    payoffs) are returned in ``hard`` for the homotopy. Roots where a denominator vanishes
+    are spurious and removed later by the residual check.
+
+    Returns
+    -------
+    (Z, sel, hard)
+        complex roots ``(R, 3)``, their system index, and the systems left to the homotopy.
+    """
+    c0, c1, c2, c3 = _bilinear(sys_.delta[0][:, 0])  # F_0 in (z_1, z_2)
+    e0, e1, e2, e3 = _bilinear(sys_.delta[1][:, 0])  # F_1 in (z_0, z_2)
+    g0, g1, g2, g3 = _bilinear(sys_.delta[2][:, 0])  # F_2 in (z_0, z_1)
+    # affine polynomials in z_2 as (constant, slope)
+    N1, D1 = (-c0, -c2), (c1, c3)
+    N0, D0 = (-e0, -e2), (e1, e3)
+
+    def mul(p: tuple[np.ndarray, ...], q: tuple[np.ndarray, ...]) -> np.ndarray:
+        return np.stack([p[0] * q[0], p[0] * q[1] + p[1] * q[0], p[1] * q[1]], axis=1)
+
+    Q = (
+        g0[:, None] * mul(D0, D1)
+        + g1[:, None] * mul(N0, D1)
+        + g2[:, None] * mul(N1, D0)
+        + g3[:, None] * mul(N0, N1)
+    )  # (nsys, 3): constant, linear, quadratic coefficients
+    tol = 1e-12
+    res0 = np.abs(e0 * e3 - e1 * e2) > tol
+    res1 = np.abs(c0 * c3 - c1 * c2) > tol
+    qscale = np.abs(Q).max(axis=1)
+    ok = res0 & res1 & (qscale > tol)
+    q0, q1, q2 = Q[:, 0], Q[:, 1], Q[:, 2]
+    quad = ok & (np.abs(q2) > tol * qscale)
+    lin = ok & ~quad & (np.abs(q1) > tol * qscale)  # one root; a constant Q has none
+    roots, sel = [], []
+    k = np.flatnonzero(quad)
+    if k.size:
+        disc = np.sqrt(q1[k].astype(complex) ** 2 - 4 * q2[k] * q0[k])
+        sgn = np.where((np.conj(q1[k]) * disc).real >= 0, 1.0, -1.0)
+        big = -(q1[k] + sgn * disc) / 2.0  # stable: no cancellation
+        with np.errstate(divide="ignore", invalid="ignore"):
+            roots += [big / q2[k], np.where(big != 0, q0[k] / big, 0.0)]
+        sel += [k, k]
+    k = np.flatnonzero(lin)
+    if k.size:
+        roots.append((-q0[k] / q1[k]).astype(complex))
+        sel.append(k)
+    if not roots:
+        return np.zeros((0, 3), complex), np.zeros(0, int), np.flatnonzero(~ok)
+    z2 = np.concatenate(roots)
+    sel_arr = np.concatenate(sel)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        z0 = (N0[0][sel_arr] + N0[1][sel_arr] * z2) / (D0[0][sel_arr] + D0[1][sel_arr] * z2)
+        z1 = (N1[0][sel_arr] + N1[1][sel_arr] * z2) / (D1[0][sel_arr] + D1[1][sel_arr] * z2)
+    Z = np.stack([z0, z1, z2], axis=1)
+    finite = np.all(np.isfinite(Z), axis=1)
+    return Z[finite], sel_arr[finite], np.flatnonzero(~ok)
+
+
+def _split_free(sys_: SupportSystem, Z: np.ndarray) -> list[np.ndarray]:
+    return [Z[:, sys_.offsets[k] : sys_.offsets[k + 1]] for k in range(len(sys_.mixing))]
+
+
+# ============================================================================ polishing
+def polish(
+    game: Game,
+    profile: Sequence[np.ndarray],
+    *,
+    thresholds: Sequence[float] = (1e-3, 1e-5, 1e-8, 1e-2, 1e-1),
+) -> list[np.ndarray] | None:
+    """Turn an approximate equilibrium into an exact one (Newton on its support's system).
+
+    Tries supports ``{a : sigma_i(a) > thr}`` for each threshold (and the best responses of a
+    pure-looking player), solves the indifference system of that support by Newton's method
+    from ``profile`` and returns the first result whose regret is below ``REGRET_TOL``
+    (relative to the payoff scale), or ``None``.
+    """
+    profile = [np.asarray(s, dtype=float) for s in profile]
+    tried: set[tuple[tuple[int, ...], ...]] = set()
+    for thr in thresholds:
+        S = tuple(
+            tuple(int(k) for k in np.flatnonzero(s > thr)) or (int(np.argmax(s)),) for s in profile
+        )
+        if S in tried:
+            continue
+        tried.add(S)
+        sys_ = SupportSystem(game, [S])
+        z0 = (
+            np.concatenate(
+                [(profile[j][list(S[j])] / profile[j][list(S[j])].sum())[1:] for j in sys_.mixing]
+            )
+            if sys_.mixing
+            else np.zeros(0)
+        )
+        if sys_.dim and sys_.degree > 0:
+            Z, res, _ = _newton(sys_, z0[None, :], iters=40)
+            if res[0] > 1e-10:
+                continue
+            cand = sys_.profile(Z[0])
+        else:
+            cand = sys_.profile(z0) if sys_.mixing else game.pure_profile([s[0] for s in S])
+        cleaned = clean_profile(cand)
+        if cleaned is not None and game.max_regret(cleaned) <= REGRET_TOL * game.payoff_scale:
+            return cleaned
+    return None
+
+
+__all__ = ["SupportSystem", "polish", "support_enumeration_solve"]
