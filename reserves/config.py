@@ -33,12 +33,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from reserves.errors import ConfigError
+from reserves.safe import MAX_CONFIG_BYTES, load_yaml_mapping, reject_bool_numbers, safe_repr
 
 Action = Literal["accumulate", "hold", "sell"]
 ACTIONS: tuple[str, ...] = ("accumulate", "hold", "sell")
 
-#: Largest config file accepted (bytes); the app's upload uses the same limit.
-MAX_CONFIG_BYTES = 1_000_000
+#: Longest chain of ``extends`` followed (a config extending one extending one ...).
+MAX_EXTENDS_DEPTH = 8
 
 #: Optional sections validated by other layers: section name -> "module:Class".
 SECTION_SCHEMAS: dict[str, str] = {
@@ -153,6 +154,9 @@ class ReservesConfig(_Strict):
         if dupes:
             raise ValueError(f"sovereign names must be unique; repeated: {dupes}")
         if self.game.players is not None:
+            twice = sorted({n for n in self.game.players if self.game.players.count(n) > 1})
+            if twice:
+                raise ValueError(f"game.players lists a sovereign more than once: {twice}")
             unknown = [p for p in self.game.players if p not in names]
             if unknown:
                 raise ValueError(
@@ -226,7 +230,11 @@ def _format_validation(exc: ValidationError, where: str, data: Any, prefix: str 
         elif err["type"] == "missing":
             msg = "required field is missing"
         value = err.get("input")
-        shown = "" if err["type"] in ("missing",) or isinstance(value, dict) else f" = {value!r}"
+        shown = (
+            ""
+            if err["type"] in ("missing",) or isinstance(value, dict)
+            else f" = {safe_repr(value)}"
+        )
         lines.append(f"{where}: {loc}{shown}: {msg}")
     return "; ".join(lines)
 
@@ -243,6 +251,7 @@ def _validate_section(name: str, raw: Any, where: str) -> Any:
             field=name,
             fix=f"remove the '{name}' section or install the full package",
         ) from None
+    reject_bool_numbers(schema, raw, where, prefix=name)
     try:
         return schema.model_validate(raw)
     except ValidationError as exc:
@@ -266,6 +275,7 @@ def config_from_dict(data: Mapping[str, Any], *, where: str = "config") -> Reser
     data = dict(data)
     data.pop("extends", None)
     sections = {name: data.pop(name, None) for name in SECTION_SCHEMAS}
+    reject_bool_numbers(ReservesConfig, data, where)
     try:
         cfg = ReservesConfig.model_validate(data)
     except ValidationError as exc:
@@ -277,43 +287,31 @@ def config_from_dict(data: Mapping[str, Any], *, where: str = "config") -> Reser
 def _read_yaml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     if path in chain:
         raise ConfigError(f"{path}: 'extends' forms a cycle: {' -> '.join(map(str, chain))}")
-    if not path.exists():
-        raise ConfigError(f"{path}: file not found", fix="check the path (configs/baseline.yaml?)")
-    if path.is_dir():
-        raise ConfigError(f"{path}: is a directory, not a config file")
-    size = path.stat().st_size
-    if size > MAX_CONFIG_BYTES:
-        raise ConfigError(f"{path}: {size} bytes is larger than the {MAX_CONFIG_BYTES} allowed")
-    text = path.read_text(encoding="utf-8", errors="replace")
-    data = parse_yaml_text(text, where=str(path))
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise ConfigError(
+            f"{path}: 'extends' chain longer than {MAX_EXTENDS_DEPTH} files",
+            fix="merge some of the configs",
+        )
+    data = load_yaml_mapping(path, max_bytes=MAX_CONFIG_BYTES, what="config")
     parent = data.get("extends")
     if parent is not None:
         if not isinstance(parent, str):
-            raise ConfigError(f"{path}: extends must be a file path, got {parent!r}")
+            raise ConfigError(
+                f"{path}: extends must be a file path, got {safe_repr(parent)}",
+                field="extends",
+            )
         base = _read_yaml((path.parent / parent).resolve(), (*chain, path))
         data = _deep_merge(base, {k: v for k, v in data.items() if k != "extends"})
     return data
 
 
 def parse_yaml_text(text: str, *, where: str = "config") -> dict[str, Any]:
-    """Parse YAML text safely (``yaml.safe_load``) into a mapping, with a one-line error."""
-    if len(text.encode("utf-8", errors="replace")) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"{where}: larger than the {MAX_CONFIG_BYTES} bytes allowed")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{where}: not valid YAML{at}: {problem}") from None
-    if data is None:
-        raise ConfigError(f"{where}: the file is empty", fix="start from configs/baseline.yaml")
-    if not isinstance(data, dict):
-        raise ConfigError(
-            f"{where}: expected a mapping of sections at the top level, got {type(data).__name__}",
-            fix="start from configs/baseline.yaml",
-        )
-    return data
+    """Parse YAML text into a mapping with the bounded loader of :mod:`reserves.safe`.
+
+    Aliases are expanded within bounds, nesting is limited, duplicate keys are refused and
+    errors are one line (see :func:`reserves.safe.load_yaml`).
+    """
+    return load_yaml_mapping(text, where=where, max_bytes=MAX_CONFIG_BYTES)
 
 
 def load_config(path: str | Path) -> ReservesConfig:
