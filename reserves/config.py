@@ -98,6 +98,13 @@ class SovereignConfig(_Strict):
     cost_of_capital_pa: float = Field(ge=-0.1, le=1, description="r_i, per year")
     risk_aversion: float = Field(ge=0, description="gamma_i: mean-variance risk aversion")
     political_cost_usd: float = Field(default=0.0, ge=0, description="kappa_i, USD")
+    hedge_pa: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="eta_i: hedge value per year of a USD held in BTC (sanctions freeze avoided, "
+        "debasement); see reserves.sovereign.motives",
+    )
     value_belief_usd: float | None = Field(
         default=None, gt=0, description="V_i; defaults to market.value_belief_usd"
     )
@@ -124,6 +131,22 @@ class GameConfig(_Strict):
     players: list[str] | None = Field(
         default=None, description="names of the sovereigns who play (default: the whole roster)"
     )
+    buy_shares: list[float] | None = Field(
+        default=None,
+        description="grid of shares of reserves a sovereign may buy: 'accumulate' becomes one "
+        "action per share (e.g. [0.001, 0.005, 0.02]); default: one buy of max_buy_share",
+    )
+
+    @field_validator("buy_shares")
+    @classmethod
+    def _share_grid(cls, v: list[float] | None) -> list[float] | None:
+        if v is not None:
+            if not v or any(not (0 < x <= 1) for x in v):
+                raise ValueError(f"buy_shares must be shares in (0, 1], got {v}")
+            if len(set(v)) != len(v):
+                raise ValueError(f"buy_shares repeat: {v}")
+            v = sorted(v)
+        return v
 
     @field_validator("actions")
     @classmethod
