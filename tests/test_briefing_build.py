@@ -12,10 +12,10 @@ from reserves.briefing import (
     Briefing,
     BriefingFormatError,
     build_briefing,
-    fmt,
     format_from_path,
     render_briefing,
 )
+from reserves import units as fmt
 from reserves.briefing import assemble as assemble_mod
 from reserves.errors import ConfigError, ReservesError
 

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from reserves.briefing import fmt
+from reserves import units as fmt
 from reserves.briefing.model import Briefing, Figure, Finding, Footer, LayerStatus, Table
 from reserves.briefing.sections import SECTIONS, ChartSpec, Context, Section, Unavailable
 from reserves.config import ReservesConfig, default_config_path, load_config

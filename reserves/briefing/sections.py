@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from reserves.briefing import fmt
+from reserves import units as fmt
 from reserves.briefing.model import Table
 from reserves.config import ReservesConfig
 
