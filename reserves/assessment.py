@@ -484,8 +484,9 @@ class Assessment:
 
     def to_dict(self, sections: list[str] | None = None) -> dict[str, Any]:
         """JSON-ready: ``{"config_name", "config_hash", "seed", "paths", "sections": {name:
-        Section.to_dict()}, "figures": {key: value}}`` (``figures`` flattens the raw values
-        for quick lookup)."""
+        Section.to_dict()}, "figures": {key: raw value}, "text": {key: text for people},
+        "footnotes": {key: inputs in one line}}`` (the flat maps are for quick lookup, e.g.
+        from Typst)."""
         names = sections if sections is not None else section_names()
         secs = {n: self.section(n) for n in names}
         return {
@@ -497,6 +498,8 @@ class Assessment:
             "figures": {
                 f.key: f.to_dict()["value"] for s in secs.values() for f in s.figures.values()
             },
+            "text": {f.key: f.text for s in secs.values() for f in s.figures.values()},
+            "footnotes": {f.key: f.footnote for s in secs.values() for f in s.figures.values()},
         }
 
     def to_frame(self, sections: list[str] | None = None):  # type: ignore[no-untyped-def]
