@@ -595,7 +595,9 @@ def _solve_price(
     e = sel.equilibrium
     assert e is not None
     sel_d = float(sum(s @ f for s, f in zip(e.strategies, flows, strict=True)))
-    acc = tuple(p for p, a in zip(sg.players, e.action_profile(), strict=True) if a == "accumulate")
+    acc = tuple(
+        p for p, a in zip(sg.players, e.action_profile(), strict=True) if a.startswith("accumulate")
+    )
     # the selected equilibrium always lies in the band (it is verified; the band is widened if
     # the aggregative solver did not list it)
     low, high = (sel_d, sel_d) if np.isnan(low) else (min(low, sel_d), max(high, sel_d))

@@ -23,7 +23,7 @@ import numpy as np
 
 from reserves.errors import SolverError
 from reserves.nash.result import SolveResult, Timer, make_result
-from reserves.sovereign.model import SovereignGame
+from reserves.sovereign.model import SovereignGame, action_kind
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,16 @@ class BestResponsePath:
 
 
 def _order(game: SovereignGame) -> np.ndarray:
-    """Rank of each action label by mean order flow (sell < hold < accumulate)."""
+    """Rank of each action label by order flow (sell < hold < accumulate, smaller buys first)."""
     rank = {"sell": 0, "hold": 1, "accumulate": 2}
-    return np.array([rank[a] for a in game.action_labels])
+    keys = []
+    for a in game.action_labels:
+        kind, share = action_kind(a)
+        keys.append((rank[kind], share or 0.0))
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    out = np.empty(len(keys), dtype=int)
+    out[order] = np.arange(len(keys))
+    return out
 
 
 def _best_labels(u: np.ndarray, rank: np.ndarray, prefer_high: bool, tol: float) -> np.ndarray:

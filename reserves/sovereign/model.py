@@ -20,6 +20,15 @@ action a with own buy cash ``c`` (USD), BTC sold ``q <= 0`` and order flow at th
            - gamma_i sigma^2 T (H_i P1)^2 / (2 W_i)   mean-variance risk charge
            + theta_i W_i (s_i - s_i0)             strategic value of relative position
            - kappa_i [a = accumulate]             political cost
+           + eta_i T P0 (H_i - h_i)               hedge value of coins bought (or sold)
+
+The hedge term (:mod:`reserves.sovereign.motives`) is the microfounded strategic motive: a coin
+held cannot be frozen by a reserve-currency issuer (sanctions) nor debased, so each USD moved
+into BTC avoids ``eta_i`` USD of expected loss per year, ``eta_i = p_i L_i`` for a freeze of
+probability ``p_i`` per year destroying the share ``L_i`` (Ferranti 2025, JIMF 159, 103433).
+
+Accumulating is a share of reserves: ``c = alpha W_i`` with ``alpha = max_buy_share`` by
+default, or one action per share of ``game.buy_shares`` (labels like ``"accumulate 0.5%"``).
 
 Refinements over MODEL.md: (1) the price impact is log-linear, ``P1 = P0 exp(m X / M0)``,
 which equals the linear ``P0 (1 + m X / M0)`` to first order and stays positive for any sale,
@@ -70,6 +79,7 @@ class PayoffSymbols:
     theta: sp.Symbol
     kappa: sp.Symbol
     s0: sp.Symbol
+    eta: sp.Symbol
     # own action
     c: sp.Symbol
     q: sp.Symbol
@@ -85,7 +95,17 @@ class PayoffSymbols:
 
     @property
     def player(self) -> tuple[sp.Symbol, ...]:
-        return (self.V, self.W, self.h, self.r, self.gamma, self.theta, self.kappa, self.s0)
+        return (
+            self.V,
+            self.W,
+            self.h,
+            self.r,
+            self.gamma,
+            self.theta,
+            self.kappa,
+            self.s0,
+            self.eta,
+        )
 
     @property
     def action(self) -> tuple[sp.Symbol, ...]:
@@ -122,6 +142,7 @@ def payoff_template() -> tuple[sp.Expr, PayoffSymbols]:
         theta=sp.Symbol("theta", **nonneg),
         kappa=sp.Symbol("kappa", **nonneg),
         s0=sp.Symbol("s_0", **nonneg),
+        eta=sp.Symbol("eta", **nonneg),
         c=sp.Symbol("c", **nonneg),
         q=sp.Symbol("q", real=True, nonpositive=True),
         acc=sp.Symbol("a", **nonneg),
@@ -142,6 +163,7 @@ def payoff_template() -> tuple[sp.Expr, PayoffSymbols]:
         - S.gamma * S.sigma**2 * S.T * (H * P1) ** 2 / (2 * S.W)
         + S.theta * S.W * (share - S.s0)
         - S.kappa * S.acc
+        + S.eta * S.T * S.P0 * (H - S.h)
     )
     return u, S
 
@@ -200,14 +222,19 @@ class SovereignGame:
             )
         self.sovereigns: list[SovereignConfig] = config.players
         self.players: tuple[str, ...] = tuple(s.name for s in self.sovereigns)
-        labels = list(config.game.actions)
-        for s in self.sovereigns:
-            for a in s.actions or []:
-                if a not in labels:
-                    labels.append(a)
+        grid = config.game.buy_shares
+        labels: list[str] = []
+        for a in [*config.game.actions, *(a for s in self.sovereigns for a in s.actions or [])]:
+            for lab in expand_action(a, grid):
+                if lab not in labels:
+                    labels.append(lab)
         self.action_labels: tuple[str, ...] = tuple(labels)
         self.actions: tuple[tuple[str, ...], ...] = tuple(
-            tuple(a for a in self.action_labels if a in (s.actions or config.game.actions))
+            tuple(
+                lab
+                for lab in self.action_labels
+                if action_kind(lab)[0] in (s.actions or config.game.actions)
+            )
             for s in self.sovereigns
         )
         for s, acts in zip(self.sovereigns, self.actions, strict=True):
@@ -263,6 +290,7 @@ class SovereignGame:
             S.theta: s.strategic_weight,
             S.kappa: s.political_cost_usd,
             S.s0: s.holdings_btc / (self.total_holdings_btc + m.share_floor_btc),
+            S.eta: s.hedge_pa,
         }
 
     @cached_property
@@ -280,8 +308,9 @@ class SovereignGame:
     def player_flows(self, i: int, action: str) -> tuple[float, float, float, float]:
         """``(c, q, x, acc)`` for player ``i`` taking ``action`` (see the module docstring)."""
         s = self.sovereigns[i]
-        if action == "accumulate":
-            c = s.max_buy_share * s.reserves_usd
+        kind, share = action_kind(action)
+        if kind == "accumulate":
+            c = (s.max_buy_share if share is None else share) * s.reserves_usd
             return c, 0.0, c, 1.0
         if action == "sell":
             q = -s.sell_share * s.holdings_btc
@@ -443,9 +472,50 @@ class SovereignGame:
         )
 
 
+def buy_label(share: float) -> str:
+    """The action label of buying ``share`` of reserves, e.g. ``"accumulate 0.5%"``."""
+    return f"accumulate {100 * share:.4g}%"
+
+
+def expand_action(action: str, buy_shares: Sequence[float] | None) -> tuple[str, ...]:
+    """``accumulate`` expands to one label per share of the grid; other actions stay."""
+    if action == "accumulate" and buy_shares:
+        return tuple(buy_label(x) for x in buy_shares)
+    return (action,)
+
+
+def action_kind(label: str) -> tuple[str, float | None]:
+    """``(kind, share)`` of an action label: ``("accumulate", 0.005)`` for
+    ``"accumulate 0.5%"``, ``("accumulate", None)`` for plain ``"accumulate"`` (the sovereign's
+    ``max_buy_share``), ``("hold", None)``, ``("sell", None)``."""
+    if label.startswith("accumulate "):
+        txt = label[len("accumulate ") :].rstrip("%")
+        try:
+            share = float(txt) / 100
+        except ValueError:
+            share = -1.0
+        if not 0 < share <= 1:
+            raise ConfigError(
+                f"unknown action {label!r}",
+                field="actions",
+                fix="use accumulate, hold, sell or 'accumulate X%' with 0 < X <= 100",
+            )
+        return "accumulate", share
+    return label, None
+
+
 def sovereign_game(config: ReservesConfig, **kw: Any) -> SovereignGame:
     """Convenience constructor (same as ``SovereignGame(config, **kw)``)."""
     return SovereignGame(config, **kw)
 
 
-__all__ = ["ActionFlows", "PayoffSymbols", "SovereignGame", "payoff_template", "sovereign_game"]
+__all__ = [
+    "ActionFlows",
+    "PayoffSymbols",
+    "SovereignGame",
+    "action_kind",
+    "buy_label",
+    "expand_action",
+    "payoff_template",
+    "sovereign_game",
+]

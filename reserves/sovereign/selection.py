@@ -914,6 +914,7 @@ def gold_comparison(
             s.political_cost_usd,
             s.max_buy_share,
             s.sell_share,
+            s.hedge_pa,
         ]
         H0o = game.total_holdings_btc - s.holdings_btc
         A, Bc = (

@@ -70,7 +70,7 @@ from reserves.nash.taxonomy import (
     mixed_2x2_formula,
     mixed_equilibrium_2x2,
 )
-from reserves.sovereign.model import SovereignGame, payoff_template
+from reserves.sovereign.model import SovereignGame, action_kind, payoff_template
 from reserves.units import json_number as _num
 
 ACCUMULATE = "accumulate"
@@ -86,6 +86,7 @@ PLAYER_PARAMS: dict[str, str] = {
     "kappa": "political_cost_usd",
     "alpha": "max_buy_share",
     "phi": "sell_share",
+    "eta": "hedge_pa",
 }
 #: model symbol name -> config field name (market parameters)
 MARKET_PARAMS: dict[str, str] = {
@@ -160,6 +161,7 @@ def _syms() -> _Syms:
         "gamma": S.gamma,
         "theta": S.theta,
         "kappa": S.kappa,
+        "eta": S.eta,
         "alpha": sp.Symbol("alpha", nonnegative=True, real=True),
         "phi": sp.Symbol("phi", nonnegative=True, real=True),
     }
@@ -175,8 +177,10 @@ def _syms() -> _Syms:
 
 def own_flows(action: str, player: dict[str, sp.Expr], P0: sp.Expr) -> tuple[sp.Expr, ...]:
     """``(c, q, x, acc)`` of an action as sympy expressions (mirrors ``player_flows``)."""
-    if action == ACCUMULATE:
-        c = player["alpha"] * player["W"]
+    if action.startswith(ACCUMULATE):
+        share = action_kind(action)[1]
+        alpha = player["alpha"] if share is None else sp.nsimplify(share)
+        c = alpha * player["W"]
         return c, sp.Integer(0), c, sp.Integer(1)
     if action == "hold":
         z = sp.Integer(0)
@@ -393,6 +397,7 @@ def _player_arg_values(game: SovereignGame, i: int) -> dict[str, float]:
         "kappa": s.political_cost_usd,
         "alpha": s.max_buy_share,
         "phi": s.sell_share,
+        "eta": s.hedge_pa,
     }
 
 
@@ -617,6 +622,7 @@ def two_player_model(actions1: tuple[str, ...], actions2: tuple[str, ...]) -> _T
         base = {
             S.V: pk["V"], S.W: pk["W"], S.h: pk["h"], S.r: pk["r"], S.gamma: pk["gamma"],
             S.theta: pk["theta"], S.kappa: pk["kappa"], S.s0: pk["h"] / (H0 + S.eps), S.H0: H0,
+            S.eta: pk["eta"],
         }  # fmt: skip
         rows = []
         for a1 in range(len(acts[0])):
