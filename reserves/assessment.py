@@ -54,6 +54,7 @@ __all__ = [
     "AssessmentContext",
     "Figure",
     "Section",
+    "SectionBuilder",
     "assess",
     "clear_cache",
     "register_section",
@@ -438,6 +439,12 @@ class Assessment:
     def section(self, name: str) -> Section:
         """The section ``name``, computed now if not yet (a failure is kept as an unavailable
         section whose ``note`` says why)."""
+        if name not in CORE_SECTIONS and name not in EXTERNAL_SECTIONS:
+            raise ReservesError(
+                f"unknown assessment section {name!r}",
+                field="section",
+                fix=f"use one of {section_names()}",
+            )
         with self._lock:
             if name in self._sections:
                 return self._sections[name]
@@ -611,6 +618,12 @@ def assess(
 
 #: actions in the words readers use; "sell" by a sovereign holding nothing is "not involved"
 ACTION_WORDS = ("accumulate", "hold", "sell", "not involved")
+ACTION_LABELS = (
+    "Sovereigns accumulating",
+    "Sovereigns holding",
+    "Sovereigns selling",
+    "Sovereigns not involved (hold no bitcoin, buy none)",
+)
 
 
 def reader_action(action: str, holdings_btc: float) -> str:
@@ -654,8 +667,8 @@ def equilibrium_section(ctx: AssessmentContext) -> Section:
                 }
             )
         counts = {w: sum(r["reader_action"] == w for r in roster) for w in ACTION_WORDS}
-        for w in ACTION_WORDS:
-            b.add(f"n_{w.replace(' ', '_')}", f"Sovereigns that {w}", counts[w], "count")
+        for w, label in zip(ACTION_WORDS, ACTION_LABELS, strict=True):
+            b.add(f"n_{w.replace(' ', '_')}", label, counts[w], "count")
         b.add("buy_usd", "Sovereign buying", buy, "usd")
         b.add("sell_usd", "Sovereign selling", sell_btc * game.price_usd, "usd")
         b.add("net_usd", "Net sovereign flow", buy - sell_btc * game.price_usd, "usd")

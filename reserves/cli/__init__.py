@@ -17,6 +17,7 @@ from reserves.errors import ReservesError
 
 #: sub-command modules, in the order ``reserves --help`` lists them
 COMMANDS: tuple[str, ...] = (
+    "assess",
     "solve",
     "analyze",
     "demand",
