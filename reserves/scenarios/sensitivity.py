@@ -5,6 +5,14 @@ For each parameter ``k`` with range ``[low_k, high_k]`` and a metric ``y``, the 
 parameter held at its base value; bars are sorted by swing ``|y(high_k) - y(low_k)|``
 (Saltelli et al. 2008, "Global Sensitivity Analysis: The Primer", ch. 1: one-at-a-time
 screening; common random numbers across points keep the noise out of the differences).
+
+Speed: a tornado needs only the scalar metrics of each point, not the fan charts, sample paths
+or lagged correlations of a full simulation. Every point therefore runs with
+:data:`METRICS_ONLY` (fan quantiles once a year plus the last day, no sample or correlation
+paths). The metrics are unchanged by this: the random draws do not depend on these settings,
+the end-of-horizon quantiles are always recorded on the last day and the C16 checks are read
+on their own days (``tests/test_scenarios_sensitivity.py`` compares both ways). The 13 points
+of ``configs/sweeps/example.yaml`` at 20 paths run in about 1 s warm instead of 4 s.
 """
 
 from __future__ import annotations
@@ -15,7 +23,14 @@ from typing import Any
 
 from reserves.scenarios.sweep import ProgressArg, SweepSpec, load_sweep, run_sweep, sweep_points
 
-__all__ = ["TornadoResult", "tornado"]
+__all__ = ["METRICS_ONLY", "TornadoResult", "tornado"]
+
+#: config updates that drop what a tornado does not read (fans, sample and correlation paths)
+METRICS_ONLY: dict[str, int] = {
+    "scenarios.fan_stride_days": 365,
+    "scenarios.sample_paths": 0,
+    "scenarios.corr_paths": 0,
+}
 
 
 @dataclass(frozen=True)
@@ -47,8 +62,24 @@ def tornado(
     metric: str | None = None,
     scheduler: Any = None,
     progress: ProgressArg = False,
+    metrics_only: bool = True,
 ) -> TornadoResult:
     """Tornado of ``metric`` (default: the spec's first) over the spec's ``low``/``high``.
+
+    Parameters
+    ----------
+    spec:
+        A :class:`~reserves.scenarios.sweep.SweepSpec` or the path of a sweep file.
+    metric:
+        The metric the bars show (default: the spec's first).
+    scheduler:
+        ``None`` (local) or a Dask scheduler address / client (see
+        :func:`~reserves.scenarios.sweep.run_sweep`).
+    progress:
+        ``True`` for a tqdm bar or a callable ``(done, total)`` called after each point.
+    metrics_only:
+        Simulate each point with :data:`METRICS_ONLY` (same metrics, about 4x faster);
+        ``False`` runs the full simulation of every point.
 
     Returns
     -------
@@ -62,7 +93,10 @@ def tornado(
         spec = spec.model_copy(update={"mode": "tornado"})
         SweepSpec.model_validate(spec.model_dump())  # low/high must be present
     metric = metric or spec.metrics[0]
-    res = run_sweep(spec, scheduler=scheduler, progress=progress, points=sweep_points(spec))
+    points = sweep_points(spec)
+    if metrics_only:
+        points = [{**METRICS_ONLY, **p} for p in points]
+    res = run_sweep(spec, scheduler=scheduler, progress=progress, points=points)
     base = res.values[0][metric]
     rows = []
     for i, (key, p) in enumerate(spec.parameters.items()):
@@ -81,4 +115,5 @@ def tornado(
             }
         )
     rows.sort(key=lambda r: -r["swing"])
-    return TornadoResult(metric, base, tuple(rows), {**res.meta, "backend": res.backend})
+    meta = {**res.meta, "backend": res.backend, "metrics_only": bool(metrics_only)}
+    return TornadoResult(metric, base, tuple(rows), meta)

@@ -256,20 +256,23 @@ def schedule_bid_table(
     The schedule is :func:`reserves.demand.demand_schedule` on
     ``price_grid(cfg, sb.price_points)`` with ``rule = sb.rule``; each row is
     :func:`reserves.market.bids_from_schedule` at the row's price (see
-    :class:`ScheduleBidTable`). Cached per (config hash, rule, band, price points, grid), so
-    the game is solved once per configuration, not per scenario, path or day; the demand
-    layer caches the schedule too.
+    :class:`ScheduleBidTable`). Cached per (hash of the config's game sections, rule, band,
+    price points, grid), so the game is solved once per game, not per scenario, sweep point,
+    path or day; the demand layer caches the schedule too.
     """
     from reserves.demand import demand_schedule, price_grid
     from reserves.market.absorption import bids_from_schedule
 
     which = {"selected": "demand_usd", "low": "demand_low_usd", "high": "demand_high_usd"}[sb.band]
-    key = (cfg.content_hash(), sb.rule, which, sb.price_points, grid.tobytes())
+    # the schedule depends on the game alone (market, game, sovereigns): solve and key it on
+    # the config without its scenarios and market model, so sweep points share one table
+    game_cfg = cfg.model_copy(update={"scenarios": None, "market_model": None})
+    key = (game_cfg.content_hash(), sb.rule, which, sb.price_points, grid.tobytes())
     hit = _BID_CACHE.get(key)
     if hit is not None:
         _BID_CACHE.move_to_end(key)
         return hit
-    sched = demand_schedule(cfg, price_grid(cfg, sb.price_points), rule=sb.rule)
+    sched = demand_schedule(game_cfg, price_grid(game_cfg, sb.price_points), rule=sb.rule)
     p_lo = float(sched.prices_usd[0])
     p_hi = float(sched.prices_usd[-1]) / max(1.0 - float(grid[-1]), 1e-6)
     n = math.ceil(math.log(p_hi / p_lo) / BID_TABLE_LOG_STEP) + 1
