@@ -680,6 +680,74 @@ def equilibrium_section(ctx: AssessmentContext) -> Section:
     return b.section("Who does what in equilibrium", **data)
 
 
+@register_section("dominance")
+def dominance_section(ctx: AssessmentContext) -> Section:
+    """For whom accumulating is strictly best whatever the others do (C14, "accumulate, never
+    sell"): dominance on the payoff tensor (:func:`reserves.nash.pure.dominant_actions`) and
+    each sovereign's threshold of the strategic weight ``theta`` above which accumulating
+    dominates (:func:`reserves.sovereign.symbolic.dominance_thresholds`)."""
+    game = ctx.game
+    thresholds: dict[str, Any] = {}
+    try:
+        from reserves.sovereign.symbolic import dominance_thresholds
+
+        thresholds = {t.player: t for t in dominance_thresholds(game, "theta")}
+    except (ImportError, ReservesError):
+        thresholds = {}
+    if ctx.tensor_ok:
+        from reserves.nash.pure import dominant_actions
+
+        g = game.to_game()
+        dom = [
+            g.actions[i][k] if k is not None else None for i, k in enumerate(dominant_actions(g))
+        ]
+    elif thresholds:
+        dom = ["accumulate" if thresholds[p].holds else None for p in game.players]
+    else:
+        raise ReservesError(
+            "dominance for a roster this large needs the symbolic layer",
+            field="sovereigns",
+            fix="use fewer sovereigns or install the symbolic layer (sympy)",
+        )
+    rows = []
+    for s, d in zip(game.sovereigns, dom, strict=True):
+        t = thresholds.get(s.name)
+        rows.append(
+            {
+                "name": s.name,
+                "dominant": d,
+                "theta": float(t.value) if t is not None else None,
+                "theta_threshold": float(t.threshold) if t is not None else None,
+                "threshold_direction": t.direction if t is not None else None,
+            }
+        )
+    b = SectionBuilder(ctx, "dominance", param="theta")
+    n_acc = sum(r["dominant"] == "accumulate" for r in rows)
+    b.add(
+        "n_accumulate_dominant",
+        "Sovereigns for whom buying is best whatever others do",
+        n_acc,
+        "count",
+    )
+    b.add(
+        "n_depends",
+        "Sovereigns whose best action depends on the others",
+        sum(r["dominant"] is None for r in rows),
+        "count",
+    )
+    return b.section(
+        "Is buying always best?",
+        rows=rows,
+        groups={
+            "accumulate": [r["name"] for r in rows if r["dominant"] == "accumulate"],
+            "hold": [r["name"] for r in rows if r["dominant"] == "hold"],
+            "sell": [r["name"] for r in rows if r["dominant"] == "sell"],
+            "depends": [r["name"] for r in rows if r["dominant"] is None],
+        },
+        has_thresholds=bool(thresholds),
+    )
+
+
 @register_section("demand")
 def demand_section(ctx: AssessmentContext) -> Section:
     """The sovereign demand ``D(P0)`` at today's price and its band over equilibria
