@@ -576,11 +576,14 @@ def correlated_of(key: str, _cfg: ReservesConfig, objective: str) -> Any:
 TORNADO_SWEEP = REPO_DIR / "configs" / "sweeps" / "example.yaml"
 
 
-@st.cache_data(show_spinner="Running the tornado sweep (13 simulations)…", max_entries=8)
-def tornado_of(path: str, mtime: float, paths: int) -> Any:
-    """:func:`reserves.scenarios.sensitivity.tornado` of a sweep file with ``paths`` paths."""
+@st.cache_data(show_spinner=False, max_entries=8)
+def tornado_of(
+    path: str, mtime: float, paths: int, _progress: Callable[[int, int], None] | None = None
+) -> Any:
+    """:func:`reserves.scenarios.sensitivity.tornado` of a sweep file with ``paths`` paths;
+    ``_progress(done, total)`` is called after each simulated point (not part of the key)."""
     from reserves.scenarios.sensitivity import tornado
     from reserves.scenarios.sweep import load_sweep
 
     spec = load_sweep(path)
-    return tornado(spec.model_copy(update={"paths": int(paths)}))
+    return tornado(spec.model_copy(update={"paths": int(paths)}), progress=_progress or False)

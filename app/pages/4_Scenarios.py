@@ -146,7 +146,13 @@ t_paths = t1.select_slider("Paths per run", [20, 50, 100, 300], value=20, key="t
 if t2.button("Run the tornado", key="run_tornado") or st.session_state.get("tornado_ran"):
     st.session_state["tornado_ran"] = True
     mtime = TORNADO_SWEEP.stat().st_mtime if TORNADO_SWEEP.exists() else 0.0
-    tor = guarded("The tornado", lambda: tornado_of(str(TORNADO_SWEEP), mtime, int(t_paths)))
+    bar = st.progress(0.0, text="Running the tornado…")
+
+    def _tick(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"Running the tornado: {done} of {total} simulations")
+
+    tor = guarded("The tornado", lambda: tornado_of(str(TORNADO_SWEEP), mtime, int(t_paths), _tick))
+    bar.empty()
     if tor is not None:
         show_chart(
             lambda: tornado_chart(tor),
