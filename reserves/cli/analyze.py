@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -43,6 +44,10 @@ def register(subparsers: Any) -> None:
 def load_game(path: str) -> Any:
     """The game in ``path`` (see :func:`reserves.nash.expression_game.load_game_file`): a
     ``SovereignGame`` from a config, a ``Game`` from an ``expression_game:`` YAML or a ``.nfg``."""
+    if path.lower().endswith(".nfg"):  # the fast path: no sympy, no pydantic, no YAML
+        from reserves.nash.nfg import read_nfg
+
+        return read_nfg(Path(path))
     from reserves.nash.expression_game import load_game_file
 
     return load_game_file(path)
@@ -50,12 +55,15 @@ def load_game(path: str) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Analyze and print; library errors propagate as ReservesError (exit code 2)."""
+    from reserves.cli import game_hash
     from reserves.sovereign.symbolic import analyze
 
     game = load_game(args.game)
     result = analyze(game, param=args.param)
     if args.json:
-        json.dump(result.to_dict(), sys.stdout, indent=2)
+        payload = result.to_dict()
+        payload.setdefault("config_hash", game_hash(game, args.game))
+        json.dump(payload, sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif args.latex:
         print(result.to_latex())

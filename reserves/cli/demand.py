@@ -14,7 +14,11 @@ import json
 import sys
 from typing import Any
 
-from reserves.demand import SELECTION_RULES
+#: :data:`reserves.demand.SELECTION_RULES`, repeated so that building the parser imports no
+#: numerical library (a test keeps the two equal)
+SELECTION_RULES: tuple[str, ...] = ("dynamics", "payoff-dominant", "risk-dominant", "all")
+#: most prices in one schedule (each is a game solve); more is refused before any work
+MAX_POINTS = 10_000
 
 
 def register(subparsers: Any) -> None:
@@ -50,10 +54,27 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Compute and print the schedule; errors propagate as ReservesError (exit code 2)."""
+    from reserves import budget
+    from reserves.errors import ReservesError
+
+    if not 2 <= args.points <= MAX_POINTS:
+        raise ReservesError(
+            f"--points {args.points:,} is outside 2..{MAX_POINTS:,}",
+            field="--points",
+            fix="a schedule of 30-200 prices is usually enough",
+        )
     from reserves.config import load_config
     from reserves.demand import demand_band, demand_schedule, price_grid
 
     cfg = load_config(args.config)
+    est = budget.require(
+        budget.estimate_points(
+            args.points,
+            0.05 * max(len(cfg.players), 1) / 12,
+            "a demand schedule",
+            reduce="use fewer --points",
+        )
+    )
     prices = price_grid(
         cfg, args.points, min_price_usd=args.min_price_usd, max_price_usd=args.max_price_usd
     )
@@ -62,12 +83,13 @@ def run(args: argparse.Namespace) -> int:
         prices,
         rule=args.rule,
         correlated=False if args.no_correlated else None,
-        progress=args.progress,
+        progress=args.progress or (est.needs_progress and not args.json),
     )
     at_p0 = demand_band(cfg, rule=args.rule)
     if args.json:
         payload = schedule.to_dict()
         payload["at_entry_price"] = at_p0
+        payload.setdefault("config_hash", cfg.content_hash())
         json.dump(payload, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0

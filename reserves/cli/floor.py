@@ -17,7 +17,6 @@ import sys
 from typing import Any
 
 from reserves.errors import ReservesError
-from reserves.market.report import floor_report
 from reserves.units import usd_short as _usd
 
 _SUFFIX = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12}
@@ -101,6 +100,7 @@ def format_table(rep: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from reserves.config import load_config
+    from reserves.market.report import floor_report
 
     shock = parse_usd(args.shock_usd) if args.shock_usd is not None else None
     hold = parse_usd(args.hold_usd, "--hold-usd") if args.hold_usd is not None else None

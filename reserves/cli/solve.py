@@ -16,15 +16,18 @@ import argparse
 import importlib
 import json
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from reserves.errors import ReservesError
 
+#: the solver names of :data:`reserves.nash.solve.METHODS`, repeated here so that building the
+#: parser imports no numerical library (a test keeps the two equal)
+METHODS: tuple[str, ...] = ("auto", "pure", "all", "mixed", "logit", "aggregative", "correlated")
+
 
 def register(subparsers: Any) -> None:
     """Add the ``solve`` sub-command."""
-    from reserves.nash.solve import METHODS
-
     p = subparsers.add_parser(
         "solve",
         help="equilibria of a config or an .nfg game",
@@ -51,15 +54,49 @@ def register(subparsers: Any) -> None:
 def load_game(path: str) -> Any:
     """The game in ``path`` (see :func:`reserves.nash.expression_game.load_game_file`): a
     ``SovereignGame`` from a config, a ``Game`` from an ``expression_game:`` YAML or a ``.nfg``."""
+    if path.lower().endswith(".nfg"):  # the fast path: no sympy, no pydantic, no YAML
+        from reserves.nash.nfg import read_nfg
+
+        return read_nfg(Path(path))
     from reserves.nash.expression_game import load_game_file
 
     return load_game_file(path)
 
 
+def check_budget(game: Any, method: str) -> None:
+    """Refuse, before any tensor is built, a game too large for ``method`` (see
+    :func:`reserves.budget.estimate_solve`). A sovereign game solved by the aggregative
+    solver (``auto`` beyond the tensor limit, or ``aggregative``) needs no tensor."""
+    from reserves import budget
+
+    shape = tuple(int(n) for n in getattr(game, "shape", ()))
+    if not shape:
+        return
+    profiles = budget.count_profiles(shape)
+    aggregative = callable(getattr(game, "aggregative_solve", None))
+    if aggregative and (method == "aggregative" or (method == "auto" and profiles > 2**16)):
+        budget.require(
+            budget.Estimate(
+                f"the aggregative solver on {len(shape):,} sovereigns",
+                2_000.0 * len(shape) ** 2,
+                1e-6 * len(shape) ** 3,
+                "use fewer sovereigns",
+            )
+        )
+        return
+    budget.require(budget.estimate_solve(shape, method))
+
+
 def run(args: argparse.Namespace) -> int:
-    if not (args.tol > 0):
-        raise ReservesError(f"--tol must be positive, got {args.tol}", field="--tol")
+    import math
+
+    from reserves.cli import game_hash
+
+    if not (args.tol > 0 and math.isfinite(args.tol)):
+        raise ReservesError(f"--tol must be a positive number, got {args.tol}", field="--tol")
     game = load_game(args.game)
+    check_budget(game, args.method)
+    config_hash = game_hash(game, args.game)
     if args.method == "correlated":
         try:
             corr = importlib.import_module("reserves.nash.correlated")
@@ -68,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
                 "correlated equilibria are not available", field="--method"
             ) from exc
         out = corr.cli_payload(game, args.objective, as_text=not args.json)
+        if args.json and isinstance(out, dict):
+            out = {"config_hash": config_hash, **out}
         print(json.dumps(out, indent=2) if args.json else out)
         return 0
     from reserves.nash.solve import solve
@@ -85,7 +124,9 @@ def run(args: argparse.Namespace) -> int:
             ),
         )
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
+        payload = result.to_dict()
+        payload["config_hash"] = config_hash
+        print(json.dumps(payload, indent=2))
     else:
         print(result.table())
     return 0

@@ -38,6 +38,10 @@ _TOKEN = re.compile(r'\s*("(?:[^"\\]|\\.)*"?|\{|\}|[^\s{}"]+)', re.S)
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _NUMBER_TOKEN = re.compile(r"[^\s,]+")
 
+#: most players and pure profiles an ``.nfg`` file may declare (refused before parsing)
+MAX_NFG_PLAYERS = 60
+MAX_NFG_PROFILES = 50_000_000
+
 
 class _Header:
     """Tokeniser over the header of an ``.nfg`` text, tracking line numbers for errors."""
@@ -180,10 +184,10 @@ def read_nfg(path_or_text: str | Path) -> Game:
     if isinstance(path_or_text, Path) or not str(path_or_text).lstrip().startswith("NFG"):
         path = Path(path_or_text)
         where = path.name
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except IsADirectoryError:
-            raise GameFormatError("is a directory, not an .nfg file", field=str(path)) from None
+        from reserves.safe import MAX_GAME_BYTES, read_text_file
+
+        # regular files only, size checked before reading (no /dev/zero, FIFO, directory)
+        text = read_text_file(path, MAX_GAME_BYTES, ".nfg game", error=GameFormatError)
     else:
         text = str(path_or_text)
         where = "nfg"
@@ -211,8 +215,14 @@ def read_nfg(path_or_text: str | Path) -> Game:
         if not tok.startswith('"'):
             raise h.error(f"player names must be quoted strings, found {tok[:30]!r}", start)
         players.append(_unquote(tok))
+        if len(players) > MAX_NFG_PLAYERS:
+            raise h.error(f"more than {MAX_NFG_PLAYERS} players", start)
     if not players:
         raise h.error("the game has no players")
+    named = [p for p in players if p]
+    if len(set(named)) != len(named):
+        twice = sorted({p for p in named if named.count(p) > 1})
+        raise h.error(f"player names repeat: {twice}", fix="give every player its own name")
     n = len(players)
     h.expect("{", "the strategy block")
     actions: list[tuple[str, ...]] = []
@@ -230,12 +240,17 @@ def read_nfg(path_or_text: str | Path) -> Game:
                 if not t.startswith('"'):
                     raise h.error(f"strategy names must be quoted, found {t[:30]!r}", s)
                 names.append(_unquote(t))
+            named = [a for a in names if a]
+            if len(set(named)) != len(named):
+                twice = sorted({a for a in named if named.count(a) > 1})
+                raise h.error(f"player {i + 1}'s strategy names repeat: {twice}", s)
             actions.append(tuple(names))
             shape.append(len(names))
         else:
-            if not tok.isdigit():
+            if not (tok.isascii() and tok.isdigit() and len(tok) <= 9):
                 raise h.error(
-                    f"player {i + 1}'s strategy count must be a positive integer, found "
+                    f"player {i + 1}'s strategy count must be a positive integer of at most 9 "
+                    "ASCII digits, found "
                     f"{tok[:30]!r}",
                     start,
                 )
@@ -253,7 +268,14 @@ def read_nfg(path_or_text: str | Path) -> Game:
     if nxt is not None and nxt.startswith('"'):
         h.string("the comment")  # comment string: kept nowhere, like Gambit's read
         nxt = h.peek()
-    num_profiles = int(np.prod(shape, dtype=np.int64))
+    from reserves import budget
+
+    # count with Python integers (no overflow) and refuse before allocating or parsing
+    num_profiles = budget.count_profiles(shape)
+    est = budget.estimate_tensor(shape, "game")
+    if num_profiles > MAX_NFG_PROFILES or not np.isfinite(est.memory_bytes):
+        raise h.error(f"{est.what} is larger than the {MAX_NFG_PROFILES:,} profiles allowed")
+    budget.require(est)
     if nxt == "{":
         values = _read_outcome_form(h, n, num_profiles)
     else:

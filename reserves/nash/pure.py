@@ -20,45 +20,55 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
 
 from reserves.nash.normal_form import Game
 from reserves.nash.result import SolveResult, Timer, make_result
 
 
-def pure_equilibrium_mask(game: Game, *, tol: float = 0.0) -> np.ndarray:
+def pure_equilibrium_mask(game: Game, *, tol: float | None = None) -> np.ndarray:
     """Boolean array of shape ``game.shape``: True at every pure Nash equilibrium.
 
-    ``tol`` is an absolute payoff tolerance (0: exact comparison of floats as stored).
+    ``tol`` is an absolute payoff tolerance. ``None`` (default) uses the floating-point
+    tolerance of :func:`reserves.nash.verify.regret_tolerance` for pure profiles: a few ulps of
+    the two payoffs compared, ``ULPS * eps * (N + 2) * max(|u_i(a)|, |max_b u_i(b, a_-i)|)``,
+    never a fraction of the whole payoff span.
     """
+    from reserves.nash.verify import EPS, ULPS
+
+    n = game.num_players
     mask = np.ones(game.shape, dtype=bool)
-    for i in range(game.num_players):
+    for i in range(n):
         u = game.payoffs[i]
         best = u.max(axis=i, keepdims=True)
-        mask &= u >= best - tol
+        if tol is None:
+            slack = (ULPS * EPS * (n + 2)) * np.maximum(np.abs(u), np.abs(best))
+            mask &= u >= best - slack
+        else:
+            mask &= u >= best - tol
     return mask
 
 
-def pure_equilibria_indices(game: Game, *, tol: float = 0.0) -> np.ndarray:
-    """Array of shape ``(k, N)``: action indices of the ``k`` pure equilibria (C order)."""
+def pure_equilibria_indices(game: Game, *, tol: float | None = None) -> np.ndarray:
+    """Array of shape ``(k, N)``: action indices of the ``k`` pure equilibria (C order);
+    ``tol`` as in :func:`pure_equilibrium_mask`."""
     return np.argwhere(pure_equilibrium_mask(game, tol=tol))
 
 
 def pure_solve(game: Game, *, tol: float | None = None) -> SolveResult:
     """All pure Nash equilibria (complete), each verified by :func:`max_regret`.
 
-    ``tol`` defaults to ``1e-12 * payoff_scale`` so that ties computed in floating point
-    still count as best responses.
+    ``tol`` (absolute) defaults to the floating-point tolerance of the entries compared
+    (:func:`pure_equilibrium_mask`), so ties computed in floating point still count as best
+    responses while a large payoff elsewhere in the game cannot hide a profitable deviation.
     """
-    abs_tol = 1e-12 * game.payoff_scale if tol is None else tol
     with Timer() as t:
-        idx = pure_equilibria_indices(game, tol=abs_tol)
+        idx = pure_equilibria_indices(game, tol=tol)
         candidates = [game.pure_profile(row) for row in idx]
     return make_result(
         game,
         "pure",
         candidates,
-        parameters={"tol": abs_tol},
+        parameters={"tol": "ulps" if tol is None else tol},
         complete=True,
         exact=True,
         elapsed_s=t.elapsed_s,
@@ -118,6 +128,8 @@ def _dominated_by_mixed(u: np.ndarray, a: int, others: list[int], tol: float):
     A_eq = np.hstack([np.ones((1, k)), np.zeros((1, 1))])
     b_eq = np.array([1.0])
     bounds = [(0, None)] * k + [(None, None)]
+    from scipy.optimize import linprog  # imported here: 0.3 s that a pure solve rarely needs
+
     res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs")
     if res.status != 0:
         return None
