@@ -523,18 +523,22 @@ def _pure_equilibria(tensor: Any) -> list[Equilibrium]:
     (:func:`reserves.nash.verify.max_regret`); payoffs read from the tensor (the same set as
     :func:`reserves.nash.pure.pure_solve`, without contracting the tensor per equilibrium)."""
     from reserves.nash.pure import pure_equilibria_indices
-    from reserves.nash.verify import max_regret
+    from reserves.nash.verify import max_regret, regret_tolerance
 
     out = []
-    tol = 1e-12 * tensor.payoff_scale
-    for row in pure_equilibria_indices(tensor, tol=tol):
+    for row in pure_equilibria_indices(tensor):
         prof = tensor.pure_profile(row)
         regret = max_regret(tensor, prof)
-        if regret <= 1e-7 * tensor.payoff_scale:
+        bound = regret_tolerance(tensor, prof)
+        if regret <= bound:
             pay = tensor.payoffs[(slice(None), *(int(k) for k in row))]
             out.append(
                 Equilibrium(
-                    tuple(prof), float(regret), tuple(float(x) for x in pay), tensor.actions
+                    tuple(prof),
+                    float(regret),
+                    tuple(float(x) for x in pay),
+                    tensor.actions,
+                    float(bound),
                 )
             )
     return out

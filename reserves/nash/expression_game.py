@@ -61,6 +61,7 @@ array([[ 2., -1.],
 from __future__ import annotations
 
 import keyword
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -209,7 +210,7 @@ class ExpressionGameConfig(_Strict):
             )
         if missing:
             raise ValueError(f"payoffs has no expression for player(s) {missing}")
-        profiles = int(np.prod([len(a) for a in self.actions], dtype=np.int64))
+        profiles = math.prod(len(a) for a in self.actions)  # Python int: cannot overflow
         if profiles > MAX_PROFILES:
             raise ValueError(
                 f"the game has {profiles:,} pure profiles, more than the {MAX_PROFILES:,} allowed"
@@ -447,7 +448,7 @@ class ExpressionGame:
                     args.append(np.zeros([1] * len(shape)))
             with np.errstate(all="ignore"):
                 try:
-                    value = np.asarray(fn(*args), dtype=float)
+                    value = np.asarray(fn(*args))
                 except (ZeroDivisionError, OverflowError, ValueError, TypeError) as exc:
                     raise _error(
                         self.where,
@@ -455,6 +456,26 @@ class ExpressionGame:
                         f"payoff could not be evaluated: {exc}",
                     ) from None
             value = np.broadcast_to(value, shape)
+            if np.iscomplexobj(value) or value.dtype == object:
+                # a complex payoff ((-8)**(1/3), log(-1)) is refused, never cut to its real part
+                cvalue = np.asarray(value, dtype=complex)
+                cbad = cvalue.imag != 0
+                if cbad.any():
+                    idx = tuple(int(k) for k in np.argwhere(cbad)[0])
+                    prof = ", ".join(
+                        f"{p}={acts[k]}"
+                        for p, acts, k in zip(self.players, self.actions, idx, strict=True)
+                    )
+                    raise _error(
+                        self.where,
+                        f"{TOP_KEY}.payoffs.{player}",
+                        f"payoff is the complex number {complex(cvalue[idx]):.6g} at profile "
+                        f"({prof}) ({int(cbad.sum())} of {cvalue.size} profiles are complex)",
+                        value=self.config.payoffs[player],
+                        fix="payoffs must be real: avoid roots and logs of negative numbers",
+                    )
+                value = cvalue.real
+            value = np.asarray(value, dtype=float)
             bad = ~np.isfinite(value)
             if bad.any():
                 idx = tuple(int(k) for k in np.argwhere(bad)[0])
@@ -467,6 +488,7 @@ class ExpressionGame:
                     f"{TOP_KEY}.payoffs.{player}",
                     f"payoff is {value[idx]} at profile ({prof}) "
                     f"({int(bad.sum())} of {value.size} profiles are not finite)",
+                    value=self.config.payoffs[player],
                     fix="guard divisions and logs (e.g. divide by max(n_x, 1)) or change the "
                     "parameters",
                 )
@@ -502,10 +524,13 @@ def _read_file(path: Path) -> Any:
         raise ConfigError(f"{path}: is a directory, not a game file")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise ConfigError(f"{path}: {size} bytes is larger than the {MAX_FILE_BYTES} allowed")
-    from reserves.config import parse_yaml_text
+        raise ConfigError(
+            f"{path}: {size:,} bytes is larger than the {MAX_FILE_BYTES:,} allowed"
+        )
+    from reserves.safe import load_yaml_mapping
 
-    return parse_yaml_text(path.read_text(encoding="utf-8", errors="replace"), where=str(path))
+    # regular files only, size before reading, bounded aliases/depth, duplicate keys refused
+    return load_yaml_mapping(path, max_bytes=MAX_FILE_BYTES, what="game file")
 
 
 def _build(cfg: ExpressionGameConfig, where: str) -> ExpressionGame:
@@ -580,8 +605,10 @@ def is_expression_game_file(path: str | Path) -> bool:
             return False
         if p.stat().st_size > MAX_FILE_BYTES:
             return False
-        data = yaml.safe_load(p.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, yaml.YAMLError, ValueError, RecursionError):
+        from reserves.safe import load_yaml
+
+        data = load_yaml(p, max_bytes=MAX_FILE_BYTES, what="game file")
+    except (OSError, yaml.YAMLError, ValueError, RecursionError):  # ReservesError is a ValueError
         return False
     return isinstance(data, dict) and TOP_KEY in data
 
@@ -613,8 +640,10 @@ def load_game_file(path: str | Path) -> Any:
 
     if suffix == ".nfg":
         return read_nfg(p)
-    head = p.read_text(encoding="utf-8", errors="replace")[:64].lstrip()
-    if head.startswith("NFG"):
+    from reserves.safe import MAX_GAME_BYTES, read_bytes_file
+
+    head = read_bytes_file(p, MAX_GAME_BYTES, "game file")[:64].lstrip()
+    if head.startswith(b"NFG"):
         return read_nfg(p)
     raise ReservesError(
         f"cannot tell the format of {p.name}",

@@ -23,7 +23,6 @@ from reserves.nash.profiles import as_game
 from reserves.nash.pure import pure_equilibria_indices
 from reserves.nash.result import SolveResult, Timer, make_result
 from reserves.nash.support_enumeration import polish
-from reserves.nash.verify import REGRET_TOL
 
 
 class _LogitSystem:
@@ -250,7 +249,7 @@ def logit_solve(
                         notes.append("equilibrium from replicator/fictitious-play dynamics")
                         break
             if found is None:
-                idx = pure_equilibria_indices(game, tol=1e-12 * game.payoff_scale)
+                idx = pure_equilibria_indices(game)
                 if len(idx):
                     found = game.pure_profile(idx[0])
                     notes.append("fell back to a pure equilibrium")
@@ -268,7 +267,6 @@ def logit_solve(
         exact=True,
         elapsed_s=t.elapsed_s,
         notes=notes,
-        tol=REGRET_TOL,
     )
 
 

@@ -1,7 +1,10 @@
 """One result type for every solver (after pygambit's ``NashComputationResult``).
 
 Every :class:`Equilibrium` carries its maximum regret, computed by
-:func:`reserves.nash.verify.max_regret` independently of the method that found it, and a
+:func:`reserves.nash.verify.max_regret` independently of the method that found it, and the
+floating-point tolerance it was judged against (:func:`reserves.nash.verify.regret_tolerance`:
+a few ulps of the payoffs entering each deviation comparison, never a fraction of the payoff
+span), and a
 :class:`SolveResult` records the method, its parameters and whether the set is complete, so the
 CLI, the app and the briefings never care which algorithm ran.
 """
@@ -9,11 +12,15 @@ CLI, the app and the briefings never care which algorithm ran.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+#: callables ``f(game, result)`` run on every :class:`SolveResult` that :func:`make_result`
+#: builds (the test suite registers an independent checker here)
+RESULT_OBSERVERS: list[Callable[[Any, SolveResult], None]] = []
 
 
 @dataclass(frozen=True)
@@ -28,12 +35,18 @@ class Equilibrium:
         max over players of ``max_a v_i(a) - u_i(sigma)``, in payoff units.
     payoffs:
         expected payoff of each player.
+    tolerance:
+        the bound ``regret`` was judged against (``regret <= tolerance``): the floating-point
+        error of the payoffs entering the deviation comparisons
+        (:func:`reserves.nash.verify.regret_tolerance`), or, for an explicitly approximate
+        method (dynamics end points), the stated approximation bound.
     """
 
     strategies: tuple[np.ndarray, ...]
     regret: float
     payoffs: tuple[float, ...]
     actions: tuple[tuple[str, ...], ...] = ()
+    tolerance: float = 0.0
 
     @property
     def pure(self) -> bool:
@@ -60,11 +73,13 @@ class Equilibrium:
         return float(self.strategies[player][action])
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"profile": [[p, ...], ...], "pure": bool, "regret": float, "payoffs": [...]}``."""
+        """``{"profile": [[p, ...], ...], "pure": bool, "regret": float, "tolerance": float,
+        "payoffs": [...], "actions_played": [...]}``."""
         return {
             "profile": [[float(x) for x in s] for s in self.strategies],
             "pure": self.pure,
             "regret": float(self.regret),
+            "tolerance": float(self.tolerance),
             "payoffs": [float(x) for x in self.payoffs],
             "actions_played": list(self.action_profile()),
         }
@@ -105,6 +120,11 @@ class SolveResult:
     def max_regret(self) -> float:
         return max((e.regret for e in self.equilibria), default=0.0)
 
+    @property
+    def verified(self) -> bool:
+        """True when every equilibrium's regret is within its stated tolerance."""
+        return all(e.regret <= e.tolerance for e in self.equilibria)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``reserves solve --json`` (ARCHITECTURE.md, "Contracts")."""
         return {
@@ -132,6 +152,7 @@ class SolveResult:
                 row[name] = played
             row["pure"] = e.pure
             row["max regret"] = e.regret
+            row["tolerance"] = e.tolerance
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -188,18 +209,23 @@ def make_result(
     exact: bool = False,
     elapsed_s: float = 0.0,
     notes: Sequence[str] = (),
-    tol: float = 1e-7,
+    tol: float | None = None,
     dedupe_tol: float = 1e-6,
     dedupe: bool = True,
 ) -> SolveResult:
     """Verify, de-duplicate and package candidate profiles into a :class:`SolveResult`.
 
-    Each candidate's max regret is recomputed with :func:`reserves.nash.verify.max_regret`; a
-    candidate whose regret exceeds ``tol * payoff_scale`` is dropped and counted in ``notes``:
-    nothing that fails verification is reported.
+    Each candidate's max regret is recomputed with :func:`reserves.nash.verify.max_regret` and
+    judged against :func:`reserves.nash.verify.regret_tolerance` (the floating-point error of
+    the payoffs entering its deviation comparisons); a candidate above it is dropped and
+    counted in ``notes``: nothing that fails verification is reported.
+
+    ``tol`` is for explicitly approximate methods only (dynamics end points): when given, a
+    candidate is kept with regret up to ``tol * payoff_scale`` and that bound is its stated
+    ``tolerance``. Exact solvers leave it ``None``.
     """
     from reserves import __version__
-    from reserves.nash.verify import max_regret
+    from reserves.nash.verify import max_regret, regret_tolerance
 
     kept: list[Equilibrium] = []
     rejected = 0
@@ -212,20 +238,27 @@ def make_result(
         ):
             continue
         regret = max_regret(game, strategies)
-        if regret > tol * scale:
+        bound = regret_tolerance(game, strategies)
+        if tol is not None:
+            bound = max(bound, tol * scale)
+        if not regret <= bound:
             rejected += 1
             continue
         pay = game.expected_payoffs(strategies)
         kept.append(
             Equilibrium(
-                strategies, float(regret), tuple(float(x) for x in pay), tuple(game.actions)
+                strategies,
+                float(regret),
+                tuple(float(x) for x in pay),
+                tuple(game.actions),
+                float(bound),
             )
         )
     all_notes = list(notes)
     if rejected:
         all_notes.append(f"{rejected} candidate(s) failed regret verification and were dropped")
     kept.sort(key=lambda e: (not e.pure, tuple(-float(s[0]) for s in e.strategies)))
-    return SolveResult(
+    result = SolveResult(
         method=method,
         players=tuple(game.players),
         actions=tuple(tuple(a) for a in game.actions),
@@ -239,3 +272,6 @@ def make_result(
         config_hash=getattr(game, "config_hash", None),
         version=__version__,
     )
+    for observe in RESULT_OBSERVERS:
+        observe(game, result)
+    return result

@@ -198,7 +198,6 @@ def _solve_auto(game: Any, **kw: Any) -> SolveResult:
         exact=True,
         elapsed_s=elapsed,
         notes=notes,
-        tol=1e-9,
     )
 
 

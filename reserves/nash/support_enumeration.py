@@ -39,7 +39,7 @@ from reserves.nash.normal_form import Game
 from reserves.nash.profiles import as_game, clean_profile, lift_profile
 from reserves.nash.pure import iterated_elimination, pure_equilibria_indices
 from reserves.nash.result import SolveResult, Timer, make_result
-from reserves.nash.verify import REGRET_TOL
+from reserves.nash.verify import REGRET_TOL, regret_tolerance
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -442,7 +442,7 @@ def support_enumeration_solve(
                 notes.append(f"{removed} strictly dominated action(s) removed first")
         cands: list[list[np.ndarray]] = [
             lift_profile(work.pure_profile(r), keep, game.shape)
-            for r in pure_equilibria_indices(work, tol=1e-12 * work.payoff_scale)
+            for r in pure_equilibria_indices(work)
         ]
         failed_paths = 0
         degenerate = 0
@@ -488,7 +488,6 @@ def support_enumeration_solve(
         exact=True,
         elapsed_s=t.elapsed_s,
         notes=notes,
-        tol=REGRET_TOL,
     )
 
 
@@ -693,8 +692,8 @@ def polish(
 
     Tries supports ``{a : sigma_i(a) > thr}`` for each threshold (and the best responses of a
     pure-looking player), solves the indifference system of that support by Newton's method
-    from ``profile`` and returns the first result whose regret is below ``REGRET_TOL``
-    (relative to the payoff scale), or ``None``.
+    from ``profile`` and returns the first result whose regret is within its floating-point
+    tolerance (:func:`reserves.nash.verify.regret_tolerance`), or ``None``.
     """
     profile = [np.asarray(s, dtype=float) for s in profile]
     tried: set[tuple[tuple[int, ...], ...]] = set()
@@ -721,7 +720,7 @@ def polish(
         else:
             cand = sys_.profile(z0) if sys_.mixing else game.pure_profile([s[0] for s in S])
         cleaned = clean_profile(cand)
-        if cleaned is not None and game.max_regret(cleaned) <= REGRET_TOL * game.payoff_scale:
+        if cleaned is not None and game.max_regret(cleaned) <= regret_tolerance(game, cleaned):
             return cleaned
     return None
 

@@ -32,7 +32,6 @@ from reserves.nash.profiles import as_game, clean_profile
 from reserves.nash.pure import pure_equilibria_indices
 from reserves.nash.result import SolveResult, Timer, make_result
 from reserves.nash.support_enumeration import support_enumeration_solve
-from reserves.nash.verify import REGRET_TOL
 from reserves.nash.vertex_enumeration import vertex_enumeration
 
 
@@ -146,7 +145,6 @@ def two_player_solve(
         exact=True,
         elapsed_s=t.elapsed_s,
         notes=notes,
-        tol=REGRET_TOL,
     )
 
 

@@ -1,4 +1,4 @@
-"""Independent verification of equilibria.
+"""Independent verification of equilibria, with a tolerance that cannot be swamped.
 
 ``max_regret(game, profile)`` recomputes, from the game's own payoffs, the largest gain any
 player could obtain by a unilateral deviation to a pure action:
@@ -8,14 +8,53 @@ player could obtain by a unilateral deviation to a pure action:
 where ``v_i(a)`` is player i's expected payoff of action a against ``sigma_{-i}``. It does not
 depend on the method that produced ``sigma``; solvers call it on every candidate before
 reporting it.
+
+The tolerance a regret is judged against (:func:`regret_tolerance`) is the floating-point
+error of the payoffs that actually enter each player's deviation comparison, never a fraction
+of the whole payoff span (which a single large entry elsewhere in the game would swamp).
+For player ``i`` with opponents' supports ``S_-i`` (``K_i = prod_{j != i} |S_j|`` terms per
+deviation payoff) and own support ``S_i``,
+
+    M_i   = max { |u_i(a, a_-i)| : a in S_i or a best deviation, a_-i in S_-i },
+    tol_i = c * eps * (K_i + |S_i| + N) * M_i,         c = ULPS = 8,
+
+with ``eps = 2^-52``. This bounds the rounding error of the ``K_i``-term sums ``v_i(a)`` and
+of the ``|S_i|``-term expectation (Higham 2002, *Accuracy and Stability of Numerical
+Algorithms*, sec. 3.1: a recursive sum of ``K`` products has error at most
+``gamma_K sum |terms| <= K u M``), plus the error of a profile whose probabilities are the
+correctly rounded values of an exact equilibrium (each ``|delta sigma_j| <= u sigma_j``, which
+moves every ``v_i(a)`` by at most ``N u M_i``). The tolerance of a profile is
+``max_i tol_i``. Only the actions whose payoffs enter the computed regret
+``max_a v_i(a) - sigma_i . v_i`` count (the support and the best deviation): a huge payoff of
+an action that is not a best response cannot widen the tolerance. A pure profile compares
+two payoff entries per player, so its tolerance is a few ulps of those two entries.
+
+:func:`exact_regret` recomputes the regret of the float profile in exact rational arithmetic
+(every float is a dyadic rational) and :func:`check_equilibrium` judges it against that
+tolerance: the test suite runs it on every result its solver tests produce.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
+
+#: unit roundoff multiples in :func:`regret_tolerance`
+ULPS = 8.0
+
+#: machine epsilon of float64 (2^-52)
+EPS = float(np.finfo(float).eps)
+
+#: regret tolerance (relative to the payoff scale) of the solvers' *internal* candidate
+#: filters only (what is reported is judged by :func:`regret_tolerance`)
+REGRET_TOL = 1e-9
+
+#: largest number of payoff entries :func:`exact_regret` evaluates in rational arithmetic
+EXACT_MAX_ENTRIES = 4_096
 
 
 def _pure_indices(profile: Sequence[np.ndarray]) -> tuple[int, ...] | None:
@@ -23,7 +62,7 @@ def _pure_indices(profile: Sequence[np.ndarray]) -> tuple[int, ...] | None:
     for s in profile:
         s = np.asarray(s, dtype=float)
         k = int(np.argmax(s))
-        if s[k] < 1 - 1e-12:
+        if s[k] != 1.0 or np.count_nonzero(s) != 1:
             return None
         idx.append(k)
     return tuple(idx)
@@ -35,7 +74,7 @@ def max_regret(game: Any, profile: Sequence[np.ndarray]) -> float:
     Works for :class:`~reserves.nash.normal_form.Game` (tensor) and for any game object with a
     ``regrets(profile)`` method (such as the aggregative :class:`SovereignGame`). For a pure
     profile of a tensor game it reads the N fibres through the profile instead of contracting
-    the whole tensor.
+    the whole tensor (one float subtraction per player: its sign is exact).
     """
     payoffs = getattr(game, "payoffs", None)
     if isinstance(payoffs, np.ndarray):
@@ -43,8 +82,7 @@ def max_regret(game: Any, profile: Sequence[np.ndarray]) -> float:
         if idx is not None:
             worst = 0.0
             for i in range(payoffs.shape[0]):
-                fibre_index = (i, *idx[:i], slice(None), *idx[i + 1 :])
-                fibre = payoffs[fibre_index]
+                fibre = payoffs[(i, *idx[:i], slice(None), *idx[i + 1 :])]
                 worst = max(worst, float(fibre.max() - fibre[idx[i]]))
             return worst
     return float(np.max(game.regrets(profile)))
@@ -55,5 +93,127 @@ def regrets(game: Any, profile: Sequence[np.ndarray]) -> np.ndarray:
     return np.asarray(game.regrets(profile), dtype=float)
 
 
-#: regret tolerance (relative to the payoff scale) of the solvers' internal candidate filters
-REGRET_TOL = 1e-9
+def _supports(profile: Sequence[np.ndarray]) -> list[np.ndarray]:
+    return [np.flatnonzero(np.asarray(s, dtype=float) > 0) for s in profile]
+
+
+def _restricted(
+    payoffs: np.ndarray, i: int, supp: Sequence[np.ndarray], own: np.ndarray | None = None
+) -> np.ndarray:
+    """Player i's payoffs over own actions ``own`` (default all) and the others' supports."""
+    n = payoffs.shape[0]
+    rows = np.arange(payoffs.shape[1 + i]) if own is None else own
+    index = [rows if j == i else supp[j] for j in range(n)]
+    return payoffs[i][np.ix_(*index)]
+
+
+def regret_tolerance(game: Any, profile: Sequence[np.ndarray]) -> float:
+    """The floating-point tolerance of the regret of ``profile`` (module docstring).
+
+    ``tol = max_i ULPS * eps * (K_i + |S_i| + N) * M_i`` with ``M_i`` the largest payoff
+    magnitude entering player i's deviation comparison. A game object without a payoff
+    tensor may supply its own ``regret_tolerance(profile)``; otherwise ``M_i`` is bounded
+    below by ``|u_i(sigma)| + regret_i`` (the magnitude of the best deviation payoff).
+    """
+    own = getattr(game, "regret_tolerance", None)
+    if callable(own):
+        return float(own(profile))
+    payoffs = getattr(game, "payoffs", None)
+    supp = _supports(profile)
+    n = len(supp)
+    if isinstance(payoffs, np.ndarray):
+        worst = 0.0
+        pure = _pure_indices(profile)
+        dev = None if pure is not None else game.deviation_payoffs(profile)
+        for i in range(n):
+            if pure is not None:
+                fibre = payoffs[(i, *pure[:i], slice(None), *pure[i + 1 :])]
+                m_i = max(abs(float(fibre.max())), abs(float(fibre[pure[i]])))
+                worst = max(worst, ULPS * EPS * (n + 2) * m_i)
+                continue
+            best = np.flatnonzero(dev[i] == dev[i].max())
+            own = np.union1d(supp[i], best)
+            sub = _restricted(payoffs, i, supp, own)
+            k_i = sub.size // max(sub.shape[i], 1)
+            m_i = float(np.abs(sub).max()) if sub.size else 0.0
+            worst = max(worst, ULPS * EPS * (k_i + len(supp[i]) + n) * m_i)
+        return worst
+    pay = np.abs(np.asarray(game.expected_payoffs(profile), dtype=float))
+    reg = np.asarray(game.regrets(profile), dtype=float)
+    k = max(math.prod(len(s) for s in supp), 1)
+    return float(ULPS * EPS * (k + n) * np.max(pay + reg))
+
+
+def _fractions(v: np.ndarray) -> list[Fraction]:
+    return [Fraction(float(x)) for x in v]
+
+
+def exact_regret(game: Any, profile: Sequence[np.ndarray]) -> float | None:
+    """The regret of the float profile in exact rational arithmetic, rounded to a float.
+
+    Every float is a dyadic rational, so the deviation payoffs
+    ``v_i(a) = sum_{a_-i in S_-i} u_i(a, a_-i) prod_j sigma_j(a_j)`` and the regret
+    ``max_a v_i(a) - sigma_i . v_i`` are evaluated without rounding (``fractions.Fraction``)
+    over the supports. Returns ``None`` when the game has no payoff tensor or the supports
+    span more than :data:`EXACT_MAX_ENTRIES` entries (then use :func:`max_regret`).
+    """
+    payoffs = getattr(game, "payoffs", None)
+    if not isinstance(payoffs, np.ndarray):
+        return None
+    supp = _supports(profile)
+    n = len(supp)
+    sizes = [payoffs.shape[1 + i] for i in range(n)]
+    if sum(sizes[i] * math.prod(len(supp[j]) for j in range(n) if j != i) for i in range(n)) > (
+        EXACT_MAX_ENTRIES
+    ):
+        return None
+    probs = [
+        {int(a): Fraction(float(np.asarray(s, dtype=float)[a])) for a in supp[j]}
+        for j, s in enumerate(profile)
+    ]
+    worst = Fraction(0)
+    for i in range(n):
+        sub = _restricted(payoffs, i, supp)
+        others = [j for j in range(n) if j != i]
+        weights: list[Fraction] = []
+        for combo in np.ndindex(*[len(supp[j]) for j in others]):
+            w = Fraction(1)
+            for j, k in zip(others, combo, strict=True):
+                w *= probs[j][int(supp[j][k])]
+            weights.append(w)
+        mat = np.moveaxis(sub, i, 0).reshape(sizes[i], -1)
+        v = [sum((Fraction(float(x)) * w for x, w in zip(row, weights, strict=True)), Fraction(0))
+             for row in mat]  # fmt: skip
+        u = sum((probs[i][int(a)] * v[int(a)] for a in supp[i]), Fraction(0))
+        worst = max(worst, max(v) - u)
+    return float(worst)
+
+
+def check_equilibrium(
+    game: Any, strategies: Sequence[np.ndarray], tolerance: float | None = None
+) -> tuple[bool, float, float]:
+    """Independent check: ``(ok, regret, tolerance)`` with the regret recomputed exactly
+    (:func:`exact_regret`, else :func:`max_regret`) and judged against ``tolerance`` (default:
+    :func:`regret_tolerance` recomputed here). Also checks that every strategy is a
+    probability vector (non-negative, summing to 1 within ``16 eps`` per entry)."""
+    prof = [np.asarray(s, dtype=float) for s in strategies]
+    simplex = all(
+        np.all(s >= 0) and abs(math.fsum(s) - 1.0) <= 16 * EPS * max(len(s), 1) for s in prof
+    )
+    tol = regret_tolerance(game, prof) if tolerance is None else float(tolerance)
+    reg = exact_regret(game, prof)
+    if reg is None:
+        reg = max_regret(game, prof)
+    return bool(simplex and reg <= tol), float(reg), float(tol)
+
+
+__all__ = [
+    "EPS",
+    "REGRET_TOL",
+    "ULPS",
+    "check_equilibrium",
+    "exact_regret",
+    "max_regret",
+    "regret_tolerance",
+    "regrets",
+]

@@ -99,6 +99,7 @@ from reserves.config import ReservesConfig, config_from_dict
 from reserves.errors import ReservesError
 from reserves.nash.normal_form import Game
 from reserves.nash.result import Equilibrium
+from reserves.nash.verify import regret_tolerance
 from reserves.sovereign.model import SovereignGame
 from reserves.sovereign.symbolic import (
     MARKET_PARAMS,
@@ -641,11 +642,11 @@ def global_game_threshold(
     idx = [g_val.acc_index[i] if c else 1 - g_val.acc_index[i] for i, c in enumerate(choose)]
     prof = tg.pure_profile(idx)
     regret = float(tg.max_regret(prof))
-    tol = 1e-9 * tg.payoff_scale
+    tol = regret_tolerance(tg, prof)
     eq = None
     if regret <= tol:
         eq = Equilibrium(
-            tuple(prof), regret, tuple(float(x) for x in tg.expected_payoffs(prof)), tg.actions
+            tuple(prof), regret, tuple(float(x) for x in tg.expected_payoffs(prof)), tg.actions, tol
         )
     else:
         notes.append(
