@@ -524,9 +524,7 @@ def _read_file(path: Path) -> Any:
         raise ConfigError(f"{path}: is a directory, not a game file")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise ConfigError(
-            f"{path}: {size:,} bytes is larger than the {MAX_FILE_BYTES:,} allowed"
-        )
+        raise ConfigError(f"{path}: {size:,} bytes is larger than the {MAX_FILE_BYTES:,} allowed")
     from reserves.safe import load_yaml_mapping
 
     # regular files only, size before reading, bounded aliases/depth, duplicate keys refused
