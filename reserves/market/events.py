@@ -159,9 +159,7 @@ class CrashEvent(BaseModel):
 
     @property
     def duration(self) -> float:
-        return (
-            DEFAULT_DURATION_MINUTES if self.duration_minutes is None else self.duration_minutes
-        )
+        return DEFAULT_DURATION_MINUTES if self.duration_minutes is None else self.duration_minutes
 
     def to_dict(self) -> dict[str, Any]:
         d = self.model_dump(mode="json", exclude_none=True)
