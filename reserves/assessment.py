@@ -412,6 +412,8 @@ def _resolve(name: str) -> SectionFunc:
         )
     module, _, func = EXTERNAL_SECTIONS[name].partition(":")
     mod = importlib.import_module(module)  # ImportError handled by the caller
+    if not hasattr(mod, func):
+        raise ImportError(f"{module} has no {func} yet")
     return getattr(mod, func)
 
 
@@ -1047,6 +1049,20 @@ def calibration_section(ctx: AssessmentContext) -> Section:
             f"Fitted liquidations, {rd.name} reading",
             r["fitted"]["liquidations_usd"],
             "usd",
+            **ins,
+        )
+        b.add(
+            f"{rd.name}.shock_usd",
+            f"Real net selling, {rd.name} reading",
+            rd.shock_usd,
+            "usd",
+            **ins,
+        )
+        b.add(
+            f"{rd.name}.fragility_ratio",
+            f"Fitted liquidations per dollar of selling, {rd.name} reading",
+            r["fitted"]["fragility_ratio"],
+            "ratio",
             **ins,
         )
         b.add(

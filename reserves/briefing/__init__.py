@@ -1,7 +1,7 @@
 """Policy briefings: one :class:`Briefing` (plain data), exported to PDF, HTML, Markdown, Word.
 
 >>> from reserves.briefing import build_briefing, render_briefing      # doctest: +SKIP
->>> b = build_briefing("configs/baseline.yaml", seed=0)                  # doctest: +SKIP
+>>> b = build_briefing("configs/baseline.yaml", paths=200)                # doctest: +SKIP
 >>> pdf = render_briefing(b, "pdf")                                      # doctest: +SKIP
 
 The wording lives in ``templates/phrases.yaml`` and the layouts in ``templates/*.j2``, so an

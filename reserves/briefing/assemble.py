@@ -16,10 +16,11 @@ import jinja2
 import yaml
 
 from reserves import units as fmt
+from reserves.assessment import Assessment
 from reserves.briefing.model import Briefing, Figure, Finding, Footer, LayerStatus, Table
-from reserves.briefing.sections import SECTIONS, ChartSpec, Context, Section, Unavailable
-from reserves.config import ReservesConfig, default_config_path, load_config
-from reserves.errors import ConfigError, ReservesError
+from reserves.briefing.sections import FINDING_SECTIONS, FINDINGS, ChartSpec, Part, Unavailable
+from reserves.config import ReservesConfig, load_config
+from reserves.errors import ConfigError
 
 __all__ = ["TEMPLATE_DIR", "build_briefing", "jinja_environment", "phrases"]
 
@@ -47,6 +48,7 @@ def jinja_environment(**options: Any) -> jinja2.Environment:
         **options,
     )
     env.filters.update(
+        usd_short=fmt.usd_short,
         usd=fmt.usd,
         usd_price=fmt.usd_price,
         usd_bn=fmt.usd_bn,
@@ -81,17 +83,10 @@ def _say(env: jinja2.Environment, template: str, **data: Any) -> str:
     return _SPACE_AFTER.sub("(", text).strip()
 
 
-#: the calibration event used when neither the config nor the caller gives a market model
-DEFAULT_EVENT = default_config_path().parent / "events" / "2025-11-21.yaml"
-
-#: the scenario config used when the config has no ``scenarios`` section
-DEFAULT_SCENARIOS = default_config_path().parent / "scenarios" / "c17.yaml"
-
-
-def _event(event_config: Any) -> tuple[ReservesConfig | None, str | None, str | None]:
-    """(config, name, content hash) of the calibration event argument (a path or a config)."""
+def _event(event_config: Any) -> ReservesConfig | None:
+    """The calibration event argument (a path or a config) as a config with a market model."""
     if event_config is None:
-        return None, None, None
+        return None
     if isinstance(event_config, str | Path):
         event_config = load_config(event_config)
     if not isinstance(event_config, ReservesConfig):
@@ -106,10 +101,10 @@ def _event(event_config: Any) -> tuple[ReservesConfig | None, str | None, str | 
             field="event",
             fix="pass e.g. configs/events/2025-11-21.yaml",
         )
-    return event_config, event_config.name, event_config.content_hash()
+    return event_config
 
 
-def _render_chart(spec: ChartSpec) -> Figure | None:
+def _render_chart(spec: ChartSpec, finding: str) -> Figure | None:
     try:
         from reserves.charts import to_png
     except ModuleNotFoundError:  # pragma: no cover - charts ship with the package
@@ -124,28 +119,56 @@ def _render_chart(spec: ChartSpec) -> Figure | None:
 
         png = to_png(json.loads(json.dumps(chart.to_dict(), default=str)), scale=2.0)
     w, h = struct.unpack(">II", png[16:24])  # IHDR width and height
-    return Figure(spec.key, spec.title, spec.caption, png, int(w), int(h))
+    return Figure(spec.key, spec.title, spec.takeaway, png, int(w), int(h), finding)
+
+
+def _figure_maps(a: Assessment, names: list[str]) -> tuple[dict[str, str], dict[str, Any]]:
+    """(key -> text, key -> raw value) of every figure of the available sections; a key of an
+    unavailable section reads ``n/a`` / None (templates test ``V[...] is not none``)."""
+    texts: dict[str, str] = _Missing(fmt.MISSING)
+    values: dict[str, Any] = _Missing(None)
+    for n in names:
+        sec = a.section(n)
+        for f in sec.figures.values():
+            texts[f.key] = f.text
+            values[f.key] = f.value
+    return texts, values
+
+
+class _Missing(dict):  # type: ignore[type-arg]
+    """A dict that answers a default for a missing key (a section not computed)."""
+
+    def __init__(self, default: Any) -> None:
+        super().__init__()
+        self.default = default
+
+    def __missing__(self, key: str) -> Any:
+        return self.default
 
 
 def build_briefing(
     cfg: ReservesConfig | str | Path,
     *,
-    seed: int = 0,
+    seed: int | None = None,
+    paths: int | None = None,
     event_config: Any = None,
     date: _dt.date | str | None = None,
 ) -> Briefing:
-    """Build the policy briefing of a config: findings, charts, tables, assumptions, sources.
+    """Build the policy briefing of a config from its assessment
+    (:func:`reserves.assessment.assess`): the bottom line, findings with their charts,
+    tables, a glossary, the assumptions and an annex of claims, inputs and sources.
 
     Parameters
     ----------
     cfg:
         a validated config, or the path of a YAML config.
-    seed:
-        seed of every random draw (the scenario layer); the same config and seed give the
-        same text.
+    seed, paths:
+        seed and paths per scenario of the scenario Monte Carlo; ``None``: the scenario
+        config's own (as ``reserves simulate`` and ``reserves assess``). The same config,
+        seed and paths give the same digits as every other surface.
     event_config:
-        the calibration event (path such as ``configs/events/2025-11-21.yaml``), passed to
-        the market layer; recorded in the footer by name and SHA-256 (16 hex digits).
+        the calibration event (path such as ``configs/events/2025-11-21.yaml``) whose market
+        model a config without one borrows; recorded in the footer by name and SHA-256.
     date:
         the date printed in the footer (ISO text or a date); default today. It is the only
         text that changes from one day to the next.
@@ -154,13 +177,9 @@ def build_briefing(
     -------
     Briefing
         plain data; render it with :func:`reserves.briefing.render_briefing`.
-
-    Notes
-    -----
-    Each headline finding comes from one function of :data:`reserves.briefing.sections.SECTIONS`.
-    A finding whose layer is missing from this build says "Not computed in this build"; one
-    whose layer rejects the config says why in one line.
     """
+    from reserves.assessment import EXTERNAL_SECTIONS, assess
+
     config_arg = "CONFIG"
     if isinstance(cfg, str | Path):
         config_arg = str(cfg)
@@ -170,103 +189,177 @@ def build_briefing(
             f"build_briefing needs a ReservesConfig or a path, got {type(cfg).__name__}",
             fix="use reserves.load_config(path)",
         )
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ConfigError(f"seed = {seed!r} must be a non-negative integer", field="seed")
+    for name, v in (("seed", seed), ("paths", paths)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
+            raise ConfigError(f"{name} = {v!r} must be a non-negative integer", field=name)
     if date is None:
         date = _dt.date.today()
     date_text = date.isoformat() if isinstance(date, _dt.date) else str(date)
-
-    if event_config is None and cfg.market_model is None and DEFAULT_EVENT.is_file():
-        event_config = DEFAULT_EVENT
-    event, event_name, event_hash = _event(event_config)
-    scen = None
-    if cfg.scenarios is None and DEFAULT_SCENARIOS.is_file():
-        try:
-            scen = load_config(DEFAULT_SCENARIOS)
-        except ConfigError:  # the scenario layer is not in this build
-            scen = None
-    ctx = Context(cfg, seed=seed, event_config=event, scenario_config=scen)
+    event = _event(event_config)
+    a = assess(cfg, seed=seed, paths=paths, event=event)
     words = phrases()
     env = jinja_environment()
-
-    findings: list[Finding] = []
-    tables: list[Table] = []
-    charts: list[ChartSpec] = []
-    layers: list[LayerStatus] = []
-    for key, func in SECTIONS.items():
-        spec = words["findings"][key]
-        section: Section | None = None
-        try:
-            section = func(ctx)
-        except Unavailable as exc:
-            heading = _say(env, spec["heading"], **_heading_defaults(cfg))
-            text = _say(env, words["not_computed"], what=exc.what, module=exc.module)
-            findings.append(Finding(key, heading, text, computed=False))
-            layers.append(LayerStatus(_layer_name(words, key), False, str(exc)))
-            continue
-        except ReservesError as exc:
-            heading = _say(env, spec["heading"], **_heading_defaults(cfg))
-            text = _say(env, words["could_not_compute"], error=str(exc))
-            findings.append(Finding(key, heading, text, computed=False))
-            layers.append(LayerStatus(_layer_name(words, key), False, str(exc)))
-            continue
-        values = {**_heading_defaults(cfg), **section.data}
-        findings.append(
-            Finding(key, _say(env, spec["heading"], **values), _say(env, spec["text"], **values))
-        )
-        tables.extend(section.tables)
-        charts.extend(section.charts)
-        layers.append(LayerStatus(_layer_name(words, key), True))
-
-    figures = tuple(f for f in (_render_chart(c) for c in charts) if f is not None)
     m = cfg.market
     head = {
         "config_name": cfg.name,
         "n_sovereigns": len(cfg.players),
+        "n_players": len(cfg.players),
         "price_usd": m.price_usd,
         "market_cap_usd": m.market_cap_usd,
+        "horizon_years": m.horizon_years,
     }
+
+    findings: list[Finding] = []
+    tables: list[Table] = []
+    charts: list[tuple[ChartSpec, str]] = []
+    layers: list[LayerStatus] = []
+    parts: dict[str, Part] = {}
+    for key, func in FINDINGS.items():
+        spec = words["findings"][key]
+        try:
+            part = func(a)
+        except Unavailable as exc:
+            findings.append(
+                Finding(
+                    key,
+                    _say(env, spec["heading"], **_template_vars(a, head)),
+                    _say(env, words["not_computed"], what=exc.what, why=exc.why),
+                    computed=False,
+                )
+            )
+            layers.append(LayerStatus(_layer_name(words, key), False, exc.why))
+            continue
+        parts[key] = part
+        values = {**_template_vars(a, head), **part.data}
+        findings.append(
+            Finding(
+                key,
+                _say(env, spec["heading"], **values),
+                _say(env, spec["text"], **values),
+                footnote=part.footnote,
+            )
+        )
+        tables.extend(part.tables)
+        charts.extend((c, key) for c in part.charts)
+        layers.append(LayerStatus(_layer_name(words, key), True))
+    for name in EXTERNAL_SECTIONS:  # sections other modules add (crash panel, estimates, ...)
+        sec = a.section(name)
+        if not sec.available:
+            continue
+        summary = str(sec.data.get("summary", "")) or "; ".join(
+            f"{f.label}: {f.text}" for f in sec.figures.values()
+        )
+        first = next(iter(sec.figures.values()), None)
+        findings.append(Finding(name, sec.title, summary, footnote=first.footnote if first else ""))
+        if sec.figures:
+            tables.append(
+                Table(
+                    name,
+                    sec.title,
+                    ("Number", "Value"),
+                    tuple((f.label, f.text) for f in sec.figures.values()),
+                    ("l", "r"),
+                )
+            )
+        layers.append(LayerStatus(sec.title, True))
+
+    figures = tuple(f for f in (_render_chart(c, key) for c, key in charts) if f is not None)
     from reserves import __version__
 
-    command = f"reserves brief {config_arg} -o briefing.pdf --seed {seed}"
+    command = f"reserves brief {config_arg} -o briefing.pdf"
+    if seed is not None:
+        command += f" --seed {seed}"
+    if paths is not None:
+        command += f" --paths {paths}"
     if isinstance(event_config, str | Path):
         command += f" --event {event_config}"
+    ev = a.ctx.event
+    scen = a.section("scenarios")
     footer = Footer(
         package_version=__version__,
         config_name=cfg.name,
         config_hash=cfg.content_hash(),
-        seed=seed,
+        seed=int(scen.data["seed"]) if scen.available else (seed if seed is not None else -1),
         date=date_text,
-        event_name=event_name,
-        event_hash=event_hash,
+        event_name=ev.name if ev is not None and cfg.market_model is None else None,
+        event_hash=ev.content_hash() if ev is not None and cfg.market_model is None else None,
         command=command,
+        paths=int(scen.data["paths"]) if scen.available else paths,
     )
+    tvars = _template_vars(a, head)
     return Briefing(
         title=_say(env, words["title"], **head),
         subtitle=_say(env, words["subtitle"], **head),
-        summary=_say(env, words["summary"], **head),
+        summary=_bottom_line(env, words, a, parts, tvars),
         findings=tuple(findings),
         figures=figures,
-        tables=(*tables, _market_table(cfg)),
-        assumptions=tuple(_say(env, a, **head) for a in words.get("assumptions", ())),
-        sources=tuple(_sources(cfg)),
+        tables=tuple(tables),
+        assumptions=tuple(_say(env, x, **head) for x in words.get("assumptions", ())),
+        sources=tuple(_sources(cfg, a)),
         footer=footer,
         layers=tuple(layers),
         labels={k: str(v) for k, v in words.get("labels", {}).items()},
+        glossary=tuple((str(t), str(d)) for t, d in words.get("glossary", ())),
+        claims=tuple(
+            (str(c["id"]), str(c["says"]), _say(env, c["found"], **tvars))
+            for c in words.get("claims", ())
+        ),
+        annex_tables=(_market_table(cfg),),
+        numbers=tuple(
+            (f.label, f.text, f.footnote)
+            for name in FINDING_SECTIONS.values()
+            if a.section(name).available
+            for f in a.section(name).figures.values()
+        ),
     )
+
+
+def _template_vars(a: Assessment, head: dict[str, Any]) -> dict[str, Any]:
+    from reserves.assessment import CORE_SECTIONS
+
+    texts, values = _figure_maps(a, list(CORE_SECTIONS))
+    return {**head, "T": texts, "V": values}
+
+
+def _bottom_line(
+    env: jinja2.Environment,
+    words: dict[str, Any],
+    a: Assessment,
+    parts: dict[str, Part],
+    tvars: dict[str, Any],
+) -> str:
+    """The "what this means" paragraph: one sentence group per available finding."""
+    bl = words["bottom_line"]
+    out: list[str] = []
+    eq = parts.get("equilibrium")
+    if eq is not None:
+        out.append(
+            _say(
+                env,
+                bl["equilibrium"],
+                **tvars,
+                n_acc=len(eq.data["accumulators"]),
+                accumulators=eq.data["accumulators"],
+                sellers=eq.data["sellers"],
+            )
+        )
+    fl = parts.get("floor")
+    if fl is not None:
+        out.append(_say(env, bl["floor" if fl.data["has_bids"] else "floor_no_bids"], **tvars))
+    if "break_shock" in parts:
+        out.append(_say(env, bl["breaking"], **tvars))
+    ns = parts.get("never_sell")
+    if ns is not None:
+        n_dom = len(ns.data["holds_for"])
+        key = "dominance_all" if n_dom == tvars["n_players"] else "dominance"
+        out.append(_say(env, bl[key], **tvars, n_dom=n_dom))
+    if "scenarios" in parts:
+        out.append(_say(env, bl["scenarios"], **tvars))
+    return " ".join(x for x in out if x)
 
 
 def _layer_name(words: dict[str, Any], key: str) -> str:
     return str(words.get("layer_names", {}).get(key, key))
-
-
-def _heading_defaults(cfg: ReservesConfig) -> dict[str, Any]:
-    """Variables every heading may use, even when its section is not computed."""
-    level = 50_000.0
-    mm = cfg.market_model
-    if mm is not None:
-        level = float(mm.shock.break_level_usd)
-    return {"level_usd": level}
 
 
 def _market_table(cfg: ReservesConfig) -> Table:
@@ -279,23 +372,32 @@ def _market_table(cfg: ReservesConfig) -> Table:
         ("Market capitalisation", fmt.usd(m.market_cap_usd), "price x supply"),
         # m: USD of market capitalisation per USD of net flow (inelastic markets)
         (
-            "Flow multiplier m",
-            f"{m.flow_multiplier:g}x",
+            "Price impact (market value moved per dollar of net buying)",
+            fmt.ratio(m.flow_multiplier),
             src.get("flow_multiplier", ""),
         ),
         ("Volatility", f"{fmt.pct(m.vol_pa)} a year", src.get("vol_pa", "")),
-        ("Horizon", f"{m.horizon_years:g} years", src.get("horizon_years", "")),
+        ("Horizon", f"{fmt.num(m.horizon_years)} years", src.get("horizon_years", "")),
         (
             "Long-run value belief",
             fmt.usd_price(m.value_belief_usd),
             src.get("value_belief_usd", ""),
         ),
     )
-    return Table("market", "Market inputs", ("Input", "Value", "Source"), rows, ("l", "r", "l"))
+    return Table(
+        "market",
+        "Market inputs",
+        ("Input", "Value", "Source"),
+        rows,
+        ("l", "r", "l"),
+        'Claim ids (C1 ... C18) refer to the source article\'s claims, Annex A; "assumption" '
+        "marks a value chosen, not measured.",
+    )
 
 
-def _sources(cfg: ReservesConfig) -> list[tuple[str, str]]:
-    """(who, "field: source; ...") for the config's own sources, market first."""
+def _sources(cfg: ReservesConfig, a: Assessment) -> list[tuple[str, str]]:
+    """(who, "field: source; ...") for the config's own sources, market first, then the
+    market model actually used (the config's or the borrowed event's)."""
     out: list[tuple[str, str]] = []
     if cfg.sources:
         out.append(("Config", "; ".join(f"{k}: {v}" for k, v in cfg.sources.items())))
@@ -303,13 +405,16 @@ def _sources(cfg: ReservesConfig) -> list[tuple[str, str]]:
         if s.sources:
             out.append((s.name, "; ".join(f"{k}: {v}" for k, v in s.sources.items())))
     mm = cfg.market_model
+    if mm is None and a.ctx.event is not None:
+        mm = a.ctx.event.market_model
     if mm is not None and getattr(mm, "sources", None):
         out.append(("Market model", "; ".join(f"{k}: {v}" for k, v in mm.sources.items())))
     out.append(
         (
             "Claims C1-C18",
-            "shared/seed/CLAIMS.md: the source article's figures and "
-            "their cross-check against public sources",
+            "the source article's figures (an opinion piece on the 21 November 2025 crash) "
+            "and their cross-check against public sources, kept in the project's claims "
+            "register",
         )
     )
     return out

@@ -30,12 +30,15 @@ class Finding:
         one paragraph of plain text (no markup).
     computed:
         False when the layer behind it is not available in this build and ``text`` says so.
+    footnote:
+        the inputs behind its numbers (reading, shock, paths, seed, config hash).
     """
 
     key: str
     heading: str
     text: str
     computed: bool = True
+    footnote: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +46,7 @@ class Finding:
             "heading": self.heading,
             "text": self.text,
             "computed": self.computed,
+            "footnote": self.footnote,
         }
 
 
@@ -70,7 +74,11 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart rendered to PNG (``png``) at ``width_px`` x ``height_px`` (2x scale)."""
+    """A chart rendered to PNG (``png``) at ``width_px`` x ``height_px`` (2x scale).
+
+    ``caption`` is the one-line takeaway; ``finding`` the key of the finding it illustrates
+    (the renderers place it right after that finding).
+    """
 
     key: str
     title: str
@@ -78,6 +86,7 @@ class Figure:
     png: bytes
     width_px: int = 0
     height_px: int = 0
+    finding: str = ""
 
     @property
     def data_uri(self) -> str:
@@ -96,6 +105,7 @@ class Figure:
             "filename": self.filename,
             "width_px": self.width_px,
             "height_px": self.height_px,
+            "finding": self.finding,
         }
 
 
@@ -123,6 +133,7 @@ class Footer:
     event_name: str | None = None
     event_hash: str | None = None
     command: str = ""
+    paths: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -134,6 +145,7 @@ class Footer:
             "event_name": self.event_name,
             "event_hash": self.event_hash,
             "command": self.command,
+            "paths": self.paths,
         }
 
 
@@ -141,8 +153,12 @@ class Footer:
 class Briefing:
     """A complete policy briefing as plain data (see the module docstring).
 
-    ``labels`` are the section headings and fixed phrases from the wording file
-    (``templates/phrases.yaml``), so the renderers hold no wording of their own.
+    ``summary`` is the bottom line ("what this means"), read first. ``labels`` are the
+    section headings and fixed phrases from the wording file (``templates/phrases.yaml``), so
+    the renderers hold no wording of their own. ``glossary`` is (term, meaning); ``claims``
+    the annex of the source article's claims (id, what it says, what the briefing found);
+    ``annex_tables`` the input tables of the annex; ``numbers`` every headline number as
+    (label, text, inputs), the provenance table.
     """
 
     title: str
@@ -156,6 +172,10 @@ class Briefing:
     footer: Footer
     layers: tuple[LayerStatus, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
+    glossary: tuple[tuple[str, str], ...] = ()
+    claims: tuple[tuple[str, str, str], ...] = ()
+    annex_tables: tuple[Table, ...] = ()
+    numbers: tuple[tuple[str, str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (figures by file name, without their bytes)."""
@@ -171,6 +191,10 @@ class Briefing:
             "footer": self.footer.to_dict(),
             "layers": [s.to_dict() for s in self.layers],
             "labels": dict(self.labels),
+            "glossary": [list(g) for g in self.glossary],
+            "claims": [list(c) for c in self.claims],
+            "annex_tables": [t.to_dict() for t in self.annex_tables],
+            "numbers": [list(n) for n in self.numbers],
         }
 
     def text_content(self) -> str:
@@ -180,11 +204,14 @@ class Briefing:
             out += [f.heading, f.text]
         for g in self.figures:
             out += [g.title, g.caption]
-        for t in self.tables:
+        for t in (*self.tables, *self.annex_tables):
             out += [t.title, " | ".join(t.columns)]
             out += [" | ".join(r) for r in t.rows]
             out.append(t.note)
+        out += [f"{k}: {v}" for k, v in self.glossary]
         out += list(self.assumptions)
+        out += [" | ".join(c) for c in self.claims]
+        out += [" | ".join(n) for n in self.numbers]
         out += [f"{k}: {v}" for k, v in self.sources]
         out += [f"{k}: {v}" for k, v in self.footer.to_dict().items()]
         return "\n".join(x for x in out if x)

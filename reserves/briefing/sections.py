@@ -1,666 +1,492 @@
-"""One small function per briefing section, each built only from public library calls.
+"""One small function per briefing finding, each a renderer of the assessment.
 
-Every function takes the :class:`Context` and returns a :class:`Section` (plain numbers for
-the wording templates, tables, charts), or raises :class:`Unavailable` when the model layer it
-summarizes is not in this build; the briefing then says so plainly instead of failing.
+Every number comes from :func:`reserves.assessment.assess` (the object the CLI, the app and
+the paper render too); this module only picks the figures a finding quotes, lays out its table
+and names its chart. A function raises :class:`Unavailable` when the assessment section it
+renders could not be computed; the briefing then says so plainly instead of failing.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
-import numpy as np
-
 from reserves import units as fmt
+from reserves.assessment import Assessment, Section
 from reserves.briefing.model import Table
-from reserves.config import ReservesConfig
 
-__all__ = ["SECTIONS", "Context", "Section", "Unavailable"]
+__all__ = ["FINDINGS", "ChartSpec", "Part", "Unavailable", "plain_number"]
 
 
 class Unavailable(Exception):  # noqa: N818 - a signal, not an error
-    """The layer a section needs is not in this build (``what``, ``module``)."""
+    """The assessment section a finding renders is not available (``what``, ``why``)."""
 
-    def __init__(self, what: str, module: str) -> None:
-        super().__init__(f"{what} ({module})")
+    def __init__(self, what: str, why: str) -> None:
+        super().__init__(f"{what}: {why}")
         self.what = what
-        self.module = module
+        self.why = why
 
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A chart to render: ``make()`` returns an Altair chart (called once, when rendering)."""
+    """A chart to render: ``make()`` returns an Altair chart (called once, when rendering);
+    ``takeaway`` is the one line a reader should retain."""
 
     key: str
     title: str
-    caption: str
+    takeaway: str
     make: Callable[[], Any]
 
 
 @dataclass(frozen=True)
-class Section:
-    """What one section contributes: template variables, tables and charts."""
+class Part:
+    """What one finding contributes: template variables, tables, charts and the inputs
+    behind its numbers (``footnote``)."""
 
     key: str
-    data: dict[str, Any]
+    data: dict[str, Any] = field(default_factory=dict)
     tables: tuple[Table, ...] = ()
     charts: tuple[ChartSpec, ...] = ()
+    footnote: str = ""
 
 
-def _import(module: str, what: str) -> Any:
-    """Import a layer's module or raise :class:`Unavailable` if it is not in this build."""
+def _section(a: Assessment, name: str, what: str) -> Section:
+    sec = a.section(name)
+    if not sec.available:
+        raise Unavailable(what, sec.note)
+    return sec
+
+
+def _chart_module(name: str) -> Any | None:
     try:
-        return importlib.import_module(module)
-    except ImportError as exc:  # missing, or a layer still being built inside the package
-        name = getattr(exc, "name", None) or ""
-        if name == "reserves" or name.startswith("reserves.") or module.startswith(name + "."):
-            raise Unavailable(what, module) from None
-        raise
+        return importlib.import_module(name)
+    except ImportError:
+        return None
 
 
-def _attr(module: str, name: str, what: str) -> Any:
-    mod = _import(module, what)
-    if not hasattr(mod, name):
-        raise Unavailable(what, f"{module}.{name}")
-    return getattr(mod, name)
+def plain_number(x: float | None) -> str:
+    """A parameter value without scientific notation: ``0.000123 -> "0.00012"``,
+    ``0.0245 -> "0.025"``, ``276.25 -> "276"``; ``n/a`` if missing."""
+    if x is None or not math.isfinite(x):
+        return fmt.MISSING
+    if x == 0:
+        return "0"
+    a = abs(x)
+    if a >= 100:
+        return fmt.num(x, 0)
+    digits = max(0, 1 - math.floor(math.log10(a)))  # two significant digits
+    text = f"{x:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-@dataclass
-class Context:
-    """Inputs shared by the sections, with the game solved once and cached."""
-
-    cfg: ReservesConfig
-    seed: int = 0
-    event_config: Any = None
-    scenario_config: Any = None
-    cache: dict[str, Any] = field(default_factory=dict)
-
-    @cached_property
-    def game(self) -> Any:
-        from reserves.sovereign.model import SovereignGame
-
-        return SovereignGame(self.cfg)
-
-    @cached_property
-    def tensor_ok(self) -> bool:
-        from reserves.sovereign.model import MAX_TENSOR_ENTRIES
-
-        return self.game.num_profiles * self.game.num_players <= MAX_TENSOR_ENTRIES
-
-    @cached_property
-    def result(self) -> Any:
-        """All pure equilibria (complete) when the tensor fits, else the extremal ones."""
-        if self.tensor_ok:
-            from reserves.nash.pure import pure_solve
-
-            return pure_solve(self.game.to_game())
-        from reserves.sovereign.aggregative import aggregative_solve
-
-        return aggregative_solve(self.game)
+# --------------------------------------------------------------------------- findings
 
 
-# --------------------------------------------------------------------------- equilibrium
-
-
-def _profile_labels(ctx: Context, eq: Any) -> list[str]:
-    return [ctx.result.actions[i][int(np.argmax(s))] for i, s in enumerate(eq.strategies)]
-
-
-def equilibrium(ctx: Context) -> Section:
-    """The first equilibrium: who accumulates, holds, sells; the sovereign flow it implies.
-
-    Flows per player come from :meth:`SovereignGame.player_flows` (buy cash ``c``, BTC sold
-    ``q``); the net flow is ``sum_i c_i + q_i P0`` at the entry price.
-    """
-    game, res = ctx.game, ctx.result
-    data: dict[str, Any] = {
-        "n_equilibria": len(res.equilibria),
-        "complete": bool(res.complete),
-        "method": res.method,
-        "n_players": game.num_players,
-        "game_type": None,
-    }
-    with contextlib.suppress(Unavailable):
-        data["game_type"] = game_type(ctx)
-    if res.equilibria:
-        eq = res.equilibria[0]
-        labels = _profile_labels(ctx, eq)
-        buy = sell_btc = 0.0
-        for i, a in enumerate(labels):
-            c, q, _, _ = game.player_flows(i, a)
-            buy += c
-            sell_btc += -q
-        groups = {
-            a: [p for p, lab in zip(game.players, labels, strict=True) if lab == a]
-            for a in ("accumulate", "hold", "sell")
-        }
-        data.update(
-            counts={a: len(v) for a, v in groups.items()},
-            accumulators=groups["accumulate"],
-            holders=groups["hold"],
-            sellers=groups["sell"],
-            buy_usd=buy,
-            sell_btc=sell_btc,
-            sell_usd=sell_btc * game.price_usd,
-            net_usd=buy - sell_btc * game.price_usd,
-            max_regret_usd=float(eq.regret),
-        )
+def equilibrium(a: Assessment) -> Part:
+    """Who accumulates, holds, sells or is not involved in the equilibrium, and the flows."""
+    sec = _section(a, "equilibrium", "the equilibrium")
+    groups = sec.data.get("groups", {})
     charts: tuple[ChartSpec, ...] = ()
-    try:
-        roster = _import("reserves.charts.roster", "the chart module")
+    roster = _chart_module("reserves.charts.roster")
+    if roster is not None and hasattr(roster, "equilibria_chart"):
+        res = a.ctx.equilibria
+        n_acc = len(groups.get("accumulate", []))
         charts = (
             ChartSpec(
                 "equilibrium",
                 "Who does what in equilibrium",
-                "Action of each sovereign in the pure equilibria found (colour: action).",
+                f"Only {n_acc} of {a.ctx.game.num_players} sovereigns buy; most hold no "
+                "bitcoin and stay out.",
                 lambda: roster.equilibria_chart(res, max_equilibria=8),
             ),
         )
-    except Unavailable:
-        pass
-    return Section("equilibrium", data, charts=charts)
-
-
-def thresholds(ctx: Context) -> tuple[Any, ...]:
-    """Dominance thresholds ``theta*`` per sovereign
-    (:func:`reserves.sovereign.symbolic.dominance_thresholds`), computed once."""
-    if "thresholds" not in ctx.cache:
-        func = _attr("reserves.sovereign.symbolic", "dominance_thresholds", "the symbolic analysis")
-        ctx.cache["thresholds"] = tuple(func(ctx.game, "theta"))
-    return ctx.cache["thresholds"]
-
-
-def game_type(ctx: Context) -> str:
-    """The game's type: the 2x2 class from the symbolic layer for two sovereigns with two
-    actions, else whether iterated strict dominance solves it
-    (:func:`reserves.nash.pure.iterated_elimination`)."""
-    if ctx.game.shape == (2, 2):
-        with contextlib.suppress(Unavailable):
-            classify = _attr(
-                "reserves.sovereign.symbolic", "classify_2x2", "the 2x2 classification"
-            )
-            return str(classify(ctx.game.to_game()).game_type)
-    if not ctx.tensor_ok:
-        raise Unavailable("the game type of a roster this large", "reserves.sovereign.symbolic")
-    from reserves.nash.pure import iterated_elimination
-
-    left = iterated_elimination(ctx.game.to_game()).game
-    n = int(np.prod(left.shape))
-    if n == 1:
-        return (
-            "dominance-solvable (iterated elimination of strictly dominated actions leaves "
-            "a single profile, so the equilibrium is unique)"
-        )
-    return (
-        f"not dominance-solvable ({n:,} profiles survive iterated elimination of strictly "
-        "dominated actions)"
+    return Part(
+        "equilibrium",
+        {
+            "complete": bool(sec.data.get("complete")),
+            "n_players": a.ctx.game.num_players,
+            "accumulators": groups.get("accumulate", []),
+            "holders": groups.get("hold", []),
+            "sellers": groups.get("sell", []),
+            "outsiders": groups.get("not involved", []),
+        },
+        charts=charts,
+        footnote=sec.figures["n_equilibria"].footnote if "n_equilibria" in sec.figures else "",
     )
 
 
-# --------------------------------------------------------------------------- never sell
+def never_sell(a: Assessment) -> Part:
+    """For whom accumulating is best whatever the others do, and the roster table."""
+    sec = _section(a, "dominance", "the dominance analysis")
+    eq = a.section("equilibrium")
+    rows_eq = {r["name"]: r for r in eq.data.get("roster", [])}
+    holdings = {s.name: float(s.holdings_btc) for s in a.ctx.game.sovereigns}
 
+    def word(name: str, action: str | None) -> str:
+        if action is None:
+            return "depends on others"
+        return "stay out" if action == "sell" and holdings.get(name, 0) <= 0 else action
 
-def never_sell(ctx: Context) -> Section:
-    """For whom "accumulate, never sell" (C14) holds: accumulating strictly dominant.
-
-    Dominance on the payoff tensor (:func:`reserves.nash.pure.dominant_actions`, strict,
-    against every profile of the others) and, from the symbolic layer, each sovereign's
-    threshold ``theta*`` (:func:`reserves.sovereign.symbolic.dominance_thresholds`: accumulate
-    dominates iff ``theta > theta*``).
-    """
-    game = ctx.game
-    theta: list[tuple[str, float, float]] | None = None
-    with contextlib.suppress(Unavailable):
-        theta = [(t.player, float(t.value), float(t.threshold)) for t in thresholds(ctx)]
-    if ctx.tensor_ok:
-        from reserves.nash.pure import dominant_actions
-
-        g = game.to_game()
-        dom = dominant_actions(g)
-        dom_labels = [g.actions[i][k] if k is not None else None for i, k in enumerate(dom)]
-    elif theta is not None:  # no tensor: accumulate dominates iff theta > theta* (closed form)
-        held = {t.player: t.holds for t in thresholds(ctx)}
-        dom_labels = ["accumulate" if held[p] else None for p in game.players]
-    else:
-        raise Unavailable("dominance for a roster this large", "reserves.sovereign.symbolic")
-    pairs = list(zip(game.players, dom_labels, strict=True))
-    data = {
-        "n_players": game.num_players,
-        "holds_for": [p for p, d in pairs if d == "accumulate"],
-        "hold_dominant": [p for p, d in pairs if d == "hold"],
-        "sell_dominant": [p for p, d in pairs if d == "sell"],
-        "undecided": [p for p, d in pairs if d is None],
-        "thresholds": theta,
-        "dominant": dict(pairs),
-    }
-    return Section("never_sell", data, tables=(_roster_table(ctx, data["dominant"], theta),))
-
-
-def _theta(x: float) -> str:
-    if not np.isfinite(x):
-        return "never" if x > 0 else "any"
-    if x <= 0:
-        return "any"
-    return f"{x:.3g}" if x < 1000 else fmt.num(x)
-
-
-def _roster_table(
-    ctx: Context,
-    dominant: dict[str, str | None],
-    thresholds: list[tuple[str, float, float]] | None,
-) -> Table:
-    game, res = ctx.game, ctx.result
-    labels = _profile_labels(ctx, res.equilibria[0]) if res.equilibria else None
-    th = {name: (v, t) for name, v, t in thresholds or ()}
+    groups = sec.data["groups"]
+    sellers = [n for n in groups["sell"] if holdings.get(n, 0) > 0]
+    outsiders = [n for n in groups["sell"] if holdings.get(n, 0) <= 0]
     rows = []
-    for i, s in enumerate(game.sovereigns):
-        ticket = s.max_buy_share * s.reserves_usd
+    for s, d in zip(a.ctx.game.sovereigns, sec.data["rows"], strict=True):
+        r = rows_eq.get(s.name, {})
         row = [
             s.name,
             fmt.usd_bn(s.reserves_usd, 0),
-            fmt.num(s.holdings_btc),
-            fmt.usd_bn(ticket, 2),
-            labels[i] if labels else "none",
-            dominant.get(s.name) or "none",
+            fmt.num(s.holdings_btc) if s.holdings_btc > 0 else "none",
+            fmt.usd_bn(s.max_buy_share * s.reserves_usd, 2),
+            r.get("reader_action", "n/a"),
+            word(s.name, d["dominant"]),
         ]
-        if thresholds is not None:
-            v, t = th.get(s.name, (float("nan"), float("nan")))
-            row += [f"{v:.3g}", _theta(t)]
+        if sec.data.get("has_thresholds"):
+            row += [plain_number(d["theta"]), _threshold_text(d)]
         rows.append(tuple(row))
     columns = [
         "Sovereign",
-        "Reserves, USD bn",
-        "Holdings, BTC",
-        "Buy ticket, USD bn",
-        "Equilibrium",
-        "Dominant",
+        "Reserves, $bn",
+        "Bitcoin held",
+        "Would buy, $bn",
+        "In equilibrium",
+        "Best whatever others do",
     ]
     align = ["l", "r", "r", "r", "l", "l"]
     note = (
-        "Buy ticket: the cash a sovereign moves into bitcoin when it accumulates (a share of "
-        'its reserves). Dominant: the action strictly best whatever the others do; "none" '
-        "when the best action depends on the others."
+        "Would buy: the cash a sovereign moves into bitcoin when it accumulates (a share of "
+        'its reserves). "Stay out": it holds no bitcoin, so selling means doing nothing. '
+        '"Depends on others": no action is best in every case.'
     )
-    if thresholds is not None:
-        columns += ["theta", "theta*"]
+    if sec.data.get("has_thresholds"):
+        columns += ["Weight on rank", "Buying always best above"]
         align += ["r", "r"]
         note += (
-            " theta: strategic weight of relative reserve share (config); theta*: the weight "
-            'above which accumulating dominates ("any": at every weight).'
+            " Weight on rank: how much the sovereign values its share of all sovereign "
+            "bitcoin (an assumption). Buying is best whatever others do once that weight is "
+            'above the last column ("any": at every weight; "never": at no weight).'
         )
-    return Table(
+    table = Table(
         "roster",
-        "Sovereigns, the equilibrium and dominance",
+        "Sovereigns: what each does and what is best for it",
         tuple(columns),
         tuple(rows),
         tuple(align),
         note,
     )
+    return Part(
+        "never_sell",
+        {
+            "n_players": a.ctx.game.num_players,
+            "holds_for": groups["accumulate"],
+            "hold_dominant": groups["hold"],
+            "sell_dominant": sellers,
+            "stay_out": outsiders,
+            "undecided": groups["depends"],
+        },
+        tables=(table,),
+        footnote=sec.figures["n_accumulate_dominant"].footnote,
+    )
 
 
-# --------------------------------------------------------------------------- demand
+def _threshold_text(row: dict[str, Any]) -> str:
+    t = row.get("theta_threshold")
+    if t is None:
+        return fmt.MISSING
+    if row.get("threshold_direction") == "none" or (isinstance(t, float) and math.isinf(t)):
+        return "never" if row.get("dominant") != "accumulate" else "any"
+    if t <= 0:
+        return "any"
+    return plain_number(t)
 
 
-#: most prices below P0 the briefing solves the game at (each solve includes the correlated LPs)
-DEMAND_MAX_POINTS = 13
-
-#: multiples of the entry price tabulated in the demand table
-DEMAND_TABLE_RATIOS: tuple[float, ...] = (0.4, 0.55, 0.7, 0.85, 1.0, 1.25, 1.5)
-
-
-def _bid_grid(ctx: Context) -> tuple[float, int]:
-    """(lowest price / P0, points below P0) from a ``market_model.sovereign_bids`` section."""
-    for c in (ctx.cfg, ctx.event_config):
-        mm = getattr(c, "market_model", None)
-        if mm is not None:
-            return float(mm.sovereign_bids.min_price_ratio), int(mm.sovereign_bids.grid_points)
-    return 0.4, 25
-
-
-def demand_schedule(ctx: Context) -> Any:
-    """The demand schedule ``D(P)`` of the briefing's config, computed once.
-
-    Prices: ``grid_points`` (at most :data:`DEMAND_MAX_POINTS`) evenly spaced from
-    ``min_price_ratio * P0`` to ``P0`` (as the market layer places bids) plus the table's
-    multiples of ``P0``; selection rule
-    ``"dynamics"`` (:func:`reserves.demand.demand_schedule`).
-    """
-    if "demand" not in ctx.cache:
-        schedule = _attr("reserves.demand", "demand_schedule", "the demand schedule")
-        p0 = float(ctx.cfg.market.price_usd)
-        lo, n = _bid_grid(ctx)
-        n = min(n, DEMAND_MAX_POINTS)
-        prices = np.union1d(np.linspace(lo * p0, p0, n), p0 * np.asarray(DEMAND_TABLE_RATIOS))
-        ctx.cache["demand"] = schedule(ctx.cfg, prices, rule="dynamics")
-    return ctx.cache["demand"]
-
-
-def demand_band(ctx: Context) -> Section:
-    """The sovereign demand schedule ``D(P)`` and its band over equilibria
-    (:mod:`reserves.demand`): the selected equilibrium's demand and the range over all pure
-    (and, where affordable, correlated) equilibria."""
-    sched = demand_schedule(ctx)
-    p0 = float(ctx.cfg.market.price_usd)
-    prices = np.asarray(sched.prices_usd, dtype=float)
-    d = np.asarray(sched.demand_usd, dtype=float)
-    lo = np.asarray(sched.demand_low_usd, dtype=float)
-    hi = np.asarray(sched.demand_high_usd, dtype=float)
-    k0 = int(np.argmin(np.abs(prices - p0)))
-    data = {
-        "price_usd": p0,
-        "demand_usd": float(d[k0]),
-        "low_usd": float(lo[k0]),
-        "high_usd": float(hi[k0]),
-        "price_lo_usd": float(prices.min()),
-        "price_hi_usd": float(prices.max()),
-        "demand_min_usd": float(np.min(lo)),
-        "demand_max_usd": float(np.max(hi)),
-        "rule": sched.rule,
-        "correlated": bool(getattr(sched, "correlated", False)),
-    }
+def demand_band(a: Assessment) -> Part:
+    """Sovereign demand at today's price and its band over equilibria, with a table at lower
+    and higher prices (the band columns only when the band is not a single value)."""
+    sec = _section(a, "demand", "the demand schedule")
+    tab = sec.data["table"]
+    point = bool(sec.data.get("band_is_point"))
+    p0 = float(a.config.market.price_usd)
     rows = []
-    acc = list(getattr(sched, "accumulators", ()) or ())
-    for r in DEMAND_TABLE_RATIOS:
-        k = int(np.argmin(np.abs(prices - r * p0)))
-        rows.append(
-            (
-                fmt.usd_price(prices[k]) + (" (now)" if k == k0 else ""),
-                fmt.usd(d[k]),
-                fmt.usd(lo[k]),
-                fmt.usd(hi[k]),
-                str(len(acc[k])) if k < len(acc) else "n/a",
-            )
-        )
+    for r in tab:
+        row = [
+            fmt.usd_price(r["price_usd"]) + (" (today)" if abs(r["price_usd"] - p0) < 1 else ""),
+            fmt.usd(r["demand_usd"]),
+        ]
+        if not point:
+            row += [fmt.usd(r["low_usd"]), fmt.usd(r["high_usd"])]
+        row.append(fmt.num(r["n_accumulating"]) if r["n_accumulating"] is not None else "n/a")
+        rows.append(tuple(row))
+    columns = ["Bitcoin price", "Net sovereign demand"]
+    if not point:
+        columns += ["Lowest (any equilibrium)", "Highest (any equilibrium)"]
+    columns.append("Sovereigns buying")
+    note = (
+        "Net sovereign demand: money flowing into bitcoin from sovereigns (buying minus "
+        "selling) in the equilibrium that best-response play reaches from today."
+    )
+    note += (
+        " Every equilibrium gives the same demand at these prices, so no range is shown."
+        if point
+        else " Lowest and highest: the range over all equilibria found."
+    )
     table = Table(
         "demand",
         "Sovereign demand at lower and higher prices",
-        ("Bitcoin price", "Demand", "Band low", "Band high", "Sovereigns accumulating"),
+        tuple(columns),
         tuple(rows),
-        ("l", "r", "r", "r", "r"),
-        "Demand: net sovereign flow into bitcoin (USD) in the equilibrium reached by "
-        "best-response dynamics from the status quo. Band: the lowest and highest demand over "
-        "all equilibria found"
-        + (", correlated equilibria included." if data["correlated"] else "."),
+        ("l", *("r" for _ in columns[1:])),
+        note,
     )
-    return Section("demand_band", data, tables=(table,))
+    d = sec.figures
+    return Part(
+        "demand_band",
+        {
+            "point": point,
+            "demand_min_usd": min(r["demand_usd"] for r in tab),
+            "demand_max_usd": max(r["demand_usd"] for r in tab),
+            "price_lo_usd": min(r["price_usd"] for r in tab),
+            "price_hi_usd": max(r["price_usd"] for r in tab),
+            "same_band": d["low_usd"].value == d["high_usd"].value,
+        },
+        tables=(table,),
+        footnote=d["demand_usd"].footnote,
+    )
 
 
-# --------------------------------------------------------------------------- market
-
-#: real net outflows (USD) tabulated in the floor table
-FLOOR_TABLE_SHOCKS_USD: tuple[float, ...] = (2e8, 5e8, 1e9, 2e9, 5e9, 1e10)
-
-
-def sovereign_bids(ctx: Context, mcfg: ReservesConfig) -> Any:
-    """Sovereign bids below ``P0`` from the demand schedule (:func:`bids_from_schedule`),
-    or None when the demand layer is not in this build."""
-    key = "sovereign_bids"
-    if key not in ctx.cache:
-        try:
-            sched = demand_schedule(ctx)
-        except Unavailable:
-            ctx.cache[key] = None
-        else:
-            from reserves.market import bids_from_schedule
-
-            scale = mcfg.market_model.sovereign_bids.commitment_scale
-            ctx.cache[key] = bids_from_schedule(
-                sched, mcfg.market.price_usd, commitment_scale=scale
-            )
-    return ctx.cache[key]
-
-
-def market(ctx: Context) -> tuple[ReservesConfig, Any]:
-    """``(config, MarketModel)`` of the market layer, built once.
-
-    The ``market_model`` section is the config's own, or else the event config's (its
-    calibrated impact, ladder and shock) merged into this config.
-    """
-    if "market" in ctx.cache:
-        return ctx.cache["market"]
-    MarketModel = _attr("reserves.market", "MarketModel", "the market model")
-    mcfg = ctx.cfg
-    if mcfg.market_model is None:
-        event = ctx.event_config
-        if event is None:
-            raise Unavailable(
-                "a market_model section", "pass --event configs/events/2025-11-21.yaml"
-            )
-        mcfg = mcfg.with_updates({"market_model": event.to_dict()["market_model"]})
-    model = MarketModel.from_config(mcfg, sovereign_bids=sovereign_bids(ctx, mcfg))
-    ctx.cache["market"] = (mcfg, model)
-    return mcfg, model
-
-
-def floor(ctx: Context) -> Section:
-    """The trough under the calibrated shock with and without sovereign bids.
-
-    ``MarketModel.cascade(F)`` solves ``p = P0 (1 - I(F + Lq(p) - D(p) - B(p)))`` for the
-    first fixed point below ``P0`` (MODEL.md section 5); ``F`` is ``market_model.shock``.
-    """
-    mcfg, model = market(ctx)
-    shock = float(mcfg.market_model.shock.shock_usd)
-    p0 = model.start_price_usd
-    without = model.cascade(shock, with_sovereigns=False)
-    has_bids = model.sovereign_bids.total_usd > 0
-    with_ = model.cascade(shock, with_sovereigns=True) if has_bids else None
-    data = {
-        "shock_usd": shock,
-        "start_price_usd": p0,
-        "trough_without_usd": without.trough_usd,
-        "drop_without": without.drop,
-        "trough_with_usd": with_.trough_usd if with_ else None,
-        "drop_with": with_.drop if with_ else None,
-        "liquidations_usd": without.liquidations_usd,
-        "fragility_ratio": without.fragility_ratio,
-        "has_bids": has_bids,
-    }
-    shocks = list(FLOOR_TABLE_SHOCKS_USD)
-    if shock not in shocks:
-        shocks = sorted([*shocks, shock])
-    t_without = model.troughs(shocks, with_sovereigns=False)
-    t_with = model.troughs(shocks, with_sovereigns=True) if has_bids else None
+def floor(a: Assessment) -> Part:
+    """The trough at the reference shock with and without sovereign bids, the table over
+    shocks and the floor chart."""
+    sec = _section(a, "floor", "the price floor")
+    f = sec.figures
+    has_bids = f["trough_with_usd"].value is not None
     rows = []
-    for k, f in enumerate(shocks):
-        rows.append(
-            (
-                fmt.usd(f) + (" (calibrated)" if f == shock else ""),
-                fmt.usd_price(t_without.trough_usd[k]),
-                fmt.pct(1 - t_without.trough_usd[k] / p0, 1),
-                fmt.usd(t_without.liquidations_usd[k]),
-                fmt.usd_price(t_with.trough_usd[k]) if t_with is not None else "not computed",
-            )
-        )
+    for r in sec.data["table"]:
+        row = [
+            fmt.usd(r["shock_usd"]) + (" (reference)" if r["reference"] else ""),
+            fmt.usd_price(r["trough_without_usd"]),
+            fmt.pct(-r["drop_without"], 1),
+            fmt.usd(r["liquidations_without_usd"]),
+        ]
+        if has_bids:
+            row.append(fmt.usd_price(r["trough_with_usd"]))
+        rows.append(tuple(row))
+    columns = ["Real net selling", "Lowest price, no bids", "Fall", "Forced sales"]
+    if has_bids:
+        columns.append("Lowest price, with sovereign bids")
     table = Table(
         "floor",
-        f"Trough after a real net outflow (start price {fmt.usd_price(p0)})",
-        (
-            "Real net outflow",
-            "Trough without sovereigns",
-            "Fall",
-            "Liquidations",
-            "Trough with sovereigns",
-        ),
+        f"How low the price goes after a wave of selling (start {f['start_price_usd'].text})",
+        tuple(columns),
         tuple(rows),
-        ("l", "r", "r", "r", "r"),
-        "Trough: the first price where the market absorbs the outflow plus the liquidations it "
-        "triggers (MODEL.md section 5). Liquidations: longs sold down to the trough and shorts "
-        "squeezed by the rebound. With sovereigns: their equilibrium demand placed as bids "
-        "below the start price.",
+        ("l", *("r" for _ in columns[1:])),
+        "Real net selling: money leaving the market (not counting forced sales). Lowest "
+        "price: where buyers absorb that selling plus the forced sales it triggers. Forced "
+        "sales: leveraged positions closed by the fall. With sovereign bids: the "
+        "sovereigns' demand waiting as buy orders below the price."
+        + ("" if has_bids else " No sovereign bids in this configuration, so no such column."),
     )
     charts: tuple[ChartSpec, ...] = ()
-    with contextlib.suppress(Unavailable):
-        charts_market = _import("reserves.charts.market", "the market charts")
-        if hasattr(charts_market, "trough_chart"):
-            from reserves.market import floor_curves
+    cm = _chart_module("reserves.charts.market")
+    if cm is not None and hasattr(cm, "trough_chart"):
+        from reserves.market import floor_curves
 
-            sh = mcfg.market_model.shock
-            curves = floor_curves(
-                model,
-                level_usd=float(sh.break_level_usd),
-                max_shock_usd=float(sh.curve_max_usd),
-                points=int(sh.curve_points),
-            )
-            charts = (
-                ChartSpec(
-                    "floor",
-                    "The floor against the size of the shock",
-                    "Trough after a real net outflow, without sovereign bids and with the "
-                    "sovereigns' equilibrium demand placed as bids below the start price.",
-                    lambda: charts_market.trough_chart(curves),
-                ),
-            )
-    return Section("floor", data, tables=(table,), charts=charts)
-
-
-def break_shock(ctx: Context) -> Section:
-    """The smallest real outflow that takes the price below the break level (C17: $50,000),
-    with and without sovereign bids (:func:`reserves.market.breaking_shock`)."""
-    mcfg, model = market(ctx)
-    from reserves.market import breaking_shock
-
-    level = float(mcfg.market_model.shock.break_level_usd)
-    has_bids = model.sovereign_bids.total_usd > 0
-    without = breaking_shock(model, level, with_sovereigns=False)
-    with_ = breaking_shock(model, level, with_sovereigns=True) if has_bids else None
-    # least sovereign commitment (a bid wall, cvxpy) holding the level against a stress shock
-    # twice the breaking one: the calibrated shock alone does not break it
-    from reserves.market import least_commitment, no_bids
-
-    stress = 2.0 * float(without)
-    commit = least_commitment(
-        model.replace(sovereign_bids=no_bids(model.start_price_usd)), level, stress
+        model = a.ctx.market_model
+        sh = a.ctx.market_config.market_model.shock
+        curves = floor_curves(
+            model,
+            level_usd=float(sh.break_level_usd),
+            max_shock_usd=float(sh.curve_max_usd),
+            points=int(sh.curve_points),
+        )
+        take = (
+            f"Sovereign bids lift the low after {f['shock_usd'].text} of selling from "
+            f"{f['trough_without_usd'].text} to {f['trough_with_usd'].text}; they soften "
+            "crashes but do not stop them."
+            if has_bids
+            else "Without sovereign bids the low falls steadily with the size of the selling."
+        )
+        charts = (
+            ChartSpec(
+                "floor",
+                "The low point against the size of the selling",
+                take,
+                lambda: cm.trough_chart(curves),
+            ),
+        )
+    return Part(
+        "floor",
+        {"has_bids": has_bids, "reading": sec.data.get("reading")},
+        tables=(table,),
+        charts=charts,
+        footnote=f["trough_with_usd"].footnote if has_bids else f["trough_without_usd"].footnote,
     )
-    return Section(
+
+
+def break_shock(a: Assessment) -> Part:
+    """The selling that breaks the level, with and without bids; the least commitment."""
+    sec = _section(a, "breaking", "the breaking shock")
+    fl = a.section("floor")
+    f = sec.figures
+    times = None
+    if fl.available and f["shock_without_usd"].value and fl.figures["shock_usd"].value:
+        times = f["shock_without_usd"].value / fl.figures["shock_usd"].value
+    return Part(
         "break_shock",
-        {
-            "level_usd": level,
-            "shock_without_usd": without,
-            "shock_with_usd": with_,
-            "has_bids": has_bids,
-            "calibrated_shock_usd": float(mcfg.market_model.shock.shock_usd),
-            "stress_shock_usd": stress,
-            "commitment_usd": float(commit.commitment_usd),
-        },
+        {"has_bids": f["shock_with_usd"].value is not None, "times_reference": times},
+        footnote=f["commitment_usd"].footnote,
     )
 
 
-# --------------------------------------------------------------------------- scenarios
-
-
-#: Monte Carlo paths per scenario in a briefing (the scenario config's own count is for studies)
-BRIEFING_PATHS = 200
-
-
-def scenario_config(ctx: Context) -> ReservesConfig:
-    """The config whose ``scenarios`` section is simulated: the briefing's own, else the
-    scenario config given (default ``configs/scenarios/c17.yaml``) with this config's roster,
-    market and market model."""
-    if ctx.cfg.scenarios is not None:
-        return ctx.cfg
-    sc = ctx.scenario_config
-    if sc is None or sc.scenarios is None:
-        raise Unavailable("a scenarios section", "pass a config with one, e.g. configs/scenarios")
-    updates: dict[str, Any] = {"scenarios": sc.to_dict()["scenarios"]}
-    with contextlib.suppress(Unavailable):
-        mcfg, _ = market(ctx)
-        updates["market_model"] = mcfg.to_dict()["market_model"]
-    return ctx.cfg.with_updates(updates)
-
-
-def scenarios(ctx: Context) -> Section:
-    """The scenario fan and the C16 volatility probabilities
-    (:func:`reserves.scenarios.simulate_all`, mixed by the C17 priors), seeded by the
-    briefing's seed."""
-    simulate_all = _attr("reserves.scenarios", "simulate_all", "the scenario layer")
-    scfg = scenario_config(ctx)
-    result = simulate_all(scfg, paths=BRIEFING_PATHS, seed=ctx.seed)
-    mixture_checks = list(result.mixture_checks)
-    runs = list(result.runs)
-    start = str(result.meta.get("start_date", ""))
-    horizon = int(result.meta.get("horizon_days", 0))
-    q = result.mixture_quantiles["price_usd"]
-    levels = np.asarray(_attr("reserves.scenarios.simulate", "LEVELS", "the scenario layer"))
-
-    def at(level: float) -> float:
-        return float(q[-1, int(np.argmin(np.abs(levels - level)))])
-
-    data = {
-        "start_date": start,
-        "horizon_days": horizon,
-        "paths": int(result.meta.get("paths", BRIEFING_PATHS)),
-        "scenarios": [(r.name.replace("_", " "), float(r.probability)) for r in runs],
-        "p05_end_usd": at(0.05),
-        "p50_end_usd": at(0.5),
-        "p95_end_usd": at(0.95),
-        "c16": [(str(c["label"]), float(c["probability"])) for c in mixture_checks],
-        "break_level_usd": float(scfg.scenarios.break_level_usd),
+def scenarios(a: Assessment) -> Part:
+    """Median end prices, the chance of falling below the break level and the volatility
+    checks per scenario and for their mixture; the fan chart."""
+    sec = _section(a, "scenarios", "the scenarios")
+    d = sec.data
+    runs, checks = d["runs"], d["checks"]
+    p_below_mix = sum(r["prior"] * (r["p_below_break"] or 0.0) for r in runs)
+    label = {
+        "orderly_transition": "Orderly transition",
+        "systemic_failure": "Systemic failure",
+        "technical_breakthrough": "Technical breakthrough",
     }
     rows = []
     for r in runs:
-        m = r.metrics
         rows.append(
             (
-                r.name.replace("_", " "),
-                fmt.pct(r.probability),
-                fmt.usd_price(m.get("price_median_end_usd")),
-                fmt.pct(m.get("p_min_price_below_break"), 0),
-                *(fmt.pct(c["probability"], 1) for c in r.checks),
+                label.get(r["name"], r["name"].replace("_", " ").capitalize()),
+                fmt.pct(r["prior"]),
+                fmt.usd_price(r["median_end_usd"]),
+                fmt.pct(r["p_below_break"], 0),
+                *(fmt.pct(c["p"], 1) for c in r["checks"]),
             )
         )
+    f = sec.figures
     rows.append(
         (
-            "mixture",
+            "All scenarios, weighted",
             "100%",
-            fmt.usd_price(data["p50_end_usd"]),
-            "",
-            *(fmt.pct(c["probability"], 1) for c in mixture_checks),
+            f["mixture_median_end_usd"].text,
+            fmt.pct(p_below_mix, 0),
+            *(fmt.pct(c["p"], 1) for c in checks),
         )
     )
+    level = fmt.usd_price(d["break_level_usd"])
     table = Table(
         "scenarios",
-        f"C17 scenarios: {data['paths']:,} simulated paths each from {start}",
+        f"Three scenarios to the end of 2028 ({fmt.num(d['paths'])} simulated paths each)",
         (
             "Scenario",
-            "Prior",
-            "Median end price",
-            f"P(below {fmt.usd_price(data['break_level_usd'])})",
-            *(f"P(vol < {fmt.pct(c['below_vol_pa'])}), {c['date']}" for c in mixture_checks),
+            "Weight",
+            "Median price at the end",
+            f"Chance of falling below {level}",
+            *(f"Chance volatility < {fmt.pct(c['below_vol_pa'])} on {c['date']}" for c in checks),
         ),
         tuple(rows),
-        ("l", "r", "r", "r", *("r" for _ in mixture_checks)),
-        "Prior: the article's scenario probability (C17). P(below): probability that the price "
-        "falls below the level at some point. P(vol < ...): probability that 30-day realized "
-        "volatility is below the level on the date (C16). Priors and dates are the article's, "
-        "inputs to vary, not facts.",
+        ("l", "r", "r", "r", *("r" for _ in checks)),
+        "Weight: the source article's probability of each scenario (an input, not a fact). "
+        f"Chance of falling below {level}: at any time before the end. Volatility: how much "
+        "the price swings over 30 days, in % a year (gold: about 15%). The weighted row "
+        "mixes the scenarios by their weights.",
     )
     charts: tuple[ChartSpec, ...] = ()
-    with contextlib.suppress(Unavailable):
-        cs = _import("reserves.charts.scenarios", "the scenario charts")
-        if hasattr(cs, "fan_chart"):
-            charts = (
-                ChartSpec(
-                    "fan",
-                    "Scenario fan: the bitcoin price",
-                    "Mixture of the C17 scenarios weighted by their priors: median, 25-75% "
-                    "and 5-95% bands of the simulated price.",
-                    lambda: cs.fan_chart(result, "price_usd"),
-                ),
+    cs = _chart_module("reserves.charts.scenarios")
+    if cs is not None and hasattr(cs, "fan_chart"):
+        result = a.ctx.scenario_result
+        charts = (
+            ChartSpec(
+                "fan",
+                "Where the bitcoin price could go",
+                f"The middle path ends near {f['mixture_median_end_usd'].text}, but the range "
+                f"is wide: {f['mixture_p05_end_usd'].text} to {f['mixture_p95_end_usd'].text} "
+                "(9 paths in 10).",
+                lambda: cs.fan_chart(result, "price_usd"),
+            ),
+        )
+    return Part(
+        "scenarios",
+        {
+            "priors": [(label.get(r["name"], r["name"]).lower(), r["prior"]) for r in runs],
+            "checks": checks,
+            "start_date": d["start_date"],
+            "horizon_days": d["horizon_days"],
+            "p_below_mix": p_below_mix,
+            "break_level_usd": d["break_level_usd"],
+        },
+        tables=(table,),
+        charts=charts,
+        footnote=f["mixture_median_end_usd"].footnote,
+    )
+
+
+def calibration(a: Assessment) -> Part:
+    """How the market model fits each reading of the November 2025 crash."""
+    sec = _section(a, "calibration", "the fit to the crash")
+    fits = sec.data["fits"]
+    rows = []
+    for r in fits:
+        t, fit = r["targets"], r["fitted"]
+        rows.append(
+            (
+                "the article's figures"
+                if r["reading"] == "article"
+                else "public records"
+                if r["reading"] == "sourced"
+                else r["reading"],
+                fmt.usd(r["shock_usd"]),
+                fmt.usd_price(t["trough_usd"]),
+                fmt.usd_price(fit["trough_usd"]),
+                fmt.usd(t["liquidations_usd"]),
+                fmt.usd(fit["liquidations_usd"]),
+                "yes" if r["ok"] else "no",
             )
-    return Section("scenarios", data, tables=(table,), charts=charts)
+        )
+    table = Table(
+        "calibration",
+        "Fit to the crash of 21 November 2025",
+        (
+            "Reading of the crash",
+            "Real net selling",
+            "Observed low",
+            "Model low",
+            "Observed forced sales",
+            "Model forced sales",
+            "Within tolerance",
+        ),
+        tuple(rows),
+        ("l", "r", "r", "r", "r", "r", "l"),
+        "Two readings of the same day: the article's figures and the public record (exchange "
+        "data and fund flows). The model's free market parameters are fitted to each.",
+    )
+    return Part(
+        "calibration",
+        {"fits": fits, "all_ok": all(r["ok"] for r in fits)},
+        tables=(table,),
+        footnote=next(iter(sec.figures.values())).footnote if sec.figures else "",
+    )
 
 
-#: the headline findings, in reading order: key -> section function
-SECTIONS: dict[str, Callable[[Context], Section]] = {
+#: the headline findings, in reading order: key -> function of the assessment
+FINDINGS: dict[str, Callable[[Assessment], Part]] = {
     "equilibrium": equilibrium,
     "never_sell": never_sell,
     "demand_band": demand_band,
     "floor": floor,
     "break_shock": break_shock,
     "scenarios": scenarios,
+    "calibration": calibration,
+}
+
+#: the assessment section each finding renders (for the layer list of the footer)
+FINDING_SECTIONS: dict[str, str] = {
+    "equilibrium": "equilibrium",
+    "never_sell": "dominance",
+    "demand_band": "demand",
+    "floor": "floor",
+    "break_shock": "breaking",
+    "scenarios": "scenarios",
+    "calibration": "calibration",
 }
