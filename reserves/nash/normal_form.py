@@ -13,6 +13,7 @@ the expected payoff ``u_i(sigma) = sigma_i . v_i`` and the regret
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -135,7 +136,7 @@ class Game:
 
     @property
     def num_profiles(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64))
+        return math.prod(self.shape)  # Python int: never overflows
 
     @property
     def payoff_scale(self) -> float:

@@ -42,6 +42,7 @@ Payoffs depend on the others only through (X, B, S): the game is aggregative, wh
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -252,7 +253,7 @@ class SovereignGame:
 
     @property
     def num_profiles(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64))
+        return math.prod(self.shape)  # Python int: never overflows
 
     def with_price(self, price_usd: float) -> SovereignGame:
         """The same game at another entry price ``P0``."""

@@ -803,7 +803,7 @@ def _other_profiles(game: SovereignGame, i: int, max_profiles: int) -> tuple[np.
         return out
 
     profs = [extreme(True), extreme(False)]
-    total = int(np.prod([len(c) for c in choices], dtype=np.int64)) if choices else 1
+    total = math.prod(len(c) for c in choices)  # Python int: never overflows
     if total <= max_profiles:
         profs += [list(p) for p in itertools.product(*choices)]
     if not others:
