@@ -26,6 +26,7 @@ from reserves.errors import ConfigError
 __all__ = [
     "AdoptionConfig",
     "BigShockConfig",
+    "MPEConfig",
     "DynamicsConfig",
     "OpenInterestConfig",
     "ScenarioCase",
@@ -44,13 +45,34 @@ class _Strict(BaseModel):
 
 
 class VolatilityConfig(_Strict):
-    """Diffusive (non-cascade) volatility and its feedback (C15).
+    """Diffusive (non-cascade) volatility and how it responds to the market (C15).
 
-    ``sigma_t = floor + (base - floor) * (lev_t / lev_0)^oi_elasticity
-    * ((1 - s_t) / (1 - s_0))^sovereign_elasticity``, with ``lev_t = OI_t / M_t`` the leverage
-    ratio (long open interest over market cap) and ``s_t`` the sovereign share of supply.
+    ``mode: endogenous`` (default; Gabaix and Koijen 2021): the diffusive return is the other
+    investors' random flow times the flow multiplier, and the multiplier rises as sovereign
+    holdings take coins off the free float ``F_0 = float_share * Q``:
+
+    ``m_t = m_0 F_0 / (F_0 - (H_t - H_0))``, ``sigma_t = base * m_t / m_0``
+
+    (the same ``m_t`` prices the sovereigns' own flows and scales the cascade impact).
+    Leverage enters through the cascades and the open-interest rebuild, not through an
+    elasticity of ``sigma``.
+
+    ``mode: reduced_form`` (the earlier model, kept for comparison; its elasticities are
+    assumptions, not estimates): ``sigma_t`` moves toward ``floor + (base - floor) *
+    (lev_t / lev_0)^oi_elasticity * ((1 - s_t) / (1 - s_0))^sovereign_elasticity`` with
+    ``lev_t = OI_t / M_t`` and ``s_t`` the sovereign share of supply.
     """
 
+    mode: Literal["endogenous", "reduced_form"] = Field(
+        default="endogenous",
+        description="endogenous: vol from the float and the market; reduced_form: elasticities",
+    )
+    float_share: float = Field(
+        default=0.22,
+        gt=0,
+        le=1,
+        description="endogenous: liquid share of supply (Glassnode: 4.2M of 18.6M BTC, 2021)",
+    )
     base_pa: float = Field(default=0.40, gt=0, le=5, description="sigma at the start, annual")
     floor_pa: float = Field(default=0.10, ge=0, le=5, description="vol with no leverage, annual")
     tail_dof: float = Field(default=4.0, gt=2, le=1000, description="Student-t degrees of freedom")
@@ -122,6 +144,19 @@ class BigShockConfig(_Strict):
         return self
 
 
+class MPEConfig(_Strict):
+    """Grid and iteration settings of the Markov perfect equilibrium
+    (:mod:`reserves.sovereign.dynamic_mpe`)."""
+
+    holdings_points: int = Field(default=5, ge=2, le=41, description="own-holdings grid")
+    total_points: int = Field(default=5, ge=2, le=41, description="total-holdings grid")
+    price_points: int = Field(default=7, ge=3, le=61, description="log-price grid")
+    leverage_points: int = Field(default=3, ge=1, le=11, description="leverage grid")
+    quadrature: int = Field(default=3, ge=1, le=9, description="Gauss-Hermite nodes")
+    iterations: int = Field(default=4, ge=1, le=50, description="aggregate-law iterations")
+    discount_pa: float = Field(default=0.0, ge=0, le=1, description="time discount per year")
+
+
 class AdoptionConfig(_Strict):
     """Sovereign accumulation over time (MODEL.md section 3, the adoption path).
 
@@ -130,13 +165,51 @@ class AdoptionConfig(_Strict):
     ``kind: game``: the roster's best-response adoption path
     (:func:`reserves.sovereign.adoption.adoption_path`); each joiner buys over ``width_days``.
     ``commitment_usd`` defaults to ``scale * sum_i alpha_i W_i`` over the roster.
+    ``kind: dynamic``: no curve; the sovereigns play the dynamic game of
+    :mod:`reserves.sovereign.dynamic` at each decision date (every ``period_days``, or the listed
+    ``decision_days``) with the equilibrium ``concept`` (``myopic``: the stage game's selected
+    equilibrium; ``mpe``: the Markov perfect equilibrium of
+    :mod:`reserves.sovereign.dynamic_mpe`); ``political_cost_scale`` (the scenario's adoption
+    politics) multiplies every sovereign's political cost. ``scale``, ``midpoint_days``,
+    ``width_days`` and ``commitment_usd`` are not used.
     """
 
-    kind: Literal["logistic", "game"] = "logistic"
+    kind: Literal["logistic", "game", "dynamic"] = "logistic"
     commitment_usd: float | None = Field(default=None, ge=0)
     scale: float = Field(default=1.0, ge=0, le=100)
     midpoint_days: float = Field(default=540.0, ge=-5000, le=5000)
     width_days: float = Field(default=120.0, gt=0, le=5000)
+    concept: Literal["myopic", "mpe"] = Field(
+        default="myopic", description="dynamic: equilibrium concept of the dynamic game"
+    )
+    period_days: float = Field(
+        default=365.0 / 12.0,
+        description="dynamic: days between decision dates (365/12 monthly, 91.25 quarterly)",
+    )
+    decision_days: list[int] | None = Field(
+        default=None, description="dynamic: explicit decision days (start at 0, below horizon)"
+    )
+    vol_signal: Literal["ewma", "model"] = Field(
+        default="ewma",
+        description="dynamic: sovereigns' sigma: EWMA of realized returns, or the model's vol",
+    )
+    signal_halflife_days: float = Field(
+        default=90.0, gt=0, le=3650, description="dynamic: half-life of the EWMA vol signal"
+    )
+    political_cost_scale: float = Field(
+        default=1.0, ge=0, le=1000, description="dynamic: adoption politics, times every kappa"
+    )
+    enabled: bool = Field(default=True, description="False: no sovereign flows (counterfactual)")
+    mpe: MPEConfig = Field(default_factory=lambda: MPEConfig())
+
+    @model_validator(mode="after")
+    def _period_positive(self) -> AdoptionConfig:
+        if not math.isfinite(self.period_days) or self.period_days <= 0:
+            raise ValueError(
+                f"period_days must be a positive number of days, got {self.period_days}; "
+                "use 30.4 (monthly) or 91.25 (quarterly)"
+            )
+        return self
 
 
 class SovereignBidConfig(_Strict):
@@ -228,6 +301,9 @@ class DynamicsConfig(_Strict):
     sovereign_bids: SovereignBidConfig = Field(default_factory=SovereignBidConfig)
     transactional: TransactionalConfig = Field(default_factory=TransactionalConfig)
     cascades: bool = Field(default=True, description="run shocks through the cascade kernel")
+    diffusion: bool = Field(
+        default=True, description="False: no diffusive noise (deterministic paths, tests)"
+    )
     feedback: bool = Field(default=True, description="vol responds to OI and sovereign share")
     impact_scales_with_vol: bool = Field(
         default=True, description="impact per USD proportional to the vol state (sqrt law)"

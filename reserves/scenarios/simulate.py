@@ -387,6 +387,13 @@ class ScenarioRun:
         ``{"pair": [...], "lag_days": [...], "corr": [...]}`` lagged correlations (C15).
     meta:
         Config hash, seed, package version, paths, horizon, dynamics used.
+    path_stats:
+        Per-path values for paired comparisons (C15, common random numbers): ``rv_end``,
+        ``share_end``, ``rv_mean_last_year`` (mean 30-day RV over the last 365 days) and
+        ``rv_day{d}`` / ``share_day{d}`` on each C16 check day; not serialized.
+    adoption:
+        :class:`reserves.sovereign.dynamic.AdoptionPaths` when ``adoption.kind`` is
+        ``dynamic``, else None.
     """
 
     name: str
@@ -398,6 +405,8 @@ class ScenarioRun:
     samples: dict[str, NDArray[np.float32]]
     lag_corr: dict[str, list[Any]]
     meta: dict[str, Any] = field(default_factory=dict)
+    path_stats: dict[str, NDArray[np.float64]] = field(default_factory=dict, repr=False)
+    adoption: Any = None
 
     def quantile(self, series: str, level: float) -> NDArray[np.float64]:
         """The ``level`` quantile of ``series`` at each fan day."""
@@ -413,6 +422,8 @@ class ScenarioRun:
             "metrics": self.metrics,
             "meta": self.meta,
         }
+        if self.adoption is not None:
+            out["adoption"] = self.adoption.to_dict()
         if full:
             out["fan_days"] = self.fan_days.tolist()
             out["levels"] = LEVELS.tolist()
@@ -519,6 +530,7 @@ def simulate_scenario(
     seed: int | None = None,
     horizon_days: int | None = None,
     progress: ProgressArg = False,
+    no_sovereigns: bool = False,
 ) -> ScenarioRun:
     """Simulate one scenario of the config's ``scenarios`` section.
 
@@ -534,6 +546,10 @@ def simulate_scenario(
         Override the section's ``paths``, ``seed`` and ``horizon_days``.
     progress:
         ``True`` for a tqdm bar over days, or a callable ``(done, total)``.
+    no_sovereigns:
+        The counterfactual without sovereign entry: no adoption flow and no resting schedule
+        bids (the ``base_usd`` bids already in the market stay). Same random stream, so a run
+        with and one without are paired path by path (common random numbers, C15).
 
     Returns
     -------
@@ -583,12 +599,24 @@ def simulate_scenario(
     H = np.full(N, H0)
     s0 = H0 / Q
     sig = np.full(N, sig0)
-    C = adoption_curve_usd(cfg, dyn, T)
+    endogenous = vol.mode == "endogenous"
+    F0 = vol.float_share * Q  # free float (Gabaix-Koijen: inelastic holders leave it)
+    mult_ratio = np.ones(N)
+    dynamic = dyn.adoption.kind == "dynamic"
+    ad = dyn.adoption
+    if dynamic:
+        C = np.zeros(T + 1)
+        game_state = _DynamicAdoption(cfg, dyn, T, N, P0, no_sovereigns)
+    else:
+        C = adoption_curve_usd(cfg, dyn, T)
+        if no_sovereigns:
+            C = np.zeros_like(C)
+        game_state = None
     dC = np.diff(C)
     sb = dyn.sovereign_bids
     # sovereign bids: the section-4 schedule (tabulated once per config) or the flat wall
     bid_table = schedule_bid_table(cfg, sb, parts.grid) if sb.kind == "schedule" else None
-    rho = sb.resting_share_for(m.horizon_years)
+    rho = 0.0 if no_sovereigns else sb.resting_share_for(m.horizon_years)
     base_wall = sb.base_usd * parts.bid_unit
     rets = np.empty((W, N))
     for k in range(W):  # burn-in window at the configured (C10) volatility
@@ -624,6 +652,9 @@ def simulate_scenario(
     check_days = sec.check_days()
     Nf = min(sec.floor_paths, N)  # the floor fan uses the first Nf paths (paths are iid)
     check_vals: dict[int, NDArray[np.float64]] = {}
+    check_share: dict[int, NDArray[np.float64]] = {}
+    rv_year_sum = np.zeros(N)
+    rv_year_n = 0
 
     def impact_coef() -> NDArray[np.float64]:
         if dyn.impact_scales_with_vol:  # I proportional to sigma: c_t = c_0 (s_0/s_t)^power
@@ -636,7 +667,7 @@ def simulate_scenario(
         """Drop, liquidations, sovereign bids filled and collapse flags of paths ``sel``."""
         oi_scale = OI[sel] / parts.oi_ref_usd
         if bid_table is None:
-            wall = sb.share * (C[t] + sb.base_usd)
+            wall = (0.0 if no_sovereigns else sb.share) * (C[t] + sb.base_usd)
             kr = _kernel(parts, shock, c, oi_scale, np.full(shock.size, wall))
             filled = wall * np.interp(kr.drop, parts.grid, parts.bid_unit)
             return kr.drop, kr.long_liquidated_usd, filled, kr.collapsed
@@ -653,6 +684,7 @@ def simulate_scenario(
             samples["leverage"][:, t] = lev[:K]
         if t in check_days:
             check_vals[t] = rv.copy()
+            check_share[t] = share.copy()
         i = np.searchsorted(fan_days, t)
         if i < fan_days.size and fan_days[i] == t:
             drop = sovereign_cascade(
@@ -681,7 +713,11 @@ def simulate_scenario(
     try:
         for t in range(1, T + 1):
             # 1-2. volatility state and diffusive return
-            if dyn.feedback:
+            if dyn.feedback and endogenous:
+                # float removed by sovereign holdings raises the flow multiplier
+                mult_ratio = F0 / np.maximum(F0 - (H - H0), 0.05 * F0)
+                sig = sig0 * mult_ratio
+            elif dyn.feedback:
                 lev_ratio = np.maximum(OI / (P * Q), 0.0) / lev0 if lev0 > 0 else np.ones(N)
                 target = (
                     vol.floor_pa
@@ -690,12 +726,18 @@ def simulate_scenario(
                     * ((1.0 - H / Q) / (1.0 - s0)) ** vol.sovereign_elasticity
                 )
                 sig += (target - sig) / vol.smoothing_days
-            r = vol.drift_pa / DAYS_PER_YEAR + sig / sqrt_y * _student_t(rng, nu, N)
-            # 3. sovereign accumulation along the adoption path (flow multiplier)
-            buy = dC[t - 1]
-            if buy != 0.0:
-                r += mult * buy / (P * Q)
-                H += buy / P
+            z = _student_t(rng, nu, N)  # drawn in every mode: paired runs share the stream
+            r = vol.drift_pa / DAYS_PER_YEAR + (sig / sqrt_y * z if dyn.diffusion else 0.0)
+            # 3. sovereign accumulation: the dynamic game's flows or the adoption curve
+            if game_state is not None:
+                flow_usd, dH = game_state.step(t - 1, P, OI, Q, mult, mult_ratio)
+                r += mult * mult_ratio * flow_usd / (P * Q)
+                H += dH
+            else:
+                buy = dC[t - 1]
+                if buy != 0.0:
+                    r += mult * mult_ratio * buy / (P * Q)
+                    H += buy / P
             # transactional floor: pull toward floor_usd from below
             if tx.reversion_pa > 0 and tx.floor_usd > 0:
                 r += tx.reversion_pa / DAYS_PER_YEAR * np.maximum(np.log(tx.floor_usd / P), 0.0)
@@ -722,7 +764,10 @@ def simulate_scenario(
                     trough = P[idx] * (1.0 - x)
                     OI[idx] = np.maximum(OI[idx] - liq, 0.0)
                     liq_total[idx] += liq
-                    H[idx] += filled / np.maximum(trough, 1e-9)
+                    filled_btc = filled / np.maximum(trough, 1e-9)
+                    H[idx] += filled_btc
+                    if game_state is not None:
+                        game_state.add_fills(idx, filled, filled_btc)
                     min_price[idx] = np.minimum(min_price[idx], trough)
                     r[idx] += np.log1p(-x * (1.0 - parts.rebound))  # close after the rebound
                 else:
@@ -735,7 +780,11 @@ def simulate_scenario(
             OI *= gross
             k_re = dyn.open_interest.rebuild_per_day
             if k_re > 0:
-                tgt = target_ratio * P * Q * (sig0 / sig) ** dyn.open_interest.vol_elasticity
+                if endogenous:  # margins scale with realized vol (Brunnermeier-Pedersen 2009)
+                    vref = m.vol_pa / np.maximum(rv, 0.05)
+                else:
+                    vref = sig0 / sig
+                tgt = target_ratio * P * Q * vref**dyn.open_interest.vol_elasticity
                 OI += k_re * (tgt - OI)
             # 6. realized volatility over the window (ring buffer)
             slot = t % W
@@ -744,6 +793,11 @@ def simulate_scenario(
             if t % 64 == 0:  # re-sum to stop floating-point drift
                 sum_sq = np.einsum("ij,ij->j", rets, rets)
             rv = np.sqrt(DAYS_PER_YEAR * np.maximum(sum_sq, 0.0) / W)
+            if game_state is not None:
+                game_state.observe(r)
+            if t > T - DAYS_PER_YEAR:
+                rv_year_sum += rv
+                rv_year_n += 1
             if K:
                 samples["return"][:, t] = r[:K]
             record(t, rv)
@@ -826,6 +880,30 @@ def simulate_scenario(
         "sovereign_bids": _bids_meta(sb, rho, bid_table, P0),
         "sources": dict(case.sources),
     }
+    stats: dict[str, NDArray[np.float64]] = {
+        "rv_end": rv.copy(),
+        "share_end": H / Q,
+        "rv_mean_last_year": rv_year_sum / max(rv_year_n, 1),
+    }
+    for d, v in check_vals.items():
+        stats[f"rv_day{d}"] = v
+        stats[f"share_day{d}"] = check_share[d]
+    adoption = None
+    if game_state is not None:
+        adoption = game_state.result(name, sec.start_date.isoformat())
+        meta["adoption"] = {
+            "kind": "dynamic",
+            "concept": ad.concept,
+            "decision_dates": int(game_state.days.size),
+            "period_days": ad.period_days,
+            "political_cost_scale": ad.political_cost_scale,
+            "unconverged_share": adoption.unconverged_share,
+        }
+        metrics["sovereign_committed_median_end_usd"] = float(
+            np.median(game_state.cum_usd.sum(axis=1))
+        )
+    meta["no_sovereigns"] = bool(no_sovereigns)
+    meta["volatility_mode"] = vol.mode
     return ScenarioRun(
         name=name,
         probability=float(case.probability),
@@ -836,4 +914,201 @@ def simulate_scenario(
         samples=samples,
         lag_corr=lag,
         meta=meta,
+        path_stats=stats,
+        adoption=adoption,
     )
+
+
+class _DynamicAdoption:
+    """Per-path state of the dynamic sovereign game inside the daily simulation.
+
+    Holds every sovereign's holdings ``h`` (paths, n), the profile chosen at the last decision
+    date and its daily execution rates, cumulative net purchases (USD and BTC) and the EWMA
+    volatility signal; see :mod:`reserves.sovereign.dynamic`.
+    """
+
+    def __init__(self, cfg: Any, dyn: DynamicsConfig, T: int, N: int, P0: float, off: bool) -> None:
+        from reserves.sovereign.dynamic import StageGame, decision_days
+
+        ad = dyn.adoption
+        self.ad = ad
+        self.off = off or not ad.enabled
+        self.stage = _stage_game(cfg, ad.political_cost_scale)
+        self.days = decision_days(T, ad.period_days, ad.decision_days)
+        self.day_index = {int(d): k for k, d in enumerate(self.days)}
+        n = self.stage.num_players
+        self.n = n
+        self.h = np.broadcast_to(self.stage.holdings0_btc, (N, n)).copy()
+        self.cum_usd = np.zeros((N, n))
+        self.cum_btc = np.zeros((N, n))
+        self.buy = np.zeros((N, n))
+        self.sell = np.zeros((N, n))
+        self.buy_tot = np.zeros(N)
+        self.sell_tot = np.zeros(N)
+        self.inv_p = np.zeros(N)
+        self.p_sum = np.zeros(N)
+        self.fill_btc = np.zeros(N)
+        self.fill_usd = np.zeros(N)
+        self.ndays = 0
+        self.fills_pending = False
+        self.prof = np.broadcast_to(self.stage.status_quo, (N, n)).copy()
+        self.vol_pa = float(cfg.market.vol_pa)
+        self.ewma_var = np.full(N, self.vol_pa**2)
+        self.lam = 1.0 - 0.5 ** (1.0 / ad.signal_halflife_days)
+        w = self.stage.cash_usd.max(axis=1)
+        self.fill_weights = w / w.sum() if w.sum() > 0 else np.full(n, 1.0 / n)
+        K = self.days.size
+        self.med_usd = np.zeros((K, n))
+        self.med_btc = np.zeros((K, n))
+        self.acc_share = np.zeros((K, n))
+        self.first_flow = np.zeros(n)
+        self.unconverged = 0
+        self.games = 0
+        self.mpe = None
+        if ad.concept == "mpe" and not self.off:
+            from reserves.sovereign.dynamic_mpe import solve_mpe
+
+            self.mpe = solve_mpe(cfg, dyn, self.days, T)
+        self.P0 = P0
+        self.StageGame = StageGame
+
+    def _decide(self, k: int, P: NDArray, sig: NDArray, mult: NDArray, lev: NDArray) -> None:
+        N = P.size
+        if k == 0:
+            # day 0: every path is at the config's state -> solve once, broadcast
+            one = np.array([P[0]])
+            if self.mpe is not None:
+                prof = self.mpe.decide(0, one, self.h[:1], lev[:1])
+            else:
+                prof, conv = self.stage.myopic_profiles(
+                    one, np.array([self.vol_pa]), self.h[:1], None, mult[:1]
+                )
+                self.unconverged += int((~conv).sum()) * N
+            self.games += N
+            self.prof = np.broadcast_to(prof, (N, self.n)).copy()
+            _, _, x = self.stage.flows(one, self.h[:1])
+            self.first_flow = np.take_along_axis(x[0], prof[0][:, None], 1)[:, 0]
+        elif self.mpe is not None:
+            self.prof = self.mpe.decide(k, P, self.h, lev)
+            self.games += N
+        else:
+            self.prof, conv = self.stage.myopic_profiles(
+                P, sig, self.h, self.prof, mult, rule="simultaneous"
+            )
+            self.unconverged += int((~conv).sum())
+            self.games += N
+        self.buy, self.sell = self.stage.rates(self.prof, P, self.h)
+        self.acc_share[k] = self.stage.accumulating(self.prof).mean(axis=0)
+        self.med_usd[k] = np.median(self.cum_usd, axis=0)
+        self.med_btc[k] = np.median(self.cum_btc, axis=0)
+
+    def step(
+        self,
+        t0: int,
+        P: NDArray,
+        OI: NDArray,
+        Q: float,
+        mult0: float,
+        mult_ratio: NDArray,
+    ) -> tuple[NDArray, NDArray]:
+        """Flows of day ``t0 + 1`` (decided at a date if ``t0`` is one): USD order flow and
+        BTC added to sovereign holdings, per path.
+
+        ``mult0 * mult_ratio`` is each path's flow multiplier; the ``model`` vol signal is
+        ``market.vol_pa * mult_ratio`` (the diffusive vol scales with the multiplier)."""
+        if self.off:
+            k = self.day_index.get(t0)
+            if k is not None:
+                self.med_usd[k] = 0.0
+                self.med_btc[k] = 0.0
+            return np.zeros(P.size), np.zeros(P.size)
+        k = self.day_index.get(t0)
+        if k is not None:
+            self.fold()
+            if self.ad.vol_signal == "model":
+                s = self.vol_pa * mult_ratio
+            else:
+                s = np.sqrt(self.ewma_var)
+            self._decide(k, P, s, mult0 * mult_ratio, OI / (P * Q))
+            self.buy_tot = self.buy.sum(axis=1)
+            self.sell_tot = self.sell.sum(axis=1)
+        # rates are constant between dates: per-sovereign totals are folded in at the next
+        # date from sum(1/P) and sum(P) (holdings stay >= 0: the sale pace is 1/(365 T) of the
+        # holdings at the date, so a period sells at most (days / (365 T)) of them)
+        self.inv_p += 1.0 / P
+        self.p_sum += P
+        self.ndays += 1
+        return self.buy_tot + self.sell_tot * P, self.buy_tot / P + self.sell_tot
+
+    def fold(self) -> None:
+        """Add the flows executed since the last date (and cascade fills) per sovereign."""
+        if self.ndays == 0 and not self.fills_pending:
+            return
+        btc = self.buy * self.inv_p[:, None] + self.sell * self.ndays
+        usd = self.buy * self.ndays + self.sell * self.p_sum[:, None]
+        w = self.fill_weights[None, :]
+        btc += self.fill_btc[:, None] * w
+        usd += self.fill_usd[:, None] * w
+        self.h = np.maximum(self.h + btc, 0.0)
+        self.cum_btc += btc
+        self.cum_usd += usd
+        self.inv_p[:] = 0.0
+        self.p_sum[:] = 0.0
+        self.fill_btc[:] = 0.0
+        self.fill_usd[:] = 0.0
+        self.ndays = 0
+        self.fills_pending = False
+
+    def observe(self, r: NDArray) -> None:
+        """Update the EWMA variance signal with the day's log returns (annualized)."""
+        self.ewma_var += self.lam * (DAYS_PER_YEAR * r * r - self.ewma_var)
+
+    def add_fills(self, idx: NDArray, filled_usd: NDArray, filled_btc: NDArray) -> None:
+        """Resting bids filled in a cascade, attributed pro rata to buy capacity (folded into
+        each sovereign's holdings at the next date)."""
+        if self.off:
+            return
+        self.fill_btc[idx] += filled_btc
+        self.fill_usd[idx] += filled_usd
+        self.fills_pending = True
+
+    def result(self, name: str, start_date: str) -> Any:
+        from reserves.sovereign.dynamic import AdoptionPaths
+
+        self.fold()
+        return AdoptionPaths(
+            scenario=name,
+            concept=self.ad.concept,
+            start_date=start_date,
+            decision_days=self.days.copy(),
+            players=self.stage.players,
+            committed_usd=self.med_usd,
+            committed_btc=self.med_btc,
+            accumulating_share=self.acc_share,
+            first_flow_usd=self.first_flow,
+            unconverged_share=self.unconverged / max(self.games, 1),
+            meta={
+                "political_cost_scale": self.stage.political_cost_scale,
+                "vol_signal": self.ad.vol_signal,
+                "enabled": not self.off,
+            },
+        )
+
+
+_STAGE_CACHE: OrderedDict[tuple, Any] = OrderedDict()
+
+
+def _stage_game(cfg: Any, political_cost_scale: float) -> Any:
+    """The vectorized stage game of a config (cached per config hash and politics scale)."""
+    from reserves.sovereign.dynamic import StageGame
+
+    key = (cfg.content_hash(), float(political_cost_scale))
+    hit = _STAGE_CACHE.get(key)
+    if hit is None:
+        hit = StageGame(cfg, political_cost_scale=political_cost_scale)
+        _STAGE_CACHE[key] = hit
+        while len(_STAGE_CACHE) > _CACHE_SIZE:
+            _STAGE_CACHE.popitem(last=False)
+    else:
+        _STAGE_CACHE.move_to_end(key)
+    return hit
