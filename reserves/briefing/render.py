@@ -54,7 +54,7 @@ MEDIA_TYPES: dict[str, str] = {
 }
 
 _TEXT_WIDTH_PT = 488.0  # A4 width (595 pt) minus the template's 1.9 cm margins
-_MAX_FIG_HEIGHT_PT = 215.0  # about a third of the A4 text height
+_MAX_FIG_HEIGHT_PT = 190.0  # under a third of the A4 text height
 
 
 class BriefingFormatError(ReservesError):

@@ -90,17 +90,18 @@ def equilibrium(a: Assessment) -> Part:
     sec = _section(a, "equilibrium", "the equilibrium")
     groups = sec.data.get("groups", {})
     charts: tuple[ChartSpec, ...] = ()
-    roster = _chart_module("reserves.charts.roster")
-    if roster is not None and hasattr(roster, "equilibria_chart"):
-        res = a.ctx.equilibria
+    rows = list(sec.data.get("roster", []))
+    if rows and _chart_module("reserves.charts") is not None:
         n_acc = len(groups.get("accumulate", []))
+        n_out = len(groups.get("not involved", []))
+        take = f"Only {n_acc} of {len(rows)} sovereigns buy"
+        take += f"; {n_out} hold no bitcoin and stay out." if n_out else "."
         charts = (
             ChartSpec(
                 "equilibrium",
-                "Who does what in equilibrium",
-                f"Only {n_acc} of {a.ctx.game.num_players} sovereigns buy; most hold no "
-                "bitcoin and stay out.",
-                lambda: roster.equilibria_chart(res, max_equilibria=8),
+                "What each sovereign does",
+                take,
+                lambda: flows_chart(rows, float(a.config.market.price_usd)),
             ),
         )
     return Part(
@@ -116,6 +117,50 @@ def equilibrium(a: Assessment) -> Part:
         charts=charts,
         footnote=sec.figures["n_equilibria"].footnote if "n_equilibria" in sec.figures else "",
     )
+
+
+#: colour of "not involved" (light grey: no flow), next to the package's action colours
+NOT_INVOLVED_COLOR = "#D9D9D9"
+
+
+def flows_chart(roster: list[dict[str, Any]], price_usd: float) -> Any:
+    """Bar per sovereign: its net flow into bitcoin in equilibrium ($bn; buying positive,
+    selling negative at ``price_usd``), coloured by the action in plain words; the actions
+    with no flow (hold, not involved) are written beside the axis."""
+    import altair as alt
+    import pandas as pd
+
+    from reserves.charts import ACTION_COLORS
+
+    df = pd.DataFrame(
+        {
+            "Sovereign": [r["name"] for r in roster],
+            "Action": [r["reader_action"] for r in roster],
+            "Net flow, $bn": [(r["buy_usd"] - r["sell_btc"] * price_usd) / 1e9 for r in roster],
+        }
+    )
+    domain = ["accumulate", "hold", "sell", "not involved"]
+    colors = [ACTION_COLORS.get(x, NOT_INVOLVED_COLOR) for x in domain[:3]] + [NOT_INVOLVED_COLOR]
+    order = df.sort_values("Net flow, $bn", ascending=False)["Sovereign"].tolist()
+    base = alt.Chart(df).encode(
+        y=alt.Y("Sovereign:N", sort=order, title=None),
+        x=alt.X("Net flow, $bn:Q", title="Net flow into bitcoin in equilibrium ($ billion)"),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color(
+            "Action:N",
+            scale=alt.Scale(domain=domain, range=colors),
+            legend=alt.Legend(orient="bottom", title=None),
+        )
+    )
+    labels = (
+        base.transform_filter(
+            (alt.datum["Action"] == "not involved") | (alt.datum["Action"] == "hold")
+        )
+        .mark_text(align="left", dx=4, color="#666666", fontSize=10)
+        .encode(text="Action:N")
+    )
+    return (bars + labels).properties(width=440, height=16 * len(df))
 
 
 def never_sell(a: Assessment) -> Part:
