@@ -127,6 +127,8 @@ def set_limits(memory_mb: float | None = None, seconds: float | None = None) -> 
 
 def format_bytes(n: float) -> str:
     """``1.5 GB``, ``300 MB``, ``12 kB`` (decimal units)."""
+    if n >= 1e18:
+        return "more than 1,000 PB"
     for unit, size in (("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
         if n >= size:
             v = n / size
@@ -142,8 +144,9 @@ def format_seconds(s: float) -> str:
         return f"{s / 60:.0f} min"
     if s < 3 * 86400:
         return f"{s / 3600:.1f} h"
-    days = s / 86400
-    return f"{days:,.0f} days" if days < 1e6 else "millions of days"
+    if s >= 86400 * 1e6:
+        return "more than a million days"
+    return f"{s / 86400:,.0f} days"
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,11 @@ def require(estimate: Estimate, budget: Limits | None = None) -> Estimate:
     """
     lim = budget or limits()
     mem_limit = lim.memory_mb * 1e6
+    if not (math.isfinite(estimate.memory_bytes) and math.isfinite(estimate.seconds)):
+        raise BudgetError(
+            f"{estimate.what} is too large to compute at all",
+            fix=estimate.reduce,
+        )
     if estimate.memory_bytes > mem_limit:
         raise BudgetError(
             f"{estimate.what} needs about {format_bytes(estimate.memory_bytes)} of memory, more "

@@ -38,6 +38,12 @@ from reserves.safe import MAX_CONFIG_BYTES, load_yaml_mapping, reject_bool_numbe
 Action = Literal["accumulate", "hold", "sell"]
 ACTIONS: tuple[str, ...] = ("accumulate", "hold", "sell")
 
+#: Sanity bounds that keep every product of the model finite in float64: a price of $1bn per
+#: BTC is about 10,000 times today's; $10^15 is about 80 times the world's official reserves
+#: (IMF COFER: about $12.5 trillion in 2025).
+MAX_PRICE_USD = 1e9
+MAX_AMOUNT_USD = 1e15
+
 #: Longest chain of ``extends`` followed (a config extending one extending one ...).
 MAX_EXTENDS_DEPTH = 8
 
@@ -55,20 +61,24 @@ class _Strict(BaseModel):
 class MarketConfig(_Strict):
     """The market the sovereigns trade in (MODEL.md section 2)."""
 
-    price_usd: float = Field(gt=0, description="entry price P0, USD per BTC")
+    price_usd: float = Field(
+        gt=0, le=MAX_PRICE_USD, description="entry price P0, USD per BTC (sanity bound $1bn)"
+    )
     supply_btc: float = Field(gt=0, le=21_000_000, description="circulating supply Q, BTC")
     flow_multiplier: float = Field(
         ge=0,
+        le=1_000,
         description="m: dollars of market cap per dollar of net flow (inelastic markets)",
     )
     vol_pa: float = Field(gt=0, le=5, description="sigma: annualized volatility")
     horizon_years: float = Field(gt=0, le=50, description="T: horizon in years")
     value_belief_usd: float = Field(
-        gt=0, description="V: default belief about long-run value per BTC, USD"
+        gt=0, le=MAX_PRICE_USD, description="V: default belief about long-run value per BTC, USD"
     )
     share_floor_btc: float = Field(
         default=1.0,
         gt=0,
+        le=21_000_000,
         description="regularizes the relative share s_i = H_i / (sum_j H_j + floor)",
     )
     sources: dict[str, str] = Field(default_factory=dict)
@@ -84,8 +94,10 @@ class SovereignConfig(_Strict):
 
     name: str = Field(min_length=1)
     kind: Literal["central_bank", "treasury", "swf", "government"] = "central_bank"
-    reserves_usd: float = Field(gt=0, description="W_i: investable reserves, USD")
-    holdings_btc: float = Field(ge=0, description="h_i: BTC already held")
+    reserves_usd: float = Field(
+        gt=0, le=MAX_AMOUNT_USD, description="W_i: investable reserves, USD"
+    )
+    holdings_btc: float = Field(ge=0, le=21_000_000, description="h_i: BTC already held")
     max_buy_share: float = Field(
         ge=0, le=1, description="alpha_i: share of W_i moved into BTC when accumulating"
     )
@@ -93,11 +105,15 @@ class SovereignConfig(_Strict):
         default=1.0, ge=0, le=1, description="phi_i: share of holdings sold when selling"
     )
     strategic_weight: float = Field(
-        ge=0, description="theta_i: USD per unit of W_i per unit of relative reserve share"
+        ge=0,
+        le=1_000,
+        description="theta_i: USD per unit of W_i per unit of relative reserve share",
     )
     cost_of_capital_pa: float = Field(ge=-0.1, le=1, description="r_i, per year")
-    risk_aversion: float = Field(ge=0, description="gamma_i: mean-variance risk aversion")
-    political_cost_usd: float = Field(default=0.0, ge=0, description="kappa_i, USD")
+    risk_aversion: float = Field(ge=0, le=1e6, description="gamma_i: mean-variance risk aversion")
+    political_cost_usd: float = Field(
+        default=0.0, ge=0, le=MAX_AMOUNT_USD, description="kappa_i, USD"
+    )
     hedge_pa: float = Field(
         default=0.0,
         ge=0,
@@ -106,7 +122,7 @@ class SovereignConfig(_Strict):
         "debasement); see reserves.sovereign.motives",
     )
     value_belief_usd: float | None = Field(
-        default=None, gt=0, description="V_i; defaults to market.value_belief_usd"
+        default=None, gt=0, le=MAX_PRICE_USD, description="V_i; defaults to market.value_belief_usd"
     )
     actions: list[Action] | None = Field(
         default=None, description="this sovereign's own action set (default: game.actions)"
