@@ -1,22 +1,32 @@
-"""``reserves calibrate CONFIG``: fit the market model to a reading of the 21 Nov 2025 crash.
+"""``reserves calibrate``: fit the structural crash model on the event panel (issue 12).
 
-Least squares over the free parameters of ``market_model.calibration`` (inside their
-plausible bounds), one reading at a time (``--reading article`` / ``sourced``; default: all).
-Prints the fitted parameters, the targets, the fitted values and the scaled residuals
-(|r| <= 1 meets the claim's tolerance).
+``reserves calibrate configs/events/ [--out FILE] [--json]`` reads every crash event file of
+the directory (or the event files given), fits the structural parameters jointly (the shock of
+each event is its only unknown), runs leave-one-out cross-validation (each event predicted by
+the parameters fitted on the others) and writes the parameters to ``--out`` (default
+``configs/market/panel_params.yaml``, atomically), the file ``reserves backtest``, ``reserves
+floor`` and the scenario layer load. ``--json`` prints ``params``, ``standard_errors``,
+``priors``, ``in_sample`` and ``events`` (one per event: ``name``, ``loo_liquidations_ratio``,
+``loo_long_share_error``, ``loo_trough_error``, ...) and ``summary``.
+
+``reserves calibrate CONFIG.yaml`` (a model config with ``market_model.calibration``) keeps the
+single-event least-squares fit of version 0.1.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
+
+from reserves.units import json_number, pct, ratio, usd_price, usd_short
 
 
 def calibration_report(
     cfg: Any, readings: list[str] | None = None, impact_kind: str | None = None, starts: int = 4
 ) -> list[dict[str, Any]]:
-    """One :meth:`CalibrationResult.to_dict` per reading."""
+    """One :meth:`CalibrationResult.to_dict` per reading (single-event fit of a config)."""
     from reserves.market import calibrate, market_section
 
     section = market_section(cfg)
@@ -29,11 +39,12 @@ def calibration_report(
 
 
 def format_table(results: list[dict[str, Any]]) -> str:
+    """Human-readable single-event fits."""
     lines = []
     for r in results:
         lines.append(
             f"reading {r['reading']} (impact: {r['impact_kind']}, shock "
-            f"${r['shock_usd'] / 1e6:,.0f}M): {r['message']}"
+            f"{usd_short(r['shock_usd'])}): {r['message']}"
         )
         for k, v in r["params"].items():
             lo, hi = r["bounds"][k]
@@ -52,11 +63,139 @@ def format_table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines).rstrip()
 
 
+def _clean(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return json_number(obj)
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def panel_report(
+    paths: list[str], *, impact_kind: str = "linear", starts: int = 2, loo: bool = True
+) -> dict[str, Any]:
+    """Fit the panel and (optionally) run leave-one-out; a JSON-ready dict."""
+    from reserves.market.events import load_panel
+    from reserves.market.panel import fit_panel, leave_one_out
+
+    events = load_panel(paths)
+    fit = fit_panel(events, impact_kind=impact_kind, starts=starts)
+    out: dict[str, Any] = {
+        "impact_kind": impact_kind,
+        "params": fit.params.values(),
+        "standard_errors": fit.params.standard_errors,
+        "fitted": list(fit.params.to_dict()["fitted"]),
+        "priors": fit.params.to_dict()["priors"],
+        "n_observations": fit.n_observations,
+        "n_parameters": fit.n_parameters,
+        "cost": fit.cost,
+        "fit_seconds": fit.seconds,
+        "in_sample": [p.to_dict() for p in fit.in_sample],
+    }
+    if loo:
+        table = leave_one_out(events, impact_kind=impact_kind, starts=starts)
+        out["events"] = [r.to_dict() for r in table.rows]
+        out["summary"] = table.summary()
+        out["loo_seconds"] = table.seconds
+    else:
+        out["events"] = [p.to_dict() for p in fit.in_sample]
+    out["_params_object"] = fit.params
+    return out
+
+
+def format_panel(rep: dict[str, Any]) -> str:
+    """The structural parameters and the leave-one-out table, for people."""
+    lines = [
+        f"panel fit ({rep['impact_kind']} impact): {rep['n_parameters']} structural "
+        f"parameters on {rep['n_observations']} observations",
+        f"  {'parameter':<26}{'estimate':>12}{'s.e.':>10}   prior",
+    ]
+    priors = rep["priors"]
+    for name in rep["fitted"]:
+        v = rep["params"][name]
+        se = rep["standard_errors"].get(name)
+        pr = priors[name]
+        lines.append(
+            f"  {name:<26}{v:>12.4g}{(se if se is not None else float('nan')):>10.3g}   "
+            f"{pr['center']:g} (sd {pr['sd']:g} on {pr['scale']})"
+        )
+    lines.append(
+        "  held at priors: "
+        + ", ".join(f"{n} {rep['params'][n]:g}" for n in rep["params"] if n not in rep["fitted"])
+    )
+    title = "leave-one-out" if "summary" in rep else "in sample"
+    lines.append("")
+    lines.append(
+        f"{title}: {'event':<18}{'liq pred/obs':>13}{'long share':>16}{'trough (ii)':>22}"
+        f"{'implied shock':>15}{'fragility':>16}"
+    )
+    for r in rep["events"]:
+        lo, hi = r["fragility_range"]
+        lines.append(
+            f"{'':<15}{r['name']:<18}{ratio(r['loo_liquidations_ratio'], 2):>13}"
+            f"{pct(r['predicted_long_share']):>8} vs {pct(r['long_share']):>4}"
+            f"{usd_price(r['predicted_trough_usd']):>11} ({r['loo_trough_error']:+.1%})"
+            f"{usd_short(r['implied_shock_usd']):>15}"
+            f"{ratio(lo, 1):>8}-{ratio(hi, 1)}"
+        )
+    if "summary" in rep:
+        s = rep["summary"]
+        lines.append("")
+        lines.append(
+            f"liquidations: worst {ratio(s['max_liquidation_factor'], 2)} (target 2x), median "
+            f"{ratio(s['median_liquidation_factor'], 2)} (target 1.5x); troughs within 5%: "
+            f"{s['troughs_within_5pct']}/{s['events']}; long shares within 10 points: "
+            f"{s['long_shares_within_10pts']}/{s['events']}"
+        )
+        if s["missed"]:
+            lines.append("events missing a target: " + ", ".join(s["missed"]))
+    return "\n".join(lines)
+
+
+def _is_panel(paths: list[str]) -> bool:
+    if len(paths) != 1:
+        return True
+    p = Path(paths[0])
+    if p.is_dir():
+        return True
+    from reserves.safe import load_yaml_mapping
+
+    data = load_yaml_mapping(p, where=str(p))
+    return not any(k in data for k in ("market_model", "extends", "market"))
+
+
 def run(args: argparse.Namespace) -> int:
+    from reserves.safe import parse_count
+
+    starts = parse_count(str(args.starts), "--starts", max_value=50, where="calibrate")
+    if _is_panel(args.config):
+        from reserves.market.panel import DEFAULT_PARAMS_PATH, save_params
+
+        rep = panel_report(
+            args.config, impact_kind=args.impact or "linear", starts=starts, loo=not args.no_loo
+        )
+        params = rep.pop("_params_object")
+        out = Path(args.out) if args.out else DEFAULT_PARAMS_PATH
+        header = (
+            "# Structural crash-model parameters fitted on the event panel by `reserves calibrate "
+            + " ".join(args.config)
+            + "`.\n# Regenerate with that command; loaded by `reserves floor/backtest`, the "
+            "scenario layer and market_model.panel_params.\n"
+        )
+        save_params(params, out, header=header)
+        rep["params_file"] = str(out)
+        if args.json:
+            print(json.dumps(_clean(rep), indent=2))
+        else:
+            print(format_panel(rep))
+            print(f"\nparameters written to {out}")
+        return 0
     from reserves.config import load_config
 
-    cfg = load_config(args.config)
-    results = calibration_report(cfg, args.reading, args.impact, args.starts)
+    cfg = load_config(args.config[0])
+    results = calibration_report(cfg, args.reading, args.impact, starts)
     if args.json:
         print(json.dumps(results, indent=2))
     else:
@@ -68,28 +207,34 @@ def register(subparsers: Any) -> None:
     """Add ``reserves calibrate``."""
     p = subparsers.add_parser(
         "calibrate",
-        help="fit the market model to the 21 Nov 2025 crash (least squares, plausible bounds)",
+        help="fit the structural crash model on the event panel (leave-one-out included)",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("config", help="YAML config with market_model.calibration readings")
+    p.add_argument(
+        "config",
+        nargs="+",
+        help="configs/events/ (or event files) for the panel; or one model config (v0.1 fit)",
+    )
+    p.add_argument("--out", default=None, help="where to write the panel parameters (YAML)")
+    p.add_argument("--no-loo", action="store_true", help="skip leave-one-out (faster)")
     p.add_argument(
         "--reading",
         action="append",
         default=None,
-        help="reading to fit (repeatable; default: every reading)",
+        help="single-config mode: reading to fit (repeatable; default: every reading)",
     )
     p.add_argument(
         "--impact",
         choices=["sqrt", "linear"],
         default=None,
-        help="impact law to fit (default: the config's)",
+        help="impact law (panel default: linear)",
     )
-    p.add_argument("--starts", type=int, default=4, help="number of optimizer starts")
+    p.add_argument("--starts", default="2", help="number of optimizer starts (1-50)")
     p.add_argument(
         "--strict",
         action="store_true",
-        help="exit 1 unless every fit is within tolerance and inside the bounds",
+        help="single-config mode: exit 1 unless every fit is within tolerance",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run)
