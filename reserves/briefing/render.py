@@ -212,30 +212,20 @@ def render_docx(briefing: Briefing) -> bytes:
     doc.add_heading(briefing.title, level=0)
     sub = doc.add_paragraph()
     sub.add_run(briefing.subtitle).italic = True
+    doc.add_heading(labels.get("bottom_line", "What this means"), level=1)
     doc.add_paragraph(briefing.summary)
 
-    doc.add_heading(labels.get("findings", "Findings"), level=1)
-    for f in briefing.findings:
-        p = doc.add_paragraph()
-        p.add_run(f.heading + " ").bold = True
-        run = p.add_run(f.text)
-        if not f.computed:
-            run.font.color.rgb = RGBColor(0x60, 0x60, 0x60)
-
     text_width = section.page_width - section.left_margin - section.right_margin
-    if briefing.figures:
-        doc.add_heading(labels.get("charts", "Charts"), level=1)
-        for k, g in enumerate(briefing.figures, start=1):
-            width_emu = int(g.width_px / 2 * 9525) if g.width_px else text_width
-            doc.add_picture(io.BytesIO(g.png), width=min(width_emu, text_width))
-            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            cap = doc.add_paragraph()
-            cap.add_run(f"{labels.get('figure', 'Figure')} {k}. {g.title}. ").bold = True
-            cap.add_run(g.caption)
 
-    doc.add_heading(labels.get("tables", "Tables"), level=1)
-    for k, t in enumerate(briefing.tables, start=1):
-        doc.add_paragraph().add_run(f"{labels.get('table', 'Table')} {k}. {t.title}").bold = True
+    def small(par: Any, text: str, size: float = 8.5, italic: bool = False) -> None:
+        run = par.add_run(text)
+        run.font.size = Pt(size)
+        run.italic = italic
+
+    def add_table(t: Table, number: int | None) -> None:
+        if number is not None:
+            title = f"{labels.get('table', 'Table')} {number}. {t.title}"
+            doc.add_paragraph().add_run(title).bold = True
         table = doc.add_table(rows=1, cols=len(t.columns))
         table.style = "Light Grid Accent 1"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -253,19 +243,81 @@ def render_docx(briefing: Briefing) -> bytes:
                     for run in par.runs:
                         run.font.size = Pt(8.5)
         if t.note:
-            note = doc.add_paragraph().add_run(t.note)
-            note.font.size = Pt(8.5)
-            note.italic = True
+            small(doc.add_paragraph(), t.note, italic=True)
 
+    doc.add_heading(labels.get("findings", "Findings"), level=1)
+    n_fig = 0
+    for k, f in enumerate(briefing.findings, start=1):
+        doc.add_heading(f"{k}. {f.heading}", level=2)
+        run = doc.add_paragraph().add_run(f.text)
+        if not f.computed:
+            run.font.color.rgb = RGBColor(0x60, 0x60, 0x60)
+        for g in briefing.figures:
+            if g.finding != f.key:
+                continue
+            n_fig += 1
+            width_emu = int(g.width_px / 2 * 9525) if g.width_px else text_width
+            doc.add_picture(io.BytesIO(g.png), width=min(width_emu, text_width))
+            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            cap = doc.add_paragraph()
+            cap.add_run(f"{labels.get('figure', 'Figure')} {n_fig}. {g.title}. ").bold = True
+            cap.add_run(g.caption)
+        if f.footnote:
+            p = doc.add_paragraph()
+            small(p, f"{labels.get('numbers_from', 'Numbers from')}: {f.footnote}.", 7.5)
+
+    doc.add_heading(labels.get("tables", "Tables"), level=1)
+    for k, t in enumerate(briefing.tables, start=1):
+        add_table(t, k)
+
+    doc.add_heading(labels.get("glossary", "Words used"), level=1)
+    for term, meaning in briefing.glossary:
+        p = doc.add_paragraph(style="List Bullet")
+        p.add_run(term + ": ").bold = True
+        p.add_run(meaning)
     doc.add_heading(labels.get("assumptions", "Assumptions"), level=1)
     for a in briefing.assumptions:
         doc.add_paragraph(a, style="List Bullet")
-    doc.add_heading(labels.get("sources", "Sources"), level=1)
+
+    doc.add_heading(labels.get("annex", "Annex"), level=1)
+    doc.add_heading(labels.get("claims", "Claims"), level=2)
+    add_table(
+        Table(
+            "claims",
+            "",
+            (
+                labels.get("claim_id", "Claim"),
+                labels.get("claim_says", "The article says"),
+                labels.get("claim_found", "This briefing finds"),
+            ),
+            tuple(briefing.claims),
+        ),
+        None,
+    )
+    doc.add_heading(labels.get("inputs", "Inputs"), level=2)
+    for t in briefing.annex_tables:
+        add_table(t, None)
+    doc.add_heading(labels.get("sources", "Sources"), level=2)
     for who, what in briefing.sources:
         p = doc.add_paragraph(style="List Bullet")
         p.add_run(who + ": ").bold = True
         r = p.add_run(what)
         r.font.size = Pt(9)
+    doc.add_heading(labels.get("numbers", "Numbers"), level=2)
+    add_table(
+        Table(
+            "numbers",
+            "",
+            (
+                labels.get("number", "Number"),
+                labels.get("value", "Value"),
+                labels.get("made_with", "Inputs"),
+            ),
+            tuple(briefing.numbers),
+            ("l", "r", "l"),
+        ),
+        None,
+    )
 
     doc.add_heading(labels.get("reproducibility", "Reproducibility"), level=1)
     fo = briefing.footer
@@ -275,6 +327,8 @@ def render_docx(briefing: Briefing) -> bytes:
         (labels.get("config_hash", "Config hash"), fo.config_hash),
         (labels.get("seed", "Seed"), str(fo.seed)),
     ]
+    if fo.paths:
+        rows.append((labels.get("paths", "Paths"), f"{fo.paths:,}"))
     if fo.event_name:
         rows.append((labels.get("event", "Event"), f"{fo.event_name} ({fo.event_hash})"))
     rows += [
