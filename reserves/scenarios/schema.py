@@ -350,19 +350,23 @@ def merge_overrides(base: Mapping[str, Any], override: Mapping[str, Any]) -> dic
     return out
 
 
+#: most paths per scenario (memory: about 640 bytes per path; see reserves.budget)
+MAX_PATHS = 1_000_000
+
+
 class ScenariosConfig(_Strict):
     """The ``scenarios:`` section: simulation settings, base dynamics and the C17 cases."""
 
     start_date: dt.date = Field(default=dt.date(2025, 11, 21))
     horizon_days: int = Field(default=1136, ge=2, le=20_000)
-    paths: int = Field(default=2000, ge=1, le=10_000_000)
+    paths: int = Field(default=2000, ge=1, le=MAX_PATHS)
     seed: int = Field(default=20251121, ge=0)
     vol_window_days: int = Field(default=30, ge=2, le=365)
     fan_stride_days: int = Field(default=7, ge=1, le=365)
     sample_paths: int = Field(default=20, ge=0, le=100_000)
     corr_paths: int = Field(default=1000, ge=0, le=1_000_000)
     floor_paths: int = Field(
-        default=2000, ge=1, le=10_000_000, description="paths whose floor is solved (fan days)"
+        default=2000, ge=1, le=MAX_PATHS, description="paths whose floor is solved (fan days)"
     )
     floor_shock_usd: float = Field(default=1.0e9, gt=0, description="reference shock of the floor")
     break_level_usd: float = Field(default=50_000, gt=0, description="C17 scenario 2 level")
@@ -377,6 +381,14 @@ class ScenariosConfig(_Strict):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"cases: scenario names must be unique; repeated: {dupes}")
+        for k, day in enumerate(self.check_days()):
+            if not 1 <= day <= self.horizon_days:
+                raise ValueError(
+                    f"checks[{k}].date {self.checks[k].date} is day {day} of a "
+                    f"{self.horizon_days}-day horizon from {self.start_date}; its probability "
+                    "would be meaningless (fix: move the date inside the horizon or raise "
+                    "horizon_days)"
+                )
         total = math.fsum(c.probability for c in self.cases)
         if abs(total - 1.0) > 1e-6:
             listed = ", ".join(f"{c.name}={c.probability}" for c in self.cases)
