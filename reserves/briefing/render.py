@@ -25,8 +25,10 @@ from reserves.errors import ReservesError
 __all__ = [
     "EXTENSIONS",
     "FORMATS",
+    "MissingDependencyError",
     "format_from_path",
     "render_briefing",
+    "require_format",
     "write_briefing",
 ]
 
@@ -59,6 +61,34 @@ _MAX_FIG_HEIGHT_PT = 190.0  # under a third of the A4 text height
 
 class BriefingFormatError(ReservesError):
     """An unknown output format or file extension."""
+
+
+class MissingDependencyError(ReservesError):
+    """An export needs an optional package that is not installed (the message names the
+    install command)."""
+
+
+#: format -> (module to import, package that provides it)
+_NEEDS: dict[str, tuple[str, str]] = {
+    "pdf": ("typst", "typst"),
+    "docx": ("docx", "python-docx"),
+}
+
+
+def require_format(fmt: str) -> None:
+    """Raise :class:`MissingDependencyError` (one line, with the install command) when the
+    package a format needs is missing."""
+    if fmt not in _NEEDS:
+        return
+    module, package = _NEEDS[fmt]
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise MissingDependencyError(
+            f"{fmt.upper()} export needs the {package} package, which is not installed",
+            field="output",
+            fix="pip install 'reserves[brief]' (or pip install " + package + ")",
+        )
 
 
 def format_from_path(path: str | Path) -> str:
@@ -379,6 +409,7 @@ def render_briefing(briefing: Briefing, fmt: str) -> bytes:
             fix="build one with reserves.briefing.build_briefing(cfg)",
         )
     key = str(fmt).lower().lstrip(".")
+    require_format(key)
     if key == "md":
         return render_markdown(briefing).encode("utf-8")
     if key == "html":
@@ -402,6 +433,7 @@ def write_briefing(briefing: Briefing, path: str | Path) -> list[Path]:
     """
     path = Path(path)
     fmt = format_from_path(path)
+    require_format(fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt != "md":
         path.write_bytes(render_briefing(briefing, fmt))

@@ -28,7 +28,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         required=True,
         help="output file: .pdf, .html, .md (figures beside it) or .docx",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument(
+        "--seed", type=int, default=None, help="scenario seed (default: the scenario config's)"
+    )
+    p.add_argument(
+        "--paths",
+        type=int,
+        default=None,
+        help="Monte Carlo paths per scenario (default: the scenario config's)",
+    )
     p.add_argument(
         "--event",
         metavar="CONFIG",
@@ -47,13 +55,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     """Build, render and write the briefing; print the files written."""
     from reserves.briefing import build_briefing, format_from_path, write_briefing
+    from reserves.briefing.render import require_format
     from reserves.errors import ReservesError
 
-    format_from_path(args.output)  # fail fast on an unknown extension
-    if args.seed < 0:
-        raise ReservesError(f"--seed {args.seed} must be >= 0", field="seed")
+    fmt = format_from_path(args.output)  # fail fast on an unknown extension
+    require_format(fmt)  # and on a missing optional package, before any computation
+    for name in ("seed", "paths"):
+        v = getattr(args, name)
+        if v is not None and v < (1 if name == "paths" else 0):
+            raise ReservesError(f"--{name} {v} is out of range", field=name, fix="use >= 1")
     briefing = build_briefing(
-        Path(args.config), seed=args.seed, event_config=args.event, date=args.date
+        Path(args.config),
+        seed=args.seed,
+        paths=args.paths,
+        event_config=args.event,
+        date=args.date,
     )
     for path in write_briefing(briefing, args.output):
         print(path, file=sys.stdout)
