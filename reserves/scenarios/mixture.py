@@ -76,6 +76,9 @@ class ScenarioSet:
         The C16 checks with ``probability = sum_k pi_k P_k``.
     meta:
         Config hash, seed, version, paths.
+    c15, c15_mixture:
+        :class:`~reserves.scenarios.c15.C15Estimate` per scenario and mixed by the priors
+        (empty / None unless ``simulate_all(..., c15=True)``).
     """
 
     runs: tuple[ScenarioRun, ...]
@@ -83,6 +86,15 @@ class ScenarioSet:
     mixture_quantiles: dict[str, NDArray[np.float64]]
     mixture_checks: list[dict[str, Any]]
     meta: dict[str, Any] = field(default_factory=dict)
+    c15: tuple[Any, ...] = ()
+    c15_mixture: Any = None
+
+    def modal_adoption(self) -> Any:
+        """Adoption paths of the most probable scenario with a dynamic game (or None)."""
+        runs = [r for r in self.runs if r.adoption is not None]
+        if not runs:
+            return None
+        return max(runs, key=lambda r: r.probability).adoption
 
     def run(self, name: str) -> ScenarioRun:
         """The run of scenario ``name``."""
@@ -105,12 +117,23 @@ class ScenarioSet:
                 }
                 for c in r.checks
             ]
+            for est in self.c15:
+                if est.scenario == r.name:
+                    d["c15"] = est.to_dict()
             scen.append(d)
         out: dict[str, Any] = {
             "scenarios": scen,
             "mixture": {"checks": self.mixture_checks},
             "meta": self.meta,
         }
+        if self.c15_mixture is not None:
+            out["c15"] = {
+                **self.c15_mixture.to_dict(),
+                "by_scenario": [e.to_dict() for e in self.c15],
+            }
+        modal = self.modal_adoption()
+        if modal is not None:
+            out["adoption"] = modal.to_dict()
         if full:
             out["mixture"]["quantiles"] = {k: v.tolist() for k, v in self.mixture_quantiles.items()}
             out["fan_days"] = self.fan_days.tolist()
@@ -174,12 +197,15 @@ def simulate_all(
     seed: int | None = None,
     horizon_days: int | None = None,
     progress: ProgressArg = False,
+    c15: bool = False,
 ) -> ScenarioSet:
     """Simulate every case of the config's ``scenarios`` section and their mixture.
 
     Each scenario gets ``paths`` paths and its own random stream
     ``SeedSequence([seed, case_index])``, so a scenario's result does not depend on which
-    other scenarios are run.
+    other scenarios are run. With ``c15`` every scenario is simulated a second time without
+    sovereign entry on the same stream and the paired C15 estimates are attached
+    (:mod:`reserves.scenarios.c15`).
     """
     from reserves import __version__
 
@@ -200,4 +226,26 @@ def simulate_all(
         "start_date": sec.start_date.isoformat(),
         "day_convention": runs[0].meta["day_convention"],
     }
-    return combine(runs, meta)
+    out = combine(runs, meta)
+    if not c15:
+        return out
+    from dataclasses import replace
+
+    from reserves.scenarios.c15 import c15_estimate, mix_c15
+
+    ests = tuple(
+        c15_estimate(
+            r,
+            simulate_scenario(
+                cfg,
+                r.name,
+                paths=paths,
+                seed=seed,
+                horizon_days=horizon_days,
+                progress=progress,
+                no_sovereigns=True,
+            ),
+        )
+        for r in runs
+    )
+    return replace(out, c15=ests, c15_mixture=mix_c15(ests))

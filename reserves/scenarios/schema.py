@@ -26,8 +26,8 @@ from reserves.errors import ConfigError
 __all__ = [
     "AdoptionConfig",
     "BigShockConfig",
-    "MPEConfig",
     "DynamicsConfig",
+    "MPEConfig",
     "OpenInterestConfig",
     "ScenarioCase",
     "ScenariosConfig",

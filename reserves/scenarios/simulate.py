@@ -780,10 +780,8 @@ def simulate_scenario(
             OI *= gross
             k_re = dyn.open_interest.rebuild_per_day
             if k_re > 0:
-                if endogenous:  # margins scale with realized vol (Brunnermeier-Pedersen 2009)
-                    vref = m.vol_pa / np.maximum(rv, 0.05)
-                else:
-                    vref = sig0 / sig
+                # endogenous: margins scale with realized vol (Brunnermeier-Pedersen 2009)
+                vref = m.vol_pa / np.maximum(rv, 0.05) if endogenous else sig0 / sig
                 tgt = target_ratio * P * Q * vref**dyn.open_interest.vol_elasticity
                 OI += k_re * (tgt - OI)
             # 6. realized volatility over the window (ring buffer)
