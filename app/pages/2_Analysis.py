@@ -140,6 +140,6 @@ else:
         )
         if region is not None:
             show_chart(
-                lambda: region_map_chart(region),
+                lambda: region_map_chart(region, players=(a, b)),
                 cache_key=("region", key_of(pair), px, py),
             )

@@ -17,7 +17,9 @@ one palette, readable axis titles), so a chart looks the same in Streamlit (rend
 ``theme=None``) and in a briefing. Static images come from :func:`to_png` and :func:`to_svg`,
 which use ``vl-convert`` (a Rust build of Vega; no browser is involved).
 
-The colours of the three actions are fixed across every figure: :data:`ACTION_COLORS`.
+Every colour comes from :mod:`reserves.charts.palette` (colour-blind-safe sets, checked by
+their colour differences under simulated protanopia and deuteranopia); the three actions
+have the same colours in every figure: :data:`ACTION_COLORS`.
 """
 
 from __future__ import annotations
@@ -26,9 +28,12 @@ from typing import Any
 
 import altair as alt
 
+from reserves.charts.palette import ACTION_COLORS, ACTION_ORDER, GAME_TYPE_COLORS, PALETTE
+
 __all__ = [
     "ACTION_COLORS",
     "ACTION_ORDER",
+    "GAME_TYPE_COLORS",
     "PALETTE",
     "THEME_NAME",
     "action_scale",
@@ -40,26 +45,6 @@ __all__ = [
 #: name of the registered Altair theme
 THEME_NAME = "reserves"
 
-#: one colour per action, the same in every figure (bitcoin orange for accumulating)
-ACTION_COLORS: dict[str, str] = {
-    "accumulate": "#f7931a",
-    "hold": "#9aa5b1",
-    "sell": "#3b6fb6",
-}
-ACTION_ORDER: tuple[str, ...] = ("accumulate", "hold", "sell")
-
-#: categorical palette for series that are not actions (colour-blind safe, Okabe-Ito based)
-PALETTE: tuple[str, ...] = (
-    "#3b6fb6",
-    "#f7931a",
-    "#2a9d8f",
-    "#c0392b",
-    "#8e6bbf",
-    "#7f8c8d",
-    "#e9c46a",
-    "#264653",
-)
-
 _FONT = "Helvetica, Arial, sans-serif"
 
 
@@ -70,7 +55,15 @@ def theme_config() -> dict[str, Any]:
             "background": "white",
             "font": _FONT,
             "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 320},
-            "title": {"fontSize": 15, "fontWeight": 600, "anchor": "start", "offset": 10},
+            "title": {
+                "fontSize": 15,
+                "fontWeight": 600,
+                "anchor": "start",
+                "offset": 10,
+                "subtitleFontSize": 12,
+                "subtitleColor": "#555",
+                "subtitlePadding": 4,
+            },
             "axis": {
                 "labelFontSize": 12,
                 "titleFontSize": 12,

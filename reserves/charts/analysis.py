@@ -13,33 +13,50 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from reserves.charts import ACTION_COLORS, PALETTE
+from reserves.charts.palette import ACTION_COLORS, GAME_TYPE_COLORS, PALETTE
 
-__all__ = ["region_map_chart", "threshold_chart", "threshold_frame"]
+__all__ = ["PARAM_WORDS", "param_title", "region_map_chart", "threshold_chart", "threshold_frame"]
 
-#: fixed colours of the 2x2 game types (one per name in ``symbolic.GAME_TYPES``)
-TYPE_COLORS: dict[str, str] = {
-    "prisoners_dilemma": "#c0392b",
-    "deadlock": "#7f8c8d",
-    "harmony": "#2a9d8f",
-    "stag_hunt": "#3b6fb6",
-    "assurance": "#6c8ebf",
-    "coordination": "#a8c5e8",
-    "chicken": "#f7931a",
-    "leader": "#e9c46a",
-    "battle_of_the_sexes": "#8e6bbf",
-    "matching_pennies": "#264653",
-    "asymmetric_dilemma": "#e07a5f",
-    "unilateral": "#b8b8b8",
-    "coordination_hybrid": "#cfe0f3",
-    "anticoordination_hybrid": "#f4d7a8",
-    "degenerate": "#000000",
+#: fixed colours of the 2x2 game types (see :mod:`reserves.charts.palette`)
+TYPE_COLORS: dict[str, str] = GAME_TYPE_COLORS
+
+
+#: plain names of the payoff parameters (axis titles)
+PARAM_WORDS: dict[str, str] = {
+    "theta": "strategic weight θ",
+    "kappa": "political cost κ",
+    "V": "value belief V",
+    "r": "cost of capital r",
+    "gamma": "risk aversion γ",
+    "alpha": "buy share α",
+    "phi": "sell share φ",
 }
 
 
-def region_map_chart(region: Any, *, title: str | None = None) -> alt.LayerChart:
+def param_title(name: str, players: Sequence[str] | None = None) -> str:
+    """Axis title of a region-map parameter: ``"theta_1"`` reads "strategic weight θ of the
+    first sovereign" (or of ``players[0]`` when the names are given)."""
+    base, _, idx = name.rpartition("_")
+    if not base or not idx.isdigit():
+        return PARAM_WORDS.get(name, name)
+    k = int(idx) - 1
+    who = (
+        players[k]
+        if players is not None and 0 <= k < len(players)
+        else {0: "the first sovereign", 1: "the second sovereign"}.get(k, f"sovereign {k + 1}")
+    )
+    return f"{PARAM_WORDS.get(base, base)} of {who}"
+
+
+def region_map_chart(
+    region: Any, *, title: str | None = None, players: Sequence[str] | None = None
+) -> alt.LayerChart:
     """Heat map of the 2x2 game type over two parameters (a :class:`RegionMap`), with the
-    config's point marked."""
+    config's point marked (a black-and-white cross, visible on every type colour).
+
+    Axis titles are plain words (:func:`param_title`; ``players`` names the two sovereigns),
+    game types are coloured by :data:`reserves.charts.palette.GAME_TYPE_COLORS` and named
+    without underscores."""
     df = region.to_frame()
     x, y = region.x_param, region.y_param
     present = [t for t in TYPE_COLORS if t in set(df["game_type"])]
@@ -54,25 +71,36 @@ def region_map_chart(region: Any, *, title: str | None = None) -> alt.LayerChart
         alt.Chart(df)
         .mark_rect(strokeWidth=0)
         .encode(
-            x=alt.X(f"{x}:Q", title=x),
+            x=alt.X(f"{x}:Q", title=param_title(x, players)),
             x2="x2:Q",
-            y=alt.Y(f"{y}:Q", title=y),
+            y=alt.Y(f"{y}:Q", title=param_title(y, players)),
             y2="y2:Q",
             color=alt.Color(
-                "game_type:N", title="game type", scale=alt.Scale(domain=domain, range=rng)
+                "game_type:N",
+                title="game type",
+                scale=alt.Scale(domain=domain, range=rng),
+                legend=alt.Legend(labelExpr="replace(datum.label, /_/g, ' ')", columns=4),
             ),
-            tooltip=[f"{x}:Q", f"{y}:Q", "game_type:N"],
+            tooltip=[
+                alt.Tooltip(f"{x}:Q", title=param_title(x, players), format=",.4~g"),
+                alt.Tooltip(f"{y}:Q", title=param_title(y, players), format=",.4~g"),
+                alt.Tooltip("game_type:N", title="game type"),
+            ],
         )
     )
     layers: list[Any] = [base]
     if region.current is not None:
         pt = pd.DataFrame([{x: region.current[0], y: region.current[1], "label": "config"}])
-        layers.append(
-            alt.Chart(pt)
-            .mark_point(shape="cross", size=160, color="white", strokeWidth=3)
-            .encode(x=f"{x}:Q", y=f"{y}:Q", tooltip=["label:N"])
-        )
-    return alt.layer(*layers).properties(title=title or f"2x2 game type over {x} and {y}")
+        for color, size in (("white", 260), ("black", 120)):
+            layers.append(
+                alt.Chart(pt)
+                .mark_point(shape="cross", size=size, color=color, filled=True, opacity=1)
+                .encode(x=f"{x}:Q", y=f"{y}:Q", tooltip=["label:N"])
+            )
+    if title is None:
+        who = " and ".join(players[:2]) if players else "the two sovereigns"
+        title = f"The game {who} play (+: the config)"
+    return alt.layer(*layers).properties(title=title)
 
 
 #: Greek letters of the analysis parameters (chart labels)

@@ -24,7 +24,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from reserves.charts import ACTION_COLORS, ACTION_ORDER, PALETTE
+from reserves.charts.palette import ACTION_COLORS, ACTION_ORDER, PALETTE
+from reserves.units import usd_short
 
 __all__ = [
     "adoption_chart",
@@ -80,29 +81,35 @@ def correlated_chart(result: Any, *, max_profiles: int = 30) -> alt.HConcatChart
         )
         .properties(width=160)
     )
-    title = (
-        f"{result.kind.capitalize()} equilibrium ({result.objective}"
-        + ("" if result.objective_value is None else f" = {result.objective_value:,.4g}")
-        + ")"
+    return alt.hconcat(heat, bar).properties(
+        title=alt.TitleParams(
+            f"{result.kind.capitalize()} equilibrium",
+            subtitle=_objective_caption(result.objective, result.objective_value),
+        )
     )
-    return alt.hconcat(heat, bar).properties(title=title)
 
 
-def _usd_short(v: float) -> str:
-    """``-$0.98bn`` / ``$12.3M`` style payoff labels."""
-    sign = "-" if v < 0 else ""
-    v = abs(float(v))
-    for div, suf in ((1e12, "tn"), (1e9, "bn"), (1e6, "M"), (1e3, "k")):
-        if v >= div:
-            return f"{sign}${v / div:,.3g}{suf}"
-    return f"{sign}${v:,.3g}"
+#: plain names of the correlated-equilibrium objectives
+_OBJECTIVE_WORDS = {
+    "welfare": "total expected payoff",
+    "demand-max": "largest expected sovereign demand",
+    "demand-min": "smallest expected sovereign demand",
+    "feasible": "any distribution that satisfies the constraints",
+}
+
+
+def _objective_caption(objective: str, value: float | None) -> str:
+    """``"objective: total expected payoff, $16bn"`` (values of every objective are in USD)."""
+    words = _OBJECTIVE_WORDS.get(objective, objective)
+    return f"objective: {words}" + ("" if value is None else f", {usd_short(value)}")
 
 
 def correlated_heatmap(game: Any, result: Any) -> alt.LayerChart:
     """A 2-player game's payoff table coloured by the correlated distribution ``p(a, b)``.
 
     Each cell reads, on three lines, the probability and both players' payoffs in short US
-    dollar form (``$1.2bn``), so labels never overlap whatever the payoff scale."""
+    dollar form (:func:`reserves.units.usd_short`: ``$1.2bn``), so labels never overlap
+    whatever the payoff scale."""
     if game.num_players != 2:
         from reserves.errors import ReservesError
 
@@ -124,8 +131,8 @@ def correlated_heatmap(game: Any, result: Any) -> alt.LayerChart:
                     "prob": float(p[r, c]),
                     "u_row": u1,
                     "u_col": u2,
-                    "label": f"p = {p[r, c]:.2f}\n{_short(p1)}: {_usd_short(u1)}\n"
-                    f"{_short(p2)}: {_usd_short(u2)}",
+                    "label": f"p = {p[r, c]:.2f}\n{_short(p1)}: {usd_short(u1)}\n"
+                    f"{_short(p2)}: {usd_short(u2)}",
                 }
             )
     df = pd.DataFrame(rows)
@@ -279,8 +286,13 @@ def basins_chart(basins: Any) -> alt.Chart:
 
 def adoption_chart(path: Any) -> alt.VConcatChart:
     """Adoption path (:class:`~reserves.nash.dynamics.AdoptionPath`): each sovereign's action
-    by round (heat table) above the total sovereign order flow ($bn) by round."""
+    by round (heat table) above the total sovereign order flow ($bn) by round.
+
+    Both panels are at least 360 px wide (48 px a round beyond that), so a path of two or
+    three rounds still reads; the title's details go to a subtitle so it fits the width."""
     df = path.to_frame()
+    n_rounds = int(path.demand_usd.size)
+    width = max(360, 48 * n_rounds)
     heat = (
         alt.Chart(df)
         .mark_rect()
@@ -290,6 +302,7 @@ def adoption_chart(path: Any) -> alt.VConcatChart:
             color=alt.Color("action:N", scale=_action_color(df["action"]), title="action"),
             tooltip=["player", "round", "time_years", "action"],
         )
+        .properties(width=width)
     )
     flow = pd.DataFrame(
         {
@@ -306,13 +319,16 @@ def adoption_chart(path: Any) -> alt.VConcatChart:
         .encode(
             x=alt.X("round:O", title="round"),
             y=alt.Y("demand_bn:Q", title="sovereign net flow ($bn)"),
-            tooltip=["round", alt.Tooltip("demand_bn:Q", format=",.2f")],
+            tooltip=["round", alt.Tooltip("demand_bn:Q", format=",.2f", title="net flow ($bn)")],
         )
-        .properties(height=140)
+        .properties(width=width, height=160)
     )
     return alt.vconcat(heat, line).properties(
-        title=f"Adoption path from the status quo at ${path.price_usd:,.0f} ({path.rule}, "
-        f"{path.status} in {path.rounds} rounds)"
+        title=alt.TitleParams(
+            "Who accumulates, round by round",
+            subtitle=f"from the status quo at ${path.price_usd:,.0f} ({path.rule} revision; "
+            f"{path.status} in {path.rounds} rounds)",
+        )
     )
 
 
@@ -357,5 +373,8 @@ def demand_schedule_chart(schedule: Any, *, btc: bool = False) -> alt.LayerChart
         )
     )
     return (band + line).properties(
-        title=f"Sovereign demand schedule D(P), rule: {schedule.rule} (band: all equilibria)"
+        title=alt.TitleParams(
+            "Sovereign demand at each entry price",
+            subtitle=f"selected by {schedule.rule}; shaded: all equilibria",
+        )
     )

@@ -13,6 +13,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from reserves.charts.palette import NEUTRAL, SERIES_COLORS
+
 __all__ = ["cascade_rounds_chart", "fragility_chart", "ladder_chart", "trough_chart"]
 
 
@@ -110,18 +112,25 @@ def trough_chart(curves: Any) -> alt.Chart:
         .mark_line()
         .encode(
             x=alt.X("shock_bn:Q", title="real net outflow ($bn)"),
-            y=alt.Y("trough_usd:Q", title="trough (USD)"),
-            color=alt.Color("case:N", title=None),
-            tooltip=[
+            y=alt.Y("trough_usd:Q", title="trough (USD per BTC)", axis=alt.Axis(format="$,.0f")),
+            color=alt.Color(
                 "case:N",
-                alt.Tooltip("shock_bn:Q", format=".2f"),
-                alt.Tooltip("trough_usd:Q", format=",.0f"),
+                title=None,
+                scale=alt.Scale(
+                    domain=["with sovereigns", "without sovereigns"],
+                    range=[SERIES_COLORS["with sovereigns"], SERIES_COLORS["without sovereigns"]],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("case:N", title="case"),
+                alt.Tooltip("shock_bn:Q", format=",.2f", title="outflow ($bn)"),
+                alt.Tooltip("trough_usd:Q", format="$,.0f", title="trough"),
             ],
         )
     )
     level = (
         alt.Chart(pd.DataFrame({"level": [curves.level_usd]}))
-        .mark_rule(strokeDash=[4, 4], color="gray")
+        .mark_rule(strokeDash=[4, 4], color=NEUTRAL)
         .encode(y="level:Q")
     )
     return (lines + level).properties(title="Price floor against shock size", width=520, height=280)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from reserves.charts import ACTION_COLORS, ACTION_ORDER, action_scale
+from reserves.charts.palette import PALETTE
 
 __all__ = [
     "best_response_chart",
@@ -75,7 +76,7 @@ def roster_chart(config: Any, *, players: Sequence[str] | None = None) -> alt.HC
     base = alt.Chart(df).properties(width=230, height=max(160, 22 * len(df)))
     # a log axis has no zero: the bars start at $0.1bn
     reserves = (
-        base.mark_bar(color="#3b6fb6")
+        base.mark_bar(color=PALETTE[0])
         .transform_calculate(origin="0.1")
         .encode(
             x=alt.X(
@@ -104,7 +105,7 @@ def roster_chart(config: Any, *, players: Sequence[str] | None = None) -> alt.HC
             alt.Tooltip("holdings_value_bn:Q", title="value $bn at P0", format=",.1f"),
         ],
     )
-    ticket = base.mark_bar(color="#2a9d8f").encode(
+    ticket = base.mark_bar(color=PALETTE[2]).encode(
         x=alt.X("buy_ticket_bn:Q", title="Buy ticket αW, $bn"),
         y=alt.Y("sovereign:N", sort=order, axis=None),
         opacity=opacity,

@@ -12,9 +12,11 @@ from typing import Any
 
 import numpy as np
 
+from reserves.charts.palette import PALETTE, SERIES_COLORS
 from reserves.scenarios.simulate import LEVELS
+from reserves.units import human
 
-__all__ = ["c16_chart", "fan_chart", "lag_corr_chart", "tornado_chart"]
+__all__ = ["METRIC_NAMES", "c16_chart", "fan_chart", "lag_corr_chart", "tornado_chart"]
 
 _TITLES = {
     "price_usd": "Price (USD)",
@@ -23,6 +25,44 @@ _TITLES = {
     "sovereign_share": "Sovereign share of supply",
     "leverage": "Long open interest / market cap",
 }
+
+
+#: plain names and units of the scenario metrics (axis titles): ``metric -> (words, unit)``
+METRIC_NAMES: dict[str, tuple[str, str]] = {
+    "price_median_end_usd": ("median price at the horizon", "usd_price"),
+    "price_p05_end_usd": ("5th-percentile price at the horizon", "usd_price"),
+    "price_p95_end_usd": ("95th-percentile price at the horizon", "usd_price"),
+    "floor_median_end_usd": ("median price floor at the horizon", "usd_price"),
+    "floor_p05_end_usd": ("5th-percentile price floor at the horizon", "usd_price"),
+    "vol_median_end_pa": ("median volatility at the horizon", "pct"),
+    "sovereign_share_median_end": ("median sovereign share of supply at the horizon", "pct"),
+    "leverage_median_end": ("median leverage at the horizon", "number"),
+    "annual_return_median": ("median annual return", "pct"),
+    "p_min_price_below_break": ("probability the price ever falls below the break level", "pct"),
+    "p_end_price_below_break": ("probability the price ends below the break level", "pct"),
+    "min_price_median_usd": ("median lowest price", "usd_price"),
+    "liquidations_mean_usd": ("mean liquidations", "usd_short"),
+    "shocks_per_year": ("shocks a year", "number"),
+    "shock_mean_usd": ("mean shock", "usd_short"),
+    "p_collapse": ("probability of a collapse", "pct"),
+}
+
+
+def metric_words(metric: str) -> tuple[str, str]:
+    """``(plain words, unit name for reserves.units.human)`` of a scenario metric.
+
+    ``p_vol_below_0.25_2026-12-31`` reads "probability volatility is below 25% on
+    2026-12-31"; unknown names are returned with underscores as spaces."""
+    if metric in METRIC_NAMES:
+        return METRIC_NAMES[metric]
+    if metric.startswith("p_vol_below_"):
+        level, _, date = metric[len("p_vol_below_") :].partition("_")
+        try:
+            words = f"probability volatility is below {float(level):.0%} on {date}"
+        except ValueError:
+            words = metric.replace("_", " ")
+        return words, "pct"
+    return metric.replace("_", " "), "number"
 
 
 def _band(q: np.ndarray, days: np.ndarray, start: dt.date, name: str) -> Any:
@@ -69,14 +109,21 @@ def fan_chart(result: Any, series: str = "price_usd", *, scenario: str | None = 
         start = dt.date.fromisoformat(result.meta["start_date"])
         q, name, days = result.quantiles[series], result.name, result.fan_days
     df = _band(q, days, start, name)
-    base = alt.Chart(df).encode(x=alt.X("date:T", title=None))
+    base = alt.Chart(df).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True))
+    )
     outer = base.mark_area(opacity=0.2).encode(
         y=alt.Y("p05:Q", title=_TITLES.get(series, series)), y2="p95:Q"
     )
     inner = base.mark_area(opacity=0.35).encode(y="p25:Q", y2="p75:Q")
     med = base.mark_line().encode(y="p50:Q", tooltip=["date:T", "p05:Q", "p50:Q", "p95:Q"])
     return (outer + inner + med).properties(
-        title=f"{_TITLES.get(series, series)}: {name}", width=560, height=260
+        title=alt.TitleParams(
+            _TITLES.get(series, series),
+            subtitle=f"{name.replace('_', ' ')}: median, 25-75% and 5-95% of paths",
+        ),
+        width=560,
+        height=260,
     )
 
 
@@ -86,17 +133,32 @@ def c16_chart(result: Any) -> Any:
 
     df = result.checks_frame()
     df["check"] = df["label"].where(df["label"] != "", df["date"])
+    df["case"] = df["scenario"].str.replace("_", " ")
+    cases = list(dict.fromkeys(df["case"]))
+    colors = [
+        SERIES_COLORS["mixture"] if c == "mixture" else PALETTE[k % len(PALETTE)]
+        for k, c in enumerate(cases)
+    ]
     return (
         alt.Chart(df)
         .mark_bar()
         .encode(
-            x=alt.X("scenario:N", title=None),
-            y=alt.Y("probability:Q", title="P(RV below level)"),
-            color="scenario:N",
-            column=alt.Column("check:N", title=None),
-            tooltip=["scenario", "date", "below_vol_pa", "probability"],
+            y=alt.Y("case:N", sort=cases, title=None),
+            x=alt.X(
+                "probability:Q",
+                title="probability volatility is below the level",
+                axis=alt.Axis(format=".0%"),
+            ),
+            color=alt.Color("case:N", scale=alt.Scale(domain=cases, range=colors), legend=None),
+            row=alt.Row("check:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+            tooltip=[
+                alt.Tooltip("case:N", title="scenario"),
+                "date",
+                alt.Tooltip("below_vol_pa:Q", format=".0%", title="level"),
+                alt.Tooltip("probability:Q", format=".1%"),
+            ],
         )
-        .properties(width=220, height=220)
+        .properties(width=420, height=22 * max(len(cases), 1))
     )
 
 
@@ -124,36 +186,55 @@ def tornado_chart(tornado: Any) -> Any:
     import altair as alt
     import pandas as pd
 
+    words, unit = metric_words(tornado.metric)
     rows = []
     for r in tornado.rows:
-        rows.append(
-            {
-                "input": r["label"],
-                "side": f"low ({r['low']:g})",
-                "delta": r["delta_low"],
-                "swing": r["swing"],
-            }
-        )
-        rows.append(
-            {
-                "input": r["label"],
-                "side": f"high ({r['high']:g})",
-                "delta": r["delta_high"],
-                "swing": r["swing"],
-            }
-        )
+        for side in ("low", "high"):
+            rows.append(
+                {
+                    "input": r["label"],
+                    "side": f"input at its {side}",
+                    "at": f"{r[side]:,.4g}",
+                    "delta": r[f"delta_{side}"],
+                    "value": human(tornado.base_value + r[f"delta_{side}"], unit),
+                }
+            )
     df = pd.DataFrame(rows)
     order = [r["label"] for r in tornado.rows]
+    sides = ["input at its low", "input at its high"]
+    money = unit.startswith("usd")
     return (
         alt.Chart(df)
         .mark_bar()
         .encode(
-            y=alt.Y("input:N", sort=order, title=None),
-            x=alt.X("delta:Q", title=f"change in {tornado.metric} from {tornado.base_value:,.4g}"),
-            color=alt.Color("side:N", title=None),
-            tooltip=["input", "side", "delta"],
+            y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
+            x=alt.X(
+                "delta:Q",
+                title=f"change in the {words} from {human(tornado.base_value, unit)}",
+                axis=alt.Axis(format="$,.0f" if money else ",.3~g"),
+            ),
+            color=alt.Color(
+                "side:N",
+                title=None,
+                scale=alt.Scale(domain=sides, range=[SERIES_COLORS["low"], SERIES_COLORS["high"]]),
+                legend=alt.Legend(
+                    orient="bottom-right", direction="vertical", fillColor="white", padding=4
+                ),
+            ),
+            tooltip=[
+                "input",
+                alt.Tooltip("side:N", title="side"),
+                alt.Tooltip("at:N", title="input value"),
+                alt.Tooltip("value:N", title="result"),
+                alt.Tooltip("delta:Q", format=",.4~g", title="change"),
+            ],
         )
         .properties(
-            title="Which inputs move the floor most", width=520, height=28 * max(len(order), 1)
+            title=alt.TitleParams(
+                "Which inputs move the result most",
+                subtitle="each input at its low and its high, the others at the base",
+            ),
+            width=520,
+            height=32 * max(len(order), 1),
         )
     )
