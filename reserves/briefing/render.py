@@ -428,23 +428,41 @@ def render_briefing(briefing: Briefing, fmt: str) -> bytes:
 def write_briefing(briefing: Briefing, path: str | Path) -> list[Path]:
     """Write a briefing to ``path`` in the format its extension names.
 
-    A Markdown file gets its figures beside it, in ``<stem>_files/``. Returns every file
-    written (the document first).
+    A Markdown file gets its figures beside it, in ``<stem>_files/`` (the one folder this
+    creates; it is listed among the files written). Every file is rendered in memory first and
+    written atomically (:func:`reserves.safe.atomic_write`): a failure (full disk, a directory
+    in the way) leaves any existing file untouched, and the Markdown is written last, so it
+    never points at figures that were not written. The output's folder must exist.
+    Returns every file written (the document first).
     """
+    from reserves.errors import ReservesError
+    from reserves.safe import atomic_write, check_output_path
+
     path = Path(path)
     fmt = format_from_path(path)
     require_format(fmt)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    check_output_path(path, "--output")
     if fmt != "md":
-        path.write_bytes(render_briefing(briefing, fmt))
+        data = render_briefing(briefing, fmt)
+        atomic_write(path, data, what="--output")
         return [path]
-    fig_dir = f"{path.stem}_files"
-    path.write_text(render_markdown(briefing, figures_dir=fig_dir), encoding="utf-8")
-    written = [path]
+    fig_dir = path.parent / f"{path.stem}_files"
+    text = render_markdown(briefing, figures_dir=fig_dir.name)
+    figures: list[Path] = []
     if briefing.figures:
-        (path.parent / fig_dir).mkdir(exist_ok=True)
+        if fig_dir.exists() and not fig_dir.is_dir():
+            raise ReservesError(
+                f"{fig_dir} is a file; the Markdown's figures go in a folder of that name",
+                field="--output",
+                fix="remove that file or choose another output name",
+            )
+        try:
+            fig_dir.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise ReservesError(
+                f"cannot create the figures folder {fig_dir}: {exc.strerror}", field="--output"
+            ) from None
         for g in briefing.figures:
-            target = path.parent / fig_dir / g.filename
-            target.write_bytes(g.png)
-            written.append(target)
-    return written
+            figures.append(atomic_write(fig_dir / g.filename, g.png, what="--output"))
+    atomic_write(path, text, what="--output")
+    return [path, *figures]

@@ -8,6 +8,7 @@ a one-line error with exit code 2 (raised before any computation).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -52,6 +53,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(func=run)
 
 
+def parse_date(text: str | None) -> dt.date | None:
+    """``YYYY-MM-DD`` -> a date (None stays None: today). One-line error otherwise."""
+    from reserves.errors import ReservesError
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ReservesError(
+            f"--date {text[:40]!r} is not a date", field="--date", fix="write it as YYYY-MM-DD"
+        ) from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Build, render and write the briefing; print the files written."""
     from reserves.briefing import build_briefing, format_from_path, write_briefing
@@ -64,12 +79,15 @@ def run(args: argparse.Namespace) -> int:
         v = getattr(args, name)
         if v is not None and v < (1 if name == "paths" else 0):
             raise ReservesError(f"--{name} {v} is out of range", field=name, fix="use >= 1")
+    from reserves.safe import check_output_path
+
+    check_output_path(args.output, "--output")  # a directory, a missing folder: before work
     briefing = build_briefing(
         Path(args.config),
         seed=args.seed,
         paths=args.paths,
         event_config=args.event,
-        date=args.date,
+        date=parse_date(args.date),
     )
     for path in write_briefing(briefing, args.output):
         print(path, file=sys.stdout)
