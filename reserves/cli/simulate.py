@@ -76,6 +76,41 @@ def _adoption_updates(args: argparse.Namespace) -> dict[str, Any]:
     return upd
 
 
+def check_request(cfg: Any, args: argparse.Namespace) -> None:
+    """Refuse bad or oversized overrides before any array is allocated: ``--seed`` >= 0,
+    ``--paths`` and ``--days`` within the schema's bounds, C16 check dates inside the horizon,
+    and the whole run within the work budget (:func:`reserves.budget.estimate_simulation`;
+    twice the paths when the paired C15 run is on)."""
+    from reserves import budget
+    from reserves.errors import ReservesError
+    from reserves.scenarios.schema import MAX_PATHS
+
+    if args.seed is not None and not 0 <= args.seed < 2**63:
+        raise ReservesError(f"--seed {args.seed} must be an integer >= 0", field="--seed")
+    if args.paths is not None and not 1 <= args.paths <= MAX_PATHS:
+        raise ReservesError(
+            f"--paths {args.paths:,} is outside 1..{MAX_PATHS:,}",
+            field="--paths",
+            fix="2,000 paths give C16 probabilities to about +/-1%",
+        )
+    if args.days is not None and not 2 <= args.days <= 20_000:
+        raise ReservesError(f"--days {args.days:,} is outside 2..20,000", field="--days")
+    sec = getattr(cfg, "scenarios", None)
+    if sec is None:
+        return  # simulate_all names the missing section
+    days = int(args.days if args.days is not None else sec.horizon_days)
+    for check, day in zip(sec.checks, sec.check_days(), strict=True):
+        if not 1 <= day <= days:
+            raise ReservesError(
+                f"the check on {check.date} is day {day}, outside the {days}-day horizon",
+                field="--days",
+                fix=f"simulate at least --days {day}, or move the check date",
+            )
+    paths = int(args.paths if args.paths is not None else sec.paths)
+    paired = 1 if getattr(args, "no_c15", True) else 2
+    budget.require(budget.estimate_simulation(paths * paired, days, len(sec.cases)))
+
+
 def run(args: argparse.Namespace) -> int:
     from reserves.config import load_config
     from reserves.scenarios.mixture import simulate_all
@@ -85,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
     upd = _adoption_updates(args)
     if upd:
         cfg = cfg.with_updates({"scenarios": {"base": {"adoption": upd}}})
+    check_request(cfg, args)
     res = simulate_all(
         cfg,
         paths=args.paths,
