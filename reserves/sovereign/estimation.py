@@ -215,7 +215,7 @@ def features(design: Design, beliefs: np.ndarray) -> np.ndarray:
     Bo = Bt - (P * fl.c).sum(axis=1)
     So = St - (P * fl.q).sum(axis=1)
     f = _numeric_payoff()
-    V, W, h, r, gamma, theta, kappa, s0, eta = g._param_arrays
+    _, W, h, r, _, _, _, s0, _ = g._param_arrays
     mk = g._market_tuple
 
     def u(vv: float, gm: float, th: float, et: float) -> np.ndarray:
