@@ -33,12 +33,17 @@ def model(cfg):
     return MarketModel.from_config(cfg)
 
 
-def test_event_reproduces_c1_c2_c4(model):
-    r = model.cascade(2e8)
-    assert abs(r.trough_usd / 81_600 - 1) <= 0.02  # C1
-    assert abs(r.liquidations_usd / 1.9e9 - 1) <= 0.25  # C2
-    assert 0.80 <= r.long_share <= 0.95  # C2
-    assert 7 <= r.fragility_ratio <= 13  # C4
+def test_panel_model_at_21_nov_state_needs_billions_not_200m(model):
+    # the panel parameters (default) at the 21 Nov state: the article's $200M moves the price
+    # well under 2%, far from C1's -11%; the trough needs a shock of billions (C3/C4 verdict)
+    small = model.cascade(2e8, with_sovereigns=False)
+    assert small.trough_usd > 0.98 * 91_770
+    f = breaking_shock(model, 80_553, with_sovereigns=False)
+    assert 1e9 < f < 2e10
+    at = model.troughs(f * 1.001, with_sovereigns=False)
+    assert float(at.trough_usd) < 80_553
+    assert 0.8 <= float(at.long_liquidated_usd / at.liquidations_usd) <= 1.0
+    assert float(at.fragility_ratio) < 1.0  # liquidations below the shock: no 10:1
 
 
 @pytest.mark.parametrize("reading", ["article", "sourced"])
@@ -72,12 +77,12 @@ def test_floor_curves_with_sovereigns_are_never_lower(model):
 
 
 def test_least_commitment_holds_the_level_and_is_least(model):
-    res = least_commitment(model, 60_000, 5e9)
+    res = least_commitment(model, 60_000, 2e10)
     assert res.status == "optimal" and res.commitment_usd > 0
     assert min(res.troughs_usd) >= 60_000 - 1e-3
     wall = BidCurve(np.array([60_000.0, 60_000.001, 91_770.0]), np.array([1.0, 0.0, 0.0]))
     less = model.replace(sovereign_bids=wall.scaled(res.commitment_usd * 0.99))
-    assert float(less.troughs(5e9, with_sovereigns=True).trough_usd) < 60_000
+    assert float(less.troughs(2e10, with_sovereigns=True).trough_usd) < 60_000
 
 
 def test_least_commitment_robust_scenarios_and_zero_when_held(model):
@@ -86,10 +91,10 @@ def test_least_commitment_robust_scenarios_and_zero_when_held(model):
     rob = least_commitment(
         model,
         60_000,
-        5e9,
-        scenarios=[{"shock_usd": 5e9}, {"shock_usd": 5e9, "impact_scale": 1.3, "oi_scale": 1.2}],
+        2e10,
+        scenarios=[{"shock_usd": 2e10}, {"shock_usd": 2e10, "impact_scale": 1.3, "oi_scale": 1.2}],
     )
-    one = least_commitment(model, 60_000, 5e9)
+    one = least_commitment(model, 60_000, 2e10)
     assert rob.commitment_usd >= one.commitment_usd
     assert min(rob.troughs_usd) >= 60_000 - 1e-3
 
@@ -97,7 +102,7 @@ def test_least_commitment_robust_scenarios_and_zero_when_held(model):
 def test_least_commitment_infeasible_shape_is_a_solver_error(model):
     high = BidCurve(np.array([80_000.0, 91_770.0]), np.array([0.0, 0.0]), "nothing")
     with pytest.raises(SolverError, match="infeasible"):
-        least_commitment(model, 60_000, 5e9, shape=high)
+        least_commitment(model, 60_000, 2e10, shape=high)
 
 
 def test_fragility_rises_with_leverage(cfg):
@@ -140,7 +145,9 @@ def test_cli_floor_json(capsys):
         "curves",
     ):
         assert key in out
-    assert abs(out["trough_usd"] / 81_600 - 1) <= 0.02
+    # panel parameters: $200M barely moves the price (C1 is not reproduced by C3's shock)
+    assert 0.98 * 91_770 < out["trough_usd"] < 91_770
+    assert 1 <= len(out["rounds"]) < 50  # rounds to convergence, not the cap
     assert "floor" in out["curves"] and "fragility_vs_leverage" in out["curves"]
 
 

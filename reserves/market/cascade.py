@@ -313,9 +313,11 @@ def cascade_rounds(
     """Rounds of the cascade for one shock, converging from ``P0`` to the trough.
 
     ``x_0 = 0``; ``x_{k+1} = min(I(F + Lq(x_k) - D(x_k) - B(x_k)), x*)``. Below the trough the
-    impact exceeds the drop (``R(x) < F``), so the sequence rises strictly; where it has not
-    reached ``x*`` within ``max_rounds`` (slow convergence near a tangency), a last round at
-    the fixed point is appended and ``converged`` is False.
+    impact exceeds the drop (``R(x) < F``), so the sequence rises strictly; it has converged
+    once a round moves the price by at most ``tol`` of the start price (``1e-6``: 9 cents at
+    $91,770), so the number of rounds is the rounds to convergence, not the cap. Where it has
+    not converged within ``max_rounds`` (slow convergence near a tangency), a last round at the
+    fixed point is appended and ``converged`` is False.
 
     Parameters
     ----------
@@ -338,7 +340,7 @@ def cascade_rounds(
                 k, p_new, x_new, net, float(long_liquidated(p_new)), float(bids_filled(p_new))
             )
         )
-        if abs(x_new - x) <= tol * max(trough_drop, 1e-12) or x_new >= trough_drop:
+        if abs(x_new - x) <= tol or x_new >= trough_drop:
             converged = True
             x = x_new
             break

@@ -106,6 +106,10 @@ class LeverageLadder:
         Share of the drop the price retraces after the trough (the rebound).
     crash_short_ratio:
         USD of such shorts per USD of longs liquidated.
+    momentum_short_usd:
+        USD of shorts opened during the fall whatever the longs liquidated (the structural
+        panel model, :mod:`reserves.market.structural`); the rebound liquidates the same share
+        :func:`crash_short_fraction` of them.
     params:
         The inputs, for the record.
     """
@@ -118,6 +122,7 @@ class LeverageLadder:
     rebound_share: float = 0.0
     crash_short_ratio: float = 0.0
     params: dict[str, Any] = field(default_factory=dict)
+    momentum_short_usd: float = 0.0
 
     def long_liquidated_usd(self, price_usd: ArrayLike) -> NDArray[np.float64]:
         """USD of longs sold once the price has fallen to ``price_usd`` (``Lq(p)``)."""
@@ -146,16 +151,17 @@ class LeverageLadder:
         """Shorts liquidated by the rebound after the trough.
 
         Momentum shorts opened near the trough, ``crash_short_ratio`` USD per USD of longs
-        liquidated, of which :func:`crash_short_fraction` is liquidated by a rebound of
-        ``r = p_r / p* - 1``. (Pre-crash shorts are liquidated only above ``P0``, which the
-        rebound never reaches.)
+        liquidated plus ``momentum_short_usd``, of which :func:`crash_short_fraction` is
+        liquidated by a rebound of ``r = p_r / p* - 1``. (Pre-crash shorts are liquidated only
+        above ``P0``, which the rebound never reaches.)
         """
         p = np.asarray(trough_usd, dtype=float)
         r = np.where(p > 0, self.rebound_price_usd(p) / np.maximum(p, 1e-300) - 1.0, 0.0)
         frac = crash_short_fraction(
             self.params["leverage"], self.params["weights"], self.params["maintenance_margin"], r
         )
-        return self.crash_short_ratio * frac * np.asarray(long_liquidated_usd, dtype=float)
+        longs = np.asarray(long_liquidated_usd, dtype=float)
+        return frac * (self.crash_short_ratio * longs + self.momentum_short_usd)
 
     def long_in_drop_space(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """``(drops, cum_usd)`` ascending in the drop ``x = 1 - p / P0``, for the kernel."""
@@ -203,6 +209,7 @@ class LeverageLadder:
             "short_cum_usd": self.short_cum_usd.tolist(),
             "rebound_share": self.rebound_share,
             "crash_short_ratio": self.crash_short_ratio,
+            "momentum_short_usd": self.momentum_short_usd,
             "params": self.params,
         }
 

@@ -198,6 +198,7 @@ class MarketModel:
             cfg.market.vol_pa,
             sovereign_bids=sovereign_bids,
             leverage_scale=leverage_scale,
+            supply_btc=getattr(cfg.market, "supply_btc", None),
         )
 
     @classmethod
@@ -209,9 +210,43 @@ class MarketModel:
         *,
         sovereign_bids: BidCurve | None = None,
         leverage_scale: float = 1.0,
+        supply_btc: float | None = None,
     ) -> MarketModel:
-        """Build from a ``MarketModelConfig`` section, ``P0`` and ``vol_pa``."""
+        """Build from a ``MarketModelConfig`` section, ``P0`` and ``vol_pa``.
+
+        With ``section.panel_params`` set (the default), the structural panel parameters are
+        used at this state (:func:`reserves.market.structural.market_model_from_params`, open
+        interest ``ladder.long_oi_usd``, supply ``supply_btc`` or the issuance schedule today);
+        otherwise the section's own impact, ladder and dip buyers.
+        """
         p0 = float(start_price_usd)
+        panel = getattr(section, "panel_params", None)
+        if panel:
+            from reserves.market.panel import cached_params
+            from reserves.market.structural import MarketState, market_model_from_params
+
+            params = cached_params(None if panel == "default" else panel)
+            if supply_btc is None:
+                import datetime as _dt
+
+                from reserves.market.events import supply_at
+
+                supply_btc = supply_at(_dt.date.today())
+            state = MarketState(
+                price_before_usd=p0,
+                open_interest_usd=float(section.ladder.long_oi_usd),
+                supply=float(supply_btc),
+                vol=float(vol_pa),
+            )
+            return market_model_from_params(
+                state,
+                params,
+                sovereign_bids=sovereign_bids,
+                include_sovereigns=section.sovereign_bids.include_in_trough,
+                leverage_scale=leverage_scale,
+                max_drop=section.impact.max_drop,
+                buckets=section.ladder.buckets,
+            )
         impact = impact_from_config(section.impact, vol_pa)
         ladder = ladder_from_config(section.ladder, p0, leverage_scale=leverage_scale)
         dip = dip_buyer_bids(

@@ -54,6 +54,7 @@ __all__ = [
     "LooTable",
     "PanelFit",
     "backtest",
+    "cached_params",
     "fit_panel",
     "leave_one_out",
     "load_params",
@@ -449,6 +450,26 @@ def save_params(params: StructuralParams, path: str | Path, *, header: str = "")
         params.to_dict(), sort_keys=False, allow_unicode=True
     )
     return atomic_write(path, text, what="panel parameters")
+
+
+_PARAMS_CACHE: dict[tuple[str, int, int], StructuralParams] = {}
+
+
+def cached_params(path: str | Path | None = None) -> StructuralParams:
+    """:func:`load_params`, cached on the file's path, size and modification time."""
+    p = Path(path) if path is not None else DEFAULT_PARAMS_PATH
+    try:
+        st = p.stat()
+    except OSError:
+        raise ConfigError(
+            f"{p}: panel parameter file not found",
+            field="market_model.panel_params",
+            fix="run `reserves calibrate configs/events/` or set panel_params: null",
+        ) from None
+    key = (str(p.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _PARAMS_CACHE:
+        _PARAMS_CACHE[key] = load_params(p)
+    return _PARAMS_CACHE[key]
 
 
 def load_params(path: str | Path | None = None) -> StructuralParams:

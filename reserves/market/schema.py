@@ -227,7 +227,13 @@ class CalibrationConfig(_Strict):
 
 
 class MarketModelConfig(_Strict):
-    """The ``market_model:`` section: impact, ladder, dip buyers, sovereign bids, shock."""
+    """The ``market_model:`` section: impact, ladder, dip buyers, sovereign bids, shock.
+
+    With ``panel_params`` (default ``'default'``) the cascade uses the structural parameters
+    fitted on the crash panel at this config's state (price, ``ladder.long_oi_usd`` as open
+    interest, ``market.supply_btc``, ``market.vol_pa``); ``impact``, the ladder's tiers, entries
+    and shares, and ``dip_buyers`` are then not used. ``panel_params: null`` keeps them.
+    """
 
     impact: ImpactConfig = Field(default_factory=ImpactConfig)
     ladder: LadderConfig
@@ -236,3 +242,11 @@ class MarketModelConfig(_Strict):
     shock: ShockConfig = Field(default_factory=ShockConfig)
     calibration: CalibrationConfig | None = None
     sources: dict[str, str] = Field(default_factory=dict)
+    panel_params: str | None = Field(
+        default="default",
+        description=(
+            "structural parameters fitted on the crash panel (issue 12): 'default' loads "
+            "configs/market/panel_params.yaml (written by `reserves calibrate configs/events/`), "
+            "a path loads that file, null uses this section's own impact and ladder (v0.1)"
+        ),
+    )

@@ -66,28 +66,26 @@ from reserves.market.events import CrashEvent
 from reserves.market.leverage import build_ladder, crash_short_fraction
 
 __all__ = [
-    "DEFAULT_TIERS",
+    "FITTED",
+    "LEVERAGE_GRID",
     "PRIORS",
     "EventLadder",
+    "MarketState",
     "Prior",
     "StructuralParams",
     "event_ladder",
     "implied_shock",
     "implied_shock_range",
+    "market_model_from_params",
+    "static_depth_factor",
+    "tier_weights",
     "timed_cascade",
 ]
 
-#: leverage tiers (x) and their shares of leveraged open interest (assumption: retail perpetuals
-#: offer 2-125x and most open interest sits at low leverage; the panel scales them by ``m_e``)
-DEFAULT_TIERS: tuple[tuple[float, float], ...] = (
-    (2.0, 0.30),
-    (3.0, 0.20),
-    (5.0, 0.20),
-    (10.0, 0.15),
-    (20.0, 0.08),
-    (50.0, 0.05),
-    (100.0, 0.02),
-)
+#: leverage grid (x): 24 points log-spaced from 1.5x to 125x (exchanges offer up to 125x on BTC
+#: perpetuals); weights ``w_L ∝ L^-alpha`` (:func:`tier_weights`), so the mix is a power law in
+#: leverage with one shape parameter instead of hand-set tiers
+LEVERAGE_GRID: tuple[float, ...] = tuple(float(v) for v in np.geomspace(1.5, 125.0, 24))
 MAINTENANCE_MARGIN = 0.005  # Binance/Bybit BTC perpetual tier-1 maintenance margin 0.4-0.5%
 OI_MCAP_REF = 0.025  # reference OI / market cap of the leverage mix
 VOL_REF = 0.60
@@ -146,12 +144,12 @@ PRIORS: dict[str, Prior] = {
         "elasticity of leverage to OI / market cap; centred on none",
     ),
     "leverage_tail": Prior(
-        0.7,
-        0.7,
+        1.0,
+        1.0,
         "linear",
         (-1.0, 5.0),
-        "tier weights proportional to L^-alpha; alpha = 0.7 reproduces the 2-100x ladder of the "
-        "21 Nov config (30% at 2x ... 2% at 100x)",
+        "weights proportional to L^-alpha on the 1.5-125x grid; alpha near 1 spreads the open "
+        "interest like the 21 Nov config's hand-set 2-100x tiers (30% at 2x ... 2% at 100x)",
     ),
     "entry_dispersion": Prior(
         0.10,
@@ -340,8 +338,8 @@ class EventLadder:
 
 
 def tier_weights(alpha: float) -> NDArray[np.float64]:
-    """Weights of :data:`DEFAULT_TIERS`, ``w_L ∝ L^-alpha`` (normalized)."""
-    lev = np.array([t[0] for t in DEFAULT_TIERS])
+    """Weights of :data:`LEVERAGE_GRID`, ``w_L ∝ L^-alpha`` (normalized)."""
+    lev = np.array(LEVERAGE_GRID)
     w = lev ** (-float(alpha))
     return w / w.sum()
 
@@ -389,7 +387,7 @@ def event_ladder(
     """Longs and shorts liquidated against the drop for ``event`` under ``params``."""
     m = leverage_multiplier(event, params)
     cap = 0.999 / MAINTENANCE_MARGIN
-    lev = np.minimum(np.maximum(np.array([t[0] for t in DEFAULT_TIERS]) * m, 1.0), cap)
+    lev = np.minimum(np.maximum(np.array(LEVERAGE_GRID) * m, 1.0), cap)
     w = tier_weights(params.leverage_tail)
     disp = params.entry_dispersion * event.vol / VOL_REF
     entry = _entry_buckets(event, disp)
@@ -565,3 +563,116 @@ def implied_shock_range(
             vals[name] = min(max(pr.from_z(z), lo), hi)
         shocks.append(implied_shock(event, params.with_values(**vals), x, ladder=lad))
     return (min(shocks), max(shocks))
+
+
+# --------------------------------------------------------------------------- downstream
+
+
+@dataclass(frozen=True)
+class MarketState:
+    """The observed state a :class:`~reserves.market.model.MarketModel` is built at.
+
+    The same attribute names as :class:`~reserves.market.events.CrashEvent` uses for its state,
+    so :func:`event_ladder` and :func:`timed_cascade` accept either.
+    """
+
+    price_before_usd: float
+    open_interest_usd: float
+    supply: float
+    vol: float = 0.60
+    duration: float = 240.0
+    path: Any = None
+    price_after_usd: float | None = None
+    spot_depth_1pct_usd: float | None = None
+
+    @property
+    def market_cap_usd(self) -> float:
+        return self.price_before_usd * self.supply
+
+    @property
+    def oi_to_market_cap(self) -> float:
+        return self.open_interest_usd / self.market_cap_usd
+
+
+def static_depth_factor(params: StructuralParams, duration_min: float) -> float:
+    r"""Depth multiplier that turns the time cascade's book into one static book.
+
+    A flow spread evenly over ``T`` minutes leaves ``theta Q + (1 - theta) Q g`` of impact at
+    the end, ``g = (1 - e^{-rho T}) / (rho T)`` (the transient part refilled at rate ``rho``), so
+    the static kernel uses depth ``q / (theta + (1 - theta) g)``.
+    """
+    rho = math.log(2.0) / params.resilience_half_life_min
+    g = (1.0 - math.exp(-rho * duration_min)) / (rho * duration_min)
+    theta = params.permanent_share
+    return 1.0 / (theta + (1.0 - theta) * g)
+
+
+def market_model_from_params(
+    state: MarketState,
+    params: StructuralParams,
+    *,
+    sovereign_bids: Any = None,
+    include_sovereigns: bool = True,
+    leverage_scale: float = 1.0,
+    max_drop: float = 0.95,
+    buckets: int = 2000,
+) -> Any:
+    """A static :class:`~reserves.market.model.MarketModel` at ``state`` from panel parameters.
+
+    Impact: linear depth ``q = d K`` (or the observed spot depth) times
+    :func:`static_depth_factor`, or the square-root law with ``V = v K`` divided by it; ladder:
+    :func:`event_ladder`'s leverage grid, mix and entries, with the momentum shorts of the fall
+    as ``momentum_short_usd``; dip bids ``b K`` per 1% of fall. ``leverage_scale`` multiplies
+    every leverage (the fragility-versus-leverage curve).
+    """
+    from reserves.market.absorption import dip_buyer_bids, no_bids
+    from reserves.market.impact import LinearImpact, SqrtImpact
+    from reserves.market.model import MarketModel
+    from reserves.market.schema import EntryConfig
+
+    K = state.market_cap_usd
+    factor = static_depth_factor(params, state.duration)
+    if params.impact_kind == "linear":
+        q = (
+            state.spot_depth_1pct_usd
+            if state.spot_depth_1pct_usd is not None
+            else params.depth_share * K
+        )
+        impact: Any = LinearImpact(q * factor, max_drop)
+    else:
+        impact = SqrtImpact(
+            params.y_coef,
+            state.vol / math.sqrt(365.0),
+            params.volume_share * K * factor,
+            max_drop,
+        )
+    m = leverage_multiplier(state, params) * float(leverage_scale)  # type: ignore[arg-type]
+    cap = 0.999 / MAINTENANCE_MARGIN
+    lev = np.minimum(np.maximum(np.array(LEVERAGE_GRID) * m, 1.0), cap)
+    disp = params.entry_dispersion * state.vol / VOL_REF
+    entry = EntryConfig(kind="lognormal", center_ratio=1.0, dispersion=disp)
+    oi_lev = params.leveraged_share * state.open_interest_usd
+    ladder = build_ladder(
+        state.price_before_usd,
+        oi_lev,
+        oi_lev,
+        lev,
+        tier_weights(params.leverage_tail),
+        entry,
+        entry,
+        MAINTENANCE_MARGIN,
+        buckets,
+        rebound_share=params.rebound_share,
+    )
+    ladder = dataclasses.replace(ladder, momentum_short_usd=params.momentum_short_ratio * oi_lev)
+    p0 = state.price_before_usd
+    dip = dip_buyer_bids(p0, params.dip_bid_share * K, None, max_drop=max_drop)
+    sov = sovereign_bids if sovereign_bids is not None else no_bids(p0, "sovereigns")
+    return MarketModel(
+        impact,
+        ladder,
+        dip,
+        sov,
+        include_sovereigns,
+        sources={"structural_params": params.meta.get("source", "panel"), **params.values()},
+    )
