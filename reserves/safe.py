@@ -266,18 +266,20 @@ class _RefusedError(Exception):
         self.mark = mark
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader that bounds expanded size/depth, and refuses duplicate keys."""
+class _Bounds:
+    """Composer/constructor overrides: bound expanded size/depth, refuse duplicate keys.
+
+    Mixed into a pure-Python ``SafeLoader`` and, where libyaml is available, into a loader
+    whose scanner and parser are libyaml's (``CParser``) with Python's composer on top, so the
+    bounds apply while the tokenizing runs at C speed (about 3x faster on a 400 kB config).
+    """
 
     max_depth = MAX_YAML_DEPTH
     max_nodes = MAX_YAML_NODES
     max_chars = MAX_YAML_CHARS
     allow_aliases = True
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._stats: dict[int, tuple[int, int, int]] = {}
+    _depth: int
+    _stats: dict[int, tuple[int, int, int]]
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(AliasEvent):
@@ -357,6 +359,39 @@ class _BoundedLoader(yaml.SafeLoader):
         return SafeConstructor.construct_mapping(self, node, deep=deep)
 
 
+class _PyLoader(_Bounds, yaml.SafeLoader):
+    def __init__(self, stream: str) -> None:
+        yaml.SafeLoader.__init__(self, stream)
+        self._depth = 0
+        self._stats = {}
+
+
+_LOADER: type = _PyLoader
+if getattr(yaml, "__with_libyaml__", False):  # pragma: no branch
+    from yaml.cyaml import CParser
+    from yaml.resolver import Resolver
+
+    class _CLoader(_Bounds, CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+        # libyaml tokenizes and parses; Python's composer (bounded) builds the nodes
+        compose_document = Composer.compose_document
+        compose_scalar_node = Composer.compose_scalar_node
+        compose_sequence_node = Composer.compose_sequence_node
+        compose_mapping_node = Composer.compose_mapping_node
+        get_single_node = Composer.get_single_node
+        get_node = Composer.get_node
+        check_node = Composer.check_node
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            self.anchors: dict[str, Any] = {}
+            self._depth = 0
+            self._stats = {}
+
+    _LOADER = _CLoader
+
+
 def load_yaml(
     source: str | bytes | Path,
     *,
@@ -416,7 +451,7 @@ def load_yaml(
         raise ConfigError(f"{where or 'YAML'}: cannot read YAML from a {type(source).__name__}")
     loader_cls = type(
         "_Loader",
-        (_BoundedLoader,),
+        (_LOADER,),
         {"max_depth": max_depth, "max_nodes": max_nodes, "allow_aliases": allow_aliases},
     )
     loader = loader_cls(text)
