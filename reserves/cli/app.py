@@ -9,11 +9,15 @@ is reported in one line before any server starts.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 from reserves.errors import ReservesError
 
@@ -70,10 +74,61 @@ def _run(args: argparse.Namespace) -> int:
     env[CONFIG_ENV] = str(config_path.resolve())
     cmd = streamlit_command(args.port, config_path.resolve(), address=args.address)
     print(f"reserves app: serving {config_path} on http://{args.address}:{args.port}")
+    return serve(cmd, env)
+
+
+#: seconds the server gets to stop after SIGTERM before it and its children are killed
+STOP_GRACE_S = 10.0
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+def serve(cmd: list[str], env: dict[str, str], *, grace_s: float = STOP_GRACE_S) -> int:
+    """Run the server ``cmd`` in its own process group until it exits or we are told to stop.
+
+    SIGTERM, SIGINT and SIGHUP received by ``reserves app`` are forwarded as SIGTERM to the
+    server's whole process group (Streamlit and any children it started); whatever is still
+    running ``grace_s`` seconds later is killed. The group is signalled once more on the way
+    out, so no child outlives the command.
+
+    Returns
+    -------
+    int
+        the server's exit code, or ``128 + signal`` when stopped by a signal.
+    """
+    proc = subprocess.Popen(cmd, env=env, start_new_session=True)
+    pgid = proc.pid  # start_new_session: the server leads its own group
+    stop: dict[str, Any] = {"signum": None, "deadline": None}
+
+    def on_signal(signum: int, frame: Any) -> None:
+        if stop["signum"] is None:
+            stop["signum"] = signum
+            stop["deadline"] = time.monotonic() + grace_s
+        _signal_group(pgid, signal.SIGTERM)
+
+    handled = [signal.SIGTERM, signal.SIGINT]
+    if hasattr(signal, "SIGHUP"):
+        handled.append(signal.SIGHUP)
+    previous = {s: signal.signal(s, on_signal) for s in handled}
     try:
-        return subprocess.call(cmd, env=env)
-    except KeyboardInterrupt:
-        return 130
+        while True:
+            try:
+                rc = proc.wait(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                if stop["deadline"] is not None and time.monotonic() > stop["deadline"]:
+                    _signal_group(pgid, signal.SIGKILL)
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if proc.poll() is None:
+            _signal_group(pgid, signal.SIGKILL)
+            proc.wait()
+        _signal_group(pgid, signal.SIGTERM)  # stragglers the server left in its group
+    return 128 + int(stop["signum"]) if stop["signum"] is not None else int(rc)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
