@@ -4,6 +4,15 @@ Playwright's Python API drives ``/usr/bin/chromium`` (no browser download). Loca
 skips with the reason when Chromium or Playwright is missing; under ``CI=true`` it fails
 instead, because ``.ci/run`` installs Chromium. One screenshot per page is kept in
 ``artifacts/screenshots/`` (git-ignored).
+
+Layout is checked on the rendered SVG of every chart (Vega draws SVG in Streamlit): a chart
+title, subtitle, axis title or legend title whose bounding box leaves its chart, or that Vega
+shortened with an ellipsis, fails the test, as does a chart or a plot area (a view of a
+concatenated chart) narrower than :data:`MIN_VIEW_PX`. Under ``CI=true`` every download of
+the Briefing page is fetched and its file type checked.
+
+``RESERVES_APP_COMMAND`` (for example ``/tmp/venv/bin/reserves``) serves the app from another
+installation, to check a fresh ``pip install -e ".[app]"``.
 """
 
 from __future__ import annotations
@@ -46,6 +55,38 @@ PAGES = [
 
 pytestmark = pytest.mark.browser
 
+#: narrowest chart, and narrowest plot area inside a chart, that still reads
+MIN_VIEW_PX = 200
+#: pixels a text box may overhang its chart (font ascent and rotated-text rounding)
+TOLERANCE_PX = 3
+
+#: per chart: the svg box, every title-like text box relative to it, and the plot areas
+_MEASURE_JS = """
+() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map((c, i) => {
+  const svg = c.querySelector('svg');
+  if (!svg) return {i, svg: null};
+  const sr = svg.getBoundingClientRect();
+  const cr = c.getBoundingClientRect();
+  const sel = '.role-title text, .role-axis-title text, .role-legend-title text';
+  const texts = [...svg.querySelectorAll(sel)].filter(t => t.textContent).map(t => {
+    const r = t.getBoundingClientRect();
+    return {text: t.textContent, left: r.left - Math.max(sr.left, cr.left),
+            top: r.top - Math.max(sr.top, cr.top), right: Math.min(sr.right, cr.right) - r.right,
+            bottom: Math.min(sr.bottom, cr.bottom) - r.bottom};
+  });
+  const views = [...svg.querySelectorAll('g.mark-group > g > path.background')]
+    .filter(p => !p.closest('.role-legend') && !p.closest('.role-axis'))
+    .map(p => {
+      const r = p.getBoundingClientRect();
+      return {width: r.width, height: r.height,
+              cls: p.closest('g.mark-group').getAttribute('class')};
+    })
+    .filter(v => v.width > 0 && v.height > 0);
+  const title = [...svg.querySelectorAll('.role-title-text text')].map(t => t.textContent);
+  return {i, width: sr.width, height: sr.height, texts, views, title: title[0] || ''};
+})
+"""
+
 
 def _missing() -> str | None:
     if not Path(CHROMIUM).exists():
@@ -68,7 +109,7 @@ def _free_port() -> int:
 
 
 def _server_command(port: int) -> list[str]:
-    exe = shutil.which("reserves")
+    exe = os.environ.get("RESERVES_APP_COMMAND") or shutil.which("reserves")
     cli = [exe] if exe else [sys.executable, "-m", "reserves.cli"]
     return [*cli, "app", "--port", str(port), "--address", "127.0.0.1"]
 
@@ -150,6 +191,69 @@ def _screenshot_whole_page(page, path: Path) -> None:
     page.set_viewport_size({"width": 1400, "height": 1000})
 
 
+def _layout_problems(page, where: str) -> list[str]:
+    """Clipped or shortened chart titles and too-narrow charts on the current page."""
+    problems = []
+    charts = page.evaluate(_MEASURE_JS)
+    if charts and all(c.get("svg", True) is None for c in charts):
+        return [f"{where}: no chart is drawn as SVG, so titles and widths cannot be measured"]
+    for chart in charts:
+        name = f"{where} chart {chart['i'] + 1} ({chart.get('title') or 'untitled'!r})"
+        if chart.get("svg", True) is None:
+            continue  # not drawn yet: nothing to measure
+        if chart["width"] < MIN_VIEW_PX:
+            problems.append(f"{name}: {chart['width']:.0f} px wide (< {MIN_VIEW_PX})")
+        for t in chart["texts"]:
+            if t["text"].endswith("…"):
+                problems.append(f"{name}: text shortened by Vega: {t['text']!r}")
+            sides = {k: t[k] for k in ("left", "top", "right", "bottom") if t[k] < -TOLERANCE_PX}
+            if sides:
+                cut = ", ".join(f"{k} by {-v:.0f} px" for k, v in sides.items())
+                problems.append(f"{name}: {t['text']!r} is clipped ({cut})")
+        for v in chart["views"]:
+            if v["width"] < MIN_VIEW_PX:
+                problems.append(
+                    f"{name}: a plot area is {v['width']:.0f} px wide (< {MIN_VIEW_PX}; {v['cls']})"
+                )
+    return problems
+
+
+def _download_all(page, where: Path) -> list[str]:
+    """Click every download button of the built Briefing page; check each file's type."""
+    magic = {
+        "pdf": lambda b: b.startswith(b"%PDF"),
+        "docx": lambda b: b.startswith(b"PK") and b"word/" in b,
+        "html": lambda b: b.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")),
+        "md": lambda b: b.lstrip().startswith(b"#") and len(b) > 500,
+    }
+    problems = []
+    for fmt, label in (("pdf", "PDF"), ("docx", "Word"), ("html", "HTML"), ("md", "Markdown")):
+        button = page.get_by_role("button", name=f"Download {label}")
+        if not button.count() or button.first.is_disabled():
+            problems.append(f"/Briefing: the {label} download is missing or disabled")
+            continue
+        with page.expect_download(timeout=120_000) as info:
+            button.first.click()
+        path = where / f"briefing.{fmt}"
+        info.value.save_as(path)
+        data = path.read_bytes()
+        if not magic[fmt](data):
+            problems.append(f"/Briefing: the {label} download is not a {fmt} file: {data[:40]!r}")
+    return problems
+
+
+def _run_tornado(page) -> None:
+    """Press the Scenarios page's tornado button and wait for its chart."""
+    n = page.locator('[data-testid="stVegaLiteChart"]').count()
+    page.get_by_role("button", name="Run the tornado").click()
+    deadline = time.monotonic() + 120
+    while page.locator('[data-testid="stVegaLiteChart"]').count() <= n:
+        if time.monotonic() > deadline:
+            raise AssertionError("the tornado chart did not appear within 120 s")
+        page.wait_for_timeout(200)
+    _wait_rendered(page, "Which inputs move")
+
+
 def _edit_fourth_buy_share(page) -> None:
     """Type 1 into the fourth row's buy-share cell of the roster editor (a canvas grid: select
     the cell, type, Enter), retrying once if the app did not register the edit."""
@@ -182,7 +286,7 @@ def test_every_page_loads_without_an_exception(server):
         # Playwright gives every launch a new, empty user-data-dir of its own
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
             console_errors: list[str] = []
             page.on("pageerror", lambda exc: console_errors.append(str(exc)))
             for path, name, text in PAGES:
@@ -195,6 +299,13 @@ def test_every_page_loads_without_an_exception(server):
                 errors = page.locator('[data-testid="stAlertContentError"]')
                 if errors.count():
                     failures.append(f"{path}: error message: {errors.first.inner_text()[:300]}")
+                failures += _layout_problems(page, path)
+            # the tornado: a button, a progress bar, then a chart with its legend inside
+            page.goto(server + "/Scenarios", wait_until="domcontentloaded", timeout=60_000)
+            _wait_rendered(page, "Run the tornado")
+            _run_tornado(page)
+            _screenshot_whole_page(page, SHOTS / "scenarios_tornado.png")
+            failures += _layout_problems(page, "/Scenarios (tornado)")
             # the roster is editable: the fourth sovereign's buy share becomes 1
             page.goto(server + "/Game", wait_until="domcontentloaded", timeout=60_000)
             _wait_rendered(page, "What each sovereign plays")
@@ -203,6 +314,7 @@ def test_every_page_loads_without_an_exception(server):
             _screenshot_whole_page(page, SHOTS / "game_edited.png")
             if page.locator('[data-testid="stException"]').count():
                 failures.append("/Game (edited): exception box")
+            failures += _layout_problems(page, "/Game (edited)")
 
             # the briefing: build it and keep a screenshot of the preview and downloads
             page.goto(server + "/Briefing", wait_until="domcontentloaded", timeout=60_000)
@@ -213,9 +325,11 @@ def test_every_page_loads_without_an_exception(server):
             _screenshot_whole_page(page, SHOTS / "briefing_built.png")
             if page.locator('[data-testid="stException"]').count():
                 failures.append("/Briefing (built): exception box")
+            if os.environ.get("CI") == "true" or os.environ.get("RESERVES_TEST_DOWNLOADS"):
+                failures += _download_all(page, SHOTS.parent)
         finally:
             browser.close()
     assert not failures, "\n".join(failures)
     assert not console_errors, f"JavaScript errors: {console_errors}"
-    for name in [*(p[1] for p in PAGES), "game_edited", "briefing_built"]:
+    for name in [*(p[1] for p in PAGES), "scenarios_tornado", "game_edited", "briefing_built"]:
         assert (SHOTS / f"{name}.png").stat().st_size > 10_000

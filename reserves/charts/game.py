@@ -70,6 +70,7 @@ def correlated_chart(result: Any, *, max_profiles: int = 30) -> alt.HConcatChart
             color=alt.Color("action:N", scale=_action_color(heat_df["action"]), title="action"),
             tooltip=["profile", "player", "action"],
         )
+        .properties(width=max(240, 22 * len(result.players)))
     )
     bar = (
         alt.Chart(bar_df)
@@ -79,7 +80,7 @@ def correlated_chart(result: Any, *, max_profiles: int = 30) -> alt.HConcatChart
             y=alt.Y("profile:N", sort=sort, title=None, axis=alt.Axis(labels=False)),
             tooltip=["profile", alt.Tooltip("prob:Q", format=".4f")],
         )
-        .properties(width=160)
+        .properties(width=220)
     )
     return alt.hconcat(heat, bar).properties(
         title=alt.TitleParams(
@@ -297,7 +298,7 @@ def adoption_chart(path: Any) -> alt.VConcatChart:
         alt.Chart(df)
         .mark_rect()
         .encode(
-            x=alt.X("round:O", title="round"),
+            x=alt.X("round:O", title="round", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("player:N", sort=list(path.players), title=None),
             color=alt.Color("action:N", scale=_action_color(df["action"]), title="action"),
             tooltip=["player", "round", "time_years", "action"],
@@ -317,7 +318,7 @@ def adoption_chart(path: Any) -> alt.VConcatChart:
             color=ACTION_COLORS["accumulate"],
         )
         .encode(
-            x=alt.X("round:O", title="round"),
+            x=alt.X("round:O", title="round", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("demand_bn:Q", title="sovereign net flow ($bn)"),
             tooltip=["round", alt.Tooltip("demand_bn:Q", format=",.2f", title="net flow ($bn)")],
         )

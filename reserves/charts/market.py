@@ -76,7 +76,7 @@ def cascade_rounds_chart(result: Any) -> alt.Chart:
         alt.Chart(df)
         .mark_line(point=True)
         .encode(
-            x=alt.X("round:Q", title="round"),
+            x=alt.X("round:Q", title="round", axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y("price_usd:Q", title="price (USD)", scale=alt.Scale(zero=False)),
             tooltip=[
                 "round:Q",

@@ -110,7 +110,13 @@ def fan_chart(result: Any, series: str = "price_usd", *, scenario: str | None = 
         q, name, days = result.quantiles[series], result.name, result.fan_days
     df = _band(q, days, start, name)
     base = alt.Chart(df).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True))
+        x=alt.X(
+            "date:T",
+            title=None,
+            axis=alt.Axis(
+                format="%b %Y", labelOverlap=True, tickCount={"interval": "month", "step": 6}
+            ),
+        )
     )
     outer = base.mark_area(opacity=0.2).encode(
         y=alt.Y("p05:Q", title=_TITLES.get(series, series)), y2="p95:Q"
@@ -147,7 +153,7 @@ def c16_chart(result: Any) -> Any:
             x=alt.X(
                 "probability:Q",
                 title="probability volatility is below the level",
-                axis=alt.Axis(format=".0%"),
+                axis=alt.Axis(format=".1~%"),
             ),
             color=alt.Color("case:N", scale=alt.Scale(domain=cases, range=colors), legend=None),
             row=alt.Row("check:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
