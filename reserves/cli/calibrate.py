@@ -94,6 +94,7 @@ def panel_report(
         "fit_seconds": fit.seconds,
         "in_sample": [p.to_dict() for p in fit.in_sample],
     }
+    table = None
     if loo:
         table = leave_one_out(events, impact_kind=impact_kind, starts=starts)
         out["events"] = [r.to_dict() for r in table.rows]
@@ -102,6 +103,7 @@ def panel_report(
     else:
         out["events"] = [p.to_dict() for p in fit.in_sample]
     out["_params_object"] = fit.params
+    out["_loo_object"] = table
     return out
 
 
@@ -177,6 +179,7 @@ def run(args: argparse.Namespace) -> int:
             args.config, impact_kind=args.impact or "linear", starts=starts, loo=not args.no_loo
         )
         params = rep.pop("_params_object")
+        table = rep.pop("_loo_object")
         out = Path(args.out) if args.out else DEFAULT_PARAMS_PATH
         header = (
             "# Structural crash-model parameters fitted on the event panel by `reserves calibrate "
@@ -184,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
             + "`.\n# Regenerate with that command; loaded by `reserves floor/backtest`, the "
             "scenario layer and market_model.panel_params.\n"
         )
-        save_params(params, out, header=header)
+        save_params(params, out, header=header, loo=table)
         rep["params_file"] = str(out)
         if args.json:
             print(json.dumps(_clean(rep), indent=2))

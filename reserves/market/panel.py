@@ -53,10 +53,12 @@ __all__ = [
     "EventPrediction",
     "LooTable",
     "PanelFit",
+    "assessment_section",
     "backtest",
     "cached_params",
     "fit_panel",
     "leave_one_out",
+    "load_loo",
     "load_params",
     "predict_event",
     "save_params",
@@ -440,16 +442,63 @@ def backtest(
 # --------------------------------------------------------------------------- params file
 
 
-def save_params(params: StructuralParams, path: str | Path, *, header: str = "") -> Path:
-    """Write the parameters as YAML, atomically (temp file beside it, then ``os.replace``)."""
+def save_params(
+    params: StructuralParams,
+    path: str | Path,
+    *,
+    header: str = "",
+    loo: LooTable | None = None,
+) -> Path:
+    """Write the parameters as YAML, atomically (temp file beside it, then ``os.replace``).
+
+    With ``loo``, the leave-one-out table (raw numbers) is stored beside them under ``loo``, so
+    reports read it without refitting (:func:`load_loo`).
+    """
     import yaml
 
     from reserves.safe import atomic_write
 
+    data = params.to_dict()
+    if loo is not None:
+        d = loo.to_dict()
+        data["loo"] = {
+            "summary": d["summary"],
+            "events": [
+                {k: v for k, v in r.items() if not isinstance(v, list)} for r in d["events"]
+            ],
+        }
     text = (header if header.endswith("\n") or not header else header + "\n") + yaml.safe_dump(
-        params.to_dict(), sort_keys=False, allow_unicode=True
+        _plain(data), sort_keys=False, allow_unicode=True
     )
     return atomic_write(path, text, what="panel parameters")
+
+
+def _plain(obj: Any) -> Any:
+    """Plain Python types for YAML (numpy scalars to float/bool, inf to a string)."""
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, bool | np.bool_):
+        return bool(obj)
+    if isinstance(obj, int | float | np.floating | np.integer):
+        v = float(obj)
+        if math.isnan(v):
+            return None
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return int(obj) if isinstance(obj, int | np.integer) else v
+    return obj
+
+
+def load_loo(path: str | Path | None = None) -> dict[str, Any]:
+    """The leave-one-out table stored with the parameters (``{}`` if none was stored)."""
+    from reserves.safe import load_yaml_mapping
+
+    p = Path(path) if path is not None else DEFAULT_PARAMS_PATH
+    data = load_yaml_mapping(p, where=str(p))
+    loo = data.get("loo")
+    return loo if isinstance(loo, dict) else {}
 
 
 _PARAMS_CACHE: dict[tuple[str, int, int], StructuralParams] = {}
@@ -479,3 +528,84 @@ def load_params(path: str | Path | None = None) -> StructuralParams:
     p = Path(path) if path is not None else DEFAULT_PARAMS_PATH
     data = load_yaml_mapping(p, where=str(p))
     return StructuralParams.from_dict(data, where=str(p))
+
+
+def assessment_section(ctx: Any) -> Any:
+    """The crash-panel section of :func:`reserves.assessment.assess` (issue 12).
+
+    Reads the committed panel fit and its leave-one-out table (no refit), and runs (i) on the
+    21 Nov 2025 event for the shock range and the fragility ratio it supports (C2-C4).
+    """
+    from reserves.assessment import SectionBuilder
+    from reserves.market.events import load_event
+
+    params = cached_params(None)
+    loo = load_loo(None)
+    if not loo:
+        raise ConfigError(
+            f"{DEFAULT_PARAMS_PATH}: no leave-one-out table stored",
+            fix="run `reserves calibrate configs/events/`",
+        )
+    s = loo["summary"]
+    b = SectionBuilder(ctx, "crash_panel", params_file=str(DEFAULT_PARAMS_PATH.name))
+    b.add("events", "Crashes in the panel", s["events"], "count")
+    b.add(
+        "loo_median_liq_factor",
+        "Typical miss on liquidations, out of sample",
+        s["median_liquidation_factor"],
+        "ratio",
+    )
+    b.add(
+        "loo_max_liq_factor",
+        "Worst miss on liquidations, out of sample",
+        s["max_liquidation_factor"],
+        "ratio",
+    )
+    b.add(
+        "loo_troughs_within_5pct", "Troughs predicted within 5%", s["troughs_within_5pct"], "count"
+    )
+    b.add(
+        "loo_long_shares_within_10pts",
+        "Long shares predicted within 10 points",
+        s["long_shares_within_10pts"],
+        "count",
+    )
+    b.add(
+        "loo_events_meeting_targets",
+        "Crashes meeting every target out of sample",
+        s["events_meeting_all_targets"],
+        "count",
+    )
+    nov = DEFAULT_PARAMS_PATH.parents[1] / "events" / "crash-2025-11-21.yaml"
+    pred = predict_event(load_event(nov), params)
+    lo, hi = pred.shock_range_usd
+    flo, fhi = pred.fragility_range
+    b.add("nov21_shock_low_usd", "21 Nov 2025: smallest shock consistent", lo, "usd_short")
+    b.add("nov21_shock_high_usd", "21 Nov 2025: largest shock consistent", hi, "usd_short")
+    b.add("nov21_fragility_low", "21 Nov 2025: fragility ratio, low", flo, "ratio")
+    b.add("nov21_fragility_high", "21 Nov 2025: fragility ratio, high", fhi, "ratio")
+    import datetime as _dt
+
+    def day(name: str) -> str:
+        try:
+            d = _dt.date.fromisoformat(name.removeprefix("crash-"))
+        except ValueError:
+            return name
+        return f"{d.day} {d:%B %Y}"
+
+    missed = ", ".join(day(n) for n in s.get("missed") or []) or "none"
+    med, worst = s["median_liquidation_factor"], s["max_liquidation_factor"]
+    summary = (
+        f"Fitted on {s['events']} bitcoin crashes with {len(FITTED)} shared parameters and "
+        f"tested on each crash left out, the model's liquidations are typically off by a "
+        f"factor of {med:.2f} (worst {worst:.2f}). The 21 November 2025 fall needs a selling "
+        f"shock of billions of dollars, not $200 million: forced liquidations were {flo:.1f} to "
+        f"{fhi:.1f} times the shock, not 10 times. Crashes missing a target: {missed}."
+    )
+    return b.section(
+        "Crash panel, leave-one-out",
+        table=loo["events"],
+        params=params.values(),
+        standard_errors=dict(params.standard_errors),
+        summary=summary,
+    )
