@@ -237,6 +237,26 @@ class AssessmentContext:
         self.event = event
         self.scenario_defaults = scenario_defaults
         self.cache: dict[str, Any] = {}
+        #: sections that do not depend on the seed or the paths, shared by every view
+        self.sections: dict[str, Section] = {}
+        self._runs: dict[tuple[int | None, int | None], Any] = {}
+        self.lock = threading.RLock()
+
+    def view(self, seed: int | None, paths: int | None) -> AssessmentContext:
+        """This context at another seed and path count: every cached result is shared but
+        the scenario Monte Carlo."""
+        return _View(self, seed, paths)  # type: ignore[return-value]
+
+    def scenario_run(self, seed: int | None, paths: int | None) -> Any:
+        """:func:`reserves.scenarios.mixture.simulate_all` of the scenario config (memoized
+        per seed and paths)."""
+        key = (seed, paths)
+        with self.lock:
+            if key not in self._runs:
+                from reserves.scenarios.mixture import simulate_all
+
+                self._runs[key] = simulate_all(self.scenario_config, paths=paths, seed=seed)
+            return self._runs[key]
 
     @property
     def provenance(self) -> dict[str, Any]:
@@ -360,17 +380,35 @@ class AssessmentContext:
             updates["market_model"] = self.market_config.to_dict()["market_model"]
         return self.cfg.with_updates(updates)
 
-    @cached_property
+    @property
     def scenario_result(self) -> Any:
-        from reserves.scenarios.mixture import simulate_all
+        """The scenario Monte Carlo at this context's seed and paths."""
+        return self.scenario_run(self.seed, self.paths)
 
-        return simulate_all(self.scenario_config, paths=self.paths, seed=self.seed)
+
+class _View:
+    """An :class:`AssessmentContext` at its own seed and paths: every attribute but ``seed``,
+    ``paths`` and ``scenario_result`` is the base context's (computed once, shared)."""
+
+    def __init__(self, base: AssessmentContext, seed: int | None, paths: int | None) -> None:
+        self._base, self.seed, self.paths = base, seed, paths
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._base, name)
+
+    @property
+    def scenario_result(self) -> Any:
+        return self._base.scenario_run(self.seed, self.paths)
 
 
 # --------------------------------------------------------------------------- registry
 
 #: a section function: context -> Section
 SectionFunc = Callable[[AssessmentContext], Section]
+
+#: core sections whose numbers depend on the seed and the paths (the others are computed once
+#: per config and shared by every seed and path count; external sections count as stochastic)
+STOCHASTIC_SECTIONS: frozenset[str] = frozenset({"scenarios"})
 
 #: the sections defined in this module, in reading order
 CORE_SECTIONS: dict[str, SectionFunc] = {}
@@ -447,9 +485,12 @@ class Assessment:
                 field="section",
                 fix=f"use one of {section_names()}",
             )
+        store = self._sections if name in STOCHASTIC_SECTIONS or name in EXTERNAL_SECTIONS else None
+        if store is None:
+            store = self.ctx._base.sections if isinstance(self.ctx, _View) else self.ctx.sections
         with self._lock:
-            if name in self._sections:
-                return self._sections[name]
+            if name in store:
+                return store[name]
             try:
                 func = _resolve(name)
                 sec = func(self.ctx)
@@ -457,7 +498,7 @@ class Assessment:
                 sec = Section(name, name, available=False, note=f"not in this build ({exc})")
             except ReservesError as exc:
                 sec = Section(name, name, available=False, note=str(exc))
-            self._sections[name] = sec
+            store[name] = sec
             return sec
 
     def figure(self, key: str) -> Figure:
@@ -480,8 +521,9 @@ class Assessment:
             return units.MISSING
 
     def computed(self) -> list[str]:
-        """Names of the sections computed so far."""
-        return list(self._sections)
+        """Names of the sections computed so far (at this seed and paths)."""
+        base = self.ctx._base if isinstance(self.ctx, _View) else self.ctx
+        return [n for n in section_names() if n in self._sections or n in base.sections]
 
     def headline(self, sections: list[str] | None = None) -> dict[str, Figure]:
         """Every figure of ``sections`` (default: the core ones) by key."""
@@ -530,6 +572,9 @@ class Assessment:
 
 
 _CACHE: OrderedDict[tuple[Any, ...], Assessment] = OrderedDict()
+#: one shared context per (config, event, scenarios): the numbers that do not depend on the
+#: seed and the paths are computed once for every seed and path count
+_BASES: OrderedDict[tuple[Any, ...], AssessmentContext] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 #: assessments kept in memory (least recently used dropped first)
 CACHE_SIZE = 16
@@ -539,6 +584,7 @@ def clear_cache() -> None:
     """Forget every cached assessment."""
     with _CACHE_LOCK:
         _CACHE.clear()
+        _BASES.clear()
 
 
 def _as_config(x: Any, what: str) -> ReservesConfig | None:
@@ -597,22 +643,27 @@ def assess(
     sc = _as_config(scenarios, "scenarios")
     if sc is None and cfg.scenarios is None and DEFAULT_SCENARIOS.is_file():
         sc = load_config(DEFAULT_SCENARIOS)
-    key = (
+    base_key = (
         cfg.content_hash(),
-        seed,
-        paths,
         ev.content_hash() if ev is not None else None,
         sc.content_hash() if sc is not None else None,
     )
+    key = (*base_key, seed, paths)
     with _CACHE_LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-        ctx = AssessmentContext(cfg, seed=seed, paths=paths, event=ev, scenario_defaults=sc)
-        a = Assessment(cfg.name, cfg.content_hash(), seed, paths, ctx)
+        base = _BASES.get(base_key)
+        if base is None:
+            base = AssessmentContext(cfg, seed=None, paths=None, event=ev, scenario_defaults=sc)
+            _BASES[base_key] = base
+        _BASES.move_to_end(base_key)
+        a = Assessment(cfg.name, cfg.content_hash(), seed, paths, base.view(seed, paths))
         _CACHE[key] = a
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
+        while len(_BASES) > CACHE_SIZE:
+            _BASES.popitem(last=False)
         return a
 
 

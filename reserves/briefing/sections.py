@@ -467,6 +467,10 @@ def scenarios(a: Assessment) -> Part:
     )
 
 
+#: the calibration readings in plain words
+READING_WORDS = {"article": "the article's figures", "sourced": "public records"}
+
+
 def calibration(a: Assessment) -> Part:
     """How the market model fits each reading of the November 2025 crash."""
     sec = _section(a, "calibration", "the fit to the crash")
@@ -474,18 +478,19 @@ def calibration(a: Assessment) -> Part:
     rows = []
     for r in fits:
         t, fit = r["targets"], r["fitted"]
+        miss = max(
+            abs(fit[k] / t[k] - 1)
+            for k in ("trough_usd", "liquidations_usd", "long_share")
+            if t.get(k)
+        )
         rows.append(
             (
-                "the article's figures"
-                if r["reading"] == "article"
-                else "public records"
-                if r["reading"] == "sourced"
-                else r["reading"],
+                READING_WORDS.get(r["reading"], r["reading"]),
                 fmt.usd(r["shock_usd"]),
                 fmt.usd_price(t["trough_usd"]),
-                fmt.usd_price(fit["trough_usd"]),
                 fmt.usd(t["liquidations_usd"]),
-                fmt.usd(fit["liquidations_usd"]),
+                fmt.pct(miss, 1),
+                fmt.ratio(fit["fragility_ratio"]),
                 "yes" if r["ok"] else "no",
             )
         )
@@ -496,15 +501,17 @@ def calibration(a: Assessment) -> Part:
             "Reading of the crash",
             "Real net selling",
             "Observed low",
-            "Model low",
             "Observed forced sales",
-            "Model forced sales",
+            "Largest model miss",
+            "Forced sales per $ of selling",
             "Within tolerance",
         ),
         tuple(rows),
         ("l", "r", "r", "r", "r", "r", "l"),
         "Two readings of the same day: the article's figures and the public record (exchange "
-        "data and fund flows). The model's free market parameters are fitted to each.",
+        "data and fund flows). The model's free market parameters are fitted to each. Largest "
+        "model miss: the biggest gap between the model and the observed low, forced sales and "
+        "share of longs among them.",
     )
     return Part(
         "calibration",
