@@ -116,6 +116,17 @@ def _pieces(design: Design, params: dict[str, float]) -> tuple[np.ndarray, ...]:
     return F, z[..., 3], z[..., 4]
 
 
+def _clip(x: float, lo: float, hi: float) -> float:
+    """Clip an LP end point to its bounds and snap solver noise (1e-9 of the range) to them."""
+    tol = 1e-9 * (hi - lo)
+    x = min(max(x, lo), hi)
+    if x - lo < tol:
+        return lo
+    if hi - x < tol:
+        return hi
+    return x
+
+
 def _solve(prob: Any) -> None:
     import cvxpy as cp
 
@@ -173,7 +184,11 @@ def revealed_preference(est: Estimate, *, tol: float = 1e-12) -> RevealedPrefere
             _solve(prob)
             at_k.append(float(th.value) if prob.status in ("optimal", "optimal_inaccurate")
                         else None)  # fmt: skip
-        theta_k = (at_k[0], at_k[1]) if all(e is not None for e in at_k) else None
+        theta_k = (
+            (_clip(at_k[0], t_lo, t_hi), _clip(at_k[1], t_lo, t_hi))
+            if all(e is not None for e in at_k)
+            else None
+        )
         if any(e is None for e in ends):
             out.append(SovereignSet(name, d.labels[o], None, None, binding, theta_k))
         else:
@@ -181,8 +196,8 @@ def revealed_preference(est: Estimate, *, tol: float = 1e-12) -> RevealedPrefere
                 SovereignSet(
                     name,
                     d.labels[o],
-                    (max(ends[0], t_lo), min(ends[1], t_hi)),
-                    (max(ends[2], k_lo), min(ends[3], k_hi)),
+                    (_clip(ends[0], t_lo, t_hi), _clip(ends[1], t_lo, t_hi)),
+                    (_clip(ends[2], k_lo, k_hi), _clip(ends[3], k_lo, k_hi)),
                     binding,
                     theta_k,
                 )
@@ -215,8 +230,8 @@ def revealed_preference(est: Estimate, *, tol: float = 1e-12) -> RevealedPrefere
                 _solve(p2)
                 ends.append(float(var.value) if var.value is not None else None)
         if all(e is not None for e in ends):
-            joint_theta = (ends[0], ends[1])
-            joint_k = (ends[2], ends[3])
+            joint_theta = (_clip(ends[0], t_lo, t_hi), _clip(ends[1], t_lo, t_hi))
+            joint_k = (_clip(ends[2], k_lo, k_hi), _clip(ends[3], k_lo, k_hi))
     return RevealedPreference(tuple(out), joint_theta, joint_k, breakers, THETA_BOUNDS, K_BOUNDS)
 
 

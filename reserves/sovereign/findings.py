@@ -1,0 +1,221 @@
+"""The evidence-based sovereign findings in one object (CLI, app page, briefing, assessment).
+
+:func:`sovereign_findings` runs, top to bottom: the structural estimate
+(:mod:`~reserves.sovereign.estimation`), the revealed-preference sets
+(:mod:`~reserves.sovereign.revealed`), the check of the observed profile and the answers over
+the confidence region (:mod:`~reserves.sovereign.identified`), and the Ferranti replication
+(:mod:`~reserves.sovereign.motives`). Results are cached by the config's and the evidence's
+content hashes, the number of draws and the seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from reserves.config import ReservesConfig, load_config
+from reserves.sovereign.estimation import Estimate, estimate
+from reserves.sovereign.evidence import DEFAULT_EVIDENCE, Evidence, load_evidence
+from reserves.sovereign.identified import (
+    ProfileCheck,
+    UncertainAnswers,
+    check_observed,
+    uncertain_answers,
+)
+from reserves.sovereign.motives import FerrantiReplication, ferranti_replication
+from reserves.sovereign.revealed import RevealedPreference, revealed_preference
+from reserves.units import pct, usd_price, usd_short
+
+
+def evidence_hash(ev: Evidence) -> str:
+    """SHA-256 (first 16 hex digits) of the evidence's canonical JSON."""
+    payload = json.dumps(ev.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class SovereignFindings:
+    """Everything the evidence says about the sovereign game (see the module docstring)."""
+
+    estimate: Estimate
+    revealed: RevealedPreference
+    observed_check: ProfileCheck
+    answers: UncertainAnswers
+    ferranti: FerrantiReplication
+    config_hash: str
+    evidence_hash: str
+
+    @property
+    def loo_hit_rate(self) -> float:
+        return self.estimate.loo_hit_rate
+
+    @property
+    def baseline_hit_rate(self) -> float:
+        return self.estimate.baseline_hit_rate
+
+    def headline(self) -> dict[str, str]:
+        """Human-formatted headline numbers (for the briefing and the app)."""
+        e, a = self.estimate, self.answers
+        lo, hi = a.band_usd()
+        c = a.c14_counts
+        return {
+            "loo_hit_rate": pct(e.loo_hit_rate, 1),
+            "baseline_hit_rate": pct(e.baseline_hit_rate, 1),
+            "value_belief": usd_price(e.params["value_usd"]),
+            "c14": f"dominant everywhere for {c['everywhere']}, somewhere for "
+            f"{c['somewhere']}, nowhere for {c['nowhere']} of {len(a.names)} sovereigns",
+            "observed_profile": "an equilibrium of the estimated game"
+            if self.observed_check.is_equilibrium
+            else "not an equilibrium: " + ", ".join(self.observed_check.breakers) + " deviate",
+            "rejected": ", ".join(self.revealed.rejected) or "none",
+            "demand_band": f"{usd_short(lo)} to {usd_short(hi)}",
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        e = self.estimate
+        ed = e.to_dict()
+        rp = {s.name: s for s in self.revealed.sovereigns}
+        chk = {s["name"]: s for s in self.observed_check.to_dict()["sovereigns"]}
+        c14 = self.answers.to_dict()["c14"]
+        sovs = []
+        for s in ed["sovereigns"]:
+            r = rp[s["name"]]
+            sovs.append(
+                {
+                    **s,
+                    "theta_interval": list(r.theta_interval) if r.theta_interval else None,
+                    "theta_interval_at_kappa_hat": list(r.theta_at_k_hat)
+                    if r.theta_at_k_hat
+                    else None,
+                    "kappa_share_interval": list(r.k_interval) if r.k_interval else None,
+                    "rationalizable": r.rationalizable,
+                    "regret_usd": chk[s["name"]]["regret_usd"],
+                    "best_deviation": chk[s["name"]]["best_deviation"],
+                    "c14": c14[s["name"]]["verdict"],
+                }
+            )
+        return {
+            "sovereigns": sovs,
+            "loo_hit_rate": e.loo_hit_rate,
+            "baseline_hit_rate": e.baseline_hit_rate,
+            "in_sample_hit_rate": e.in_sample_hit_rate,
+            "loo_log_score": e.loo_log_score,
+            "baseline_log_score": e.baseline_log_score,
+            "coefficients": ed["coefficients"],
+            "fixed": ed["fixed"],
+            "loglik": ed["loglik"],
+            "npl_converged": ed["npl_converged"],
+            "buy_shares": ed["buy_shares"],
+            "revealed_preference": self.revealed.to_dict(),
+            "observed_profile": self.observed_check.to_dict(),
+            "uncertainty": self.answers.to_dict(),
+            "ferranti": self.ferranti.to_dict(),
+            "headline": self.headline(),
+            "config_hash": self.config_hash,
+            "evidence_hash": self.evidence_hash,
+            "elapsed_s": e.elapsed_s,
+        }
+
+    def to_frame(self):  # type: ignore[no-untyped-def]
+        import pandas as pd
+
+        rows = []
+        for s in self.to_dict()["sovereigns"]:
+            rows.append(
+                {
+                    "sovereign": s["name"],
+                    "observed": s["observed_action"],
+                    "P(accumulate)": s["predicted"]["accumulate"],
+                    "P(hold)": s["predicted"]["hold"],
+                    "P(sell)": s["predicted"]["sell"],
+                    "left-out prediction": s["loo_predicted_action"],
+                    "theta at kappa-hat": s["theta_interval_at_kappa_hat"],
+                    "rationalizable": s["rationalizable"],
+                    "C14": s["c14"],
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def table(self) -> str:
+        """A plain-text report."""
+        h = self.headline()
+        lines = [
+            f"Leave-one-out hit rate {h['loo_hit_rate']} (naive baseline {h['baseline_hit_rate']})",
+            f"Observed 2024-2025 profile: {h['observed_profile']}",
+            f"C14: {h['c14']}",
+            f"Rejected by revealed preference: {h['rejected']}",
+            f"Net sovereign demand band over the confidence region: {h['demand_band']}",
+            "",
+            f"{'parameter':<12} {'estimate':>14} {'s.e.':>12}  note",
+        ]
+        for c in self.estimate.coefficients:
+            se = "" if c.se is None else f"{c.se:12.4g}"
+            note = "fixed (assumption)" if c.fixed else ("at bound" if c.at_bound else "")
+            lines.append(f"{c.name:<12} {c.estimate:>14.4g} {se:>12}  {note}")
+        lines += ["", f"{'sovereign':<24} {'observed':<16} {'P(obs)':>7} {'LOO':<11} C14"]
+        for s in self.to_dict()["sovereigns"]:
+            p = s["predicted"][s["observed_action"]]
+            lines.append(
+                f"{s['name']:<24} {s['observed_label']:<16} {pct(p):>7} "
+                f"{s['loo_predicted_action']:<11} {s['c14']}"
+            )
+        return "\n".join(lines)
+
+
+@lru_cache(maxsize=8)
+def _cached(cfg_path: str, ev_path: str, draws: int, seed: int, mtimes: tuple) -> Any:
+    cfg = load_config(cfg_path)
+    ev = load_evidence(ev_path, cfg)
+    return _compute(cfg, ev, draws=draws, seed=seed)
+
+
+def _compute(cfg: ReservesConfig, ev: Evidence, *, draws: int, seed: int) -> SovereignFindings:
+    est = estimate(cfg, ev)
+    return SovereignFindings(
+        est,
+        revealed_preference(est),
+        check_observed(est),
+        uncertain_answers(est, draws=draws, seed=seed),
+        ferranti_replication(),
+        cfg.content_hash(),
+        evidence_hash(ev),
+    )
+
+
+def sovereign_findings(
+    cfg: ReservesConfig | str | Path,
+    evidence: Evidence | str | Path | None = None,
+    *,
+    draws: int = 100,
+    seed: int = 0,
+) -> SovereignFindings:
+    """Estimate, identify and answer (module docstring). Paths are cached by file content
+    time stamps; objects by their content hashes."""
+    ev_in = DEFAULT_EVIDENCE if evidence is None else evidence
+    if isinstance(cfg, str | Path) and isinstance(ev_in, str | Path):
+        mt = (Path(cfg).stat().st_mtime_ns, Path(ev_in).stat().st_mtime_ns)
+        return _cached(str(cfg), str(ev_in), int(draws), int(seed), mt)
+    c = cfg if isinstance(cfg, ReservesConfig) else load_config(cfg)
+    ev = ev_in if isinstance(ev_in, Evidence) else load_evidence(ev_in, c)
+    return _by_hash(c.content_hash(), evidence_hash(ev), int(draws), int(seed), c, ev)
+
+
+_HASH_CACHE: dict[tuple, SovereignFindings] = {}
+
+
+def _by_hash(
+    ch: str, eh: str, draws: int, seed: int, cfg: ReservesConfig, ev: Evidence
+) -> SovereignFindings:
+    key = (ch, eh, draws, seed)
+    if key not in _HASH_CACHE:
+        if len(_HASH_CACHE) > 8:
+            _HASH_CACHE.clear()
+        _HASH_CACHE[key] = _compute(cfg, ev, draws=draws, seed=seed)
+    return _HASH_CACHE[key]
+
+
+__all__ = ["SovereignFindings", "evidence_hash", "sovereign_findings"]
