@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
-from _shared import PAGES, key_of, page_setup, show_chart
+from _shared import PAGES, assessment_of, headline_metrics, key_of, page_setup, show_chart
 
 from reserves.charts.roster import roster_chart
 
@@ -25,6 +25,26 @@ cols[1].metric("Market cap", f"${m.market_cap_usd / 1e12:,.2f}T")
 cols[2].metric("Volatility", f"{m.vol_pa:.0%} a year")
 cols[3].metric("Horizon", f"{m.horizon_years:g} years")
 cols[4].metric("Sovereigns playing", f"{len(cfg.players)} / {len(cfg.sovereigns)}")
+
+st.subheader("Headline numbers")
+assessment = assessment_of(key_of(cfg), cfg)
+headline_metrics(
+    assessment,
+    [
+        "equilibrium.net_usd",
+        "floor.trough_without_usd",
+        "floor.trough_with_usd",
+        "breaking.shock_without_usd",
+    ],
+)
+shock = assessment.section("floor")
+if shock.available:
+    st.caption(
+        f"After {shock.figures['shock_usd'].text} of real net selling "
+        f"({shock.data.get('reading')} reading of the November 2025 crash), with and without "
+        "the sovereigns' equilibrium demand resting as bids. Hover a number for its inputs; "
+        "`reserves assess` prints the same numbers, and so does the briefing."
+    )
 
 show_chart(
     lambda: roster_chart(cfg, players=[s.name for s in cfg.players]),

@@ -488,10 +488,10 @@ def load_config_file(path: str, mtime: float) -> ReservesConfig:
 
 @st.cache_data(show_spinner="Simulating the scenarios (daily Monte Carlo)…", max_entries=8)
 def scenarios_of(key: str, _cfg: ReservesConfig, paths: int) -> Any:
-    """:func:`reserves.scenarios.mixture.simulate_all` of the config with ``paths`` paths."""
-    from reserves.scenarios.mixture import simulate_all
-
-    return simulate_all(_cfg, paths=paths)
+    """:func:`reserves.scenarios.mixture.simulate_all` of a config with a ``scenarios`` section,
+    ``paths`` paths, its own seed: the run of its assessment (:func:`assessment_of`), so the
+    numbers are the CLI's and the briefing's."""
+    return assessment_of(key, _cfg, None, int(paths)).ctx.scenario_result
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -509,11 +509,35 @@ def reweighted(key: str, _cfg: ReservesConfig, paths: int, weights: tuple[float,
 
 # --------------------------------------------------------------------------- briefing
 @st.cache_data(show_spinner="Building the briefing (every layer runs once)…", max_entries=8)
-def briefing_of(key: str, _cfg: ReservesConfig, seed: int) -> Any:
-    """:func:`reserves.briefing.build_briefing` of the config (footer dated today)."""
+def briefing_of(key: str, _cfg: ReservesConfig, seed: int | None, paths: int | None = None) -> Any:
+    """:func:`reserves.briefing.build_briefing` of the config (footer dated today); ``seed``
+    and ``paths`` of the scenarios (``None``: the scenario config's own)."""
     from reserves.briefing import build_briefing
 
-    return build_briefing(_cfg, seed=seed)
+    return build_briefing(_cfg, seed=seed, paths=paths)
+
+
+# --------------------------------------------------------------------------- assessment
+@st.cache_resource(show_spinner=False, max_entries=32)
+def assessment_of(
+    key: str, _cfg: ReservesConfig, seed: int | None = None, paths: int | None = None
+) -> Any:
+    """The assessment of the config (:func:`reserves.assessment.assess`): every headline number
+    the pages show, the same object the CLI (``reserves assess``), the briefing and the paper
+    render. Sections are computed when a page first asks for them."""
+    from reserves.assessment import assess
+
+    return assess(_cfg, seed=seed, paths=paths)
+
+
+def headline_metrics(assessment: Any, keys: list[str], cols: Any = None) -> None:
+    """One ``st.metric`` per figure key of the assessment: its label, the digits every surface
+    shows, and on hover the inputs that made it (reading, shock, paths, seed, config)."""
+    cols = cols if cols is not None else st.columns(len(keys))
+    for col, k in zip(cols, keys, strict=False):
+        fig = guarded("The assessment", lambda k=k: assessment.figure(k))
+        if fig is not None:
+            col.metric(fig.label, fig.text, help=f"Inputs: {fig.footnote}.")
 
 
 @st.cache_data(show_spinner="Rendering…", max_entries=32)
