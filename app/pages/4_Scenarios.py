@@ -8,8 +8,10 @@ from pathlib import Path
 import streamlit as st
 from _shared import (
     TORNADO_SWEEP,
+    assessment_of,
     guarded,
     has_layer,
+    headline_metrics,
     key_of,
     load_config_file,
     not_available,
@@ -20,6 +22,8 @@ from _shared import (
     show_chart,
     tornado_of,
 )
+
+from reserves.units import pct
 
 cfg = page_setup(
     "Scenarios",
@@ -57,11 +61,22 @@ if cfg.scenarios is None:
             files,
             format_func=lambda p: f"{p.stem} (configs/scenarios/{p.name})",
             key="scenario_file",
-            help="The current config has no `scenarios` section, so a shipped one is used.",
+            help="The current config has no `scenarios` section, so a shipped one's scenarios "
+            "are simulated on this config's roster and market.",
         )
-        sim_cfg = guarded(
+        shipped = guarded(
             "Loading the scenario config",
             lambda: load_config_file(str(choice), Path(choice).stat().st_mtime),
+        )
+        if shipped is None:
+            st.stop()
+        # its scenarios on this config's roster, market and market model: what the assessment
+        # (and so the CLI, the briefing and the paper) simulates for this config
+        from reserves.assessment import assess
+
+        sim_cfg = guarded(
+            "The scenario config",
+            lambda: assess(cfg, scenarios=shipped).ctx.scenario_config,
         )
         if sim_cfg is None:
             st.stop()
@@ -99,10 +114,22 @@ res = guarded("Mixing the scenarios", lambda: reweighted(key, sim_cfg, int(paths
 if res is None:
     st.stop()
 
+if weights == tuple(float(r.probability) for r in base.runs):
+    headline_metrics(
+        assessment_of(key, sim_cfg, None, int(paths)),
+        [
+            "scenarios.mixture_median_end_usd",
+            "scenarios.mixture_p05_end_usd",
+            "scenarios.mixture_p95_end_usd",
+        ],
+    )
+else:
+    st.caption("Weights changed: the headline numbers (and the briefing) use the article's.")
+
 st.subheader("The C16 answers: how likely is volatility to fall?")
 m = st.columns(max(1, len(res.mixture_checks)))
 for col, check in zip(m, res.mixture_checks, strict=False):
-    col.metric(check.get("label") or check["date"], f"{check['probability']:.1%}")
+    col.metric(check.get("label") or check["date"], pct(check["probability"], 1))
 show_chart(lambda: c16_chart(res), cache_key=("c16", key, paths, weights))
 
 st.subheader(SERIES[series])
