@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 from _shared import (
+    assessment_of,
     cascade_of,
     demand_schedule_of,
     floor_curves_of,
     guarded,
     has_layer,
+    headline_metrics,
     key_of,
     least_commitment_of,
     market_model_of,
@@ -40,6 +42,23 @@ from reserves.charts.market import (  # noqa: E402
     cascade_rounds_chart,
     ladder_chart,
     trough_chart,
+)
+
+st.subheader("At the config's reference shock")
+assessment = assessment_of(key_of(cfg), cfg)
+headline_metrics(
+    assessment,
+    [
+        "floor.trough_without_usd",
+        "floor.trough_with_usd",
+        "floor.liquidations_without_usd",
+        "breaking.shock_without_usd",
+        "breaking.commitment_usd",
+    ],
+)
+st.caption(
+    "The headline numbers (the same in the briefing and `reserves assess`); hover for their "
+    "inputs. Move the sliders below to explore other shocks and levels."
 )
 
 section = cfg.market_model

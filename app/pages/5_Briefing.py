@@ -17,8 +17,10 @@ from _shared import (
 cfg = page_setup(
     "Briefing",
     ":material/description:",
-    intro="A short policy briefing of the current config: findings with their numbers, the "
-    "charts, the assumptions and the sources. Building it runs every layer once.",
+    intro="A short policy briefing of the current config for a non-specialist reader: the "
+    "bottom line first, then the findings with their charts, a glossary, and an annex of "
+    "claims, inputs and sources. Its numbers are the assessment's (the same as the other "
+    "pages and `reserves assess`).",
 )
 if not has_layer("reserves.briefing.render"):
     not_available("The briefing", "reserves.briefing")
@@ -32,19 +34,41 @@ FORMATS = {
 }
 
 key = key_of(cfg)
-seed = int(st.number_input("Seed of the random draws", 0, 2**31 - 1, 0, key="brief_seed"))
-wanted = f"{key}:{seed}"
+c1, c2 = st.columns(2)
+seed_in = c1.number_input(
+    "Seed of the scenario draws",
+    min_value=0,
+    max_value=2**31 - 1,
+    value=None,
+    placeholder="the scenario config's own",
+    key="brief_seed",
+    help="Empty: the scenario config's own seed (as `reserves simulate` and `reserves assess`).",
+)
+seed = None if seed_in is None else int(seed_in)
+paths = int(
+    c2.select_slider(
+        "Paths per scenario",
+        [200, 500, 1000, 2000],
+        value=st.session_state.get("paths", 500),
+        key="brief_paths",
+        help="The Scenarios page's default: the same paths and seed give the same digits there, "
+        "in the briefing and in `reserves assess --paths N`.",
+    )
+)
+wanted = f"{key}:{seed}:{paths}"
 if st.button("Build the briefing", type="primary", key="build_briefing"):
     st.session_state["briefing_built"] = wanted
 if st.session_state.get("briefing_built") != wanted:
     st.info("Press **Build the briefing**: it takes a few seconds the first time for a config.")
     st.stop()
 
-briefing = guarded("Building the briefing", lambda: briefing_of(key, cfg, seed))
+briefing = guarded("Building the briefing", lambda: briefing_of(key, cfg, seed, paths))
 if briefing is None:
     st.stop()
 files = {
-    fmt: guarded(f"Rendering {label}", lambda fmt=fmt: briefing_bytes(key, briefing, seed, fmt))
+    fmt: guarded(
+        f"Rendering {label}", lambda fmt=fmt: briefing_bytes(f"{key}:{paths}", briefing, seed, fmt)
+    )
     for fmt, (label, _) in FORMATS.items()
 }
 cols = st.columns(len(FORMATS))
