@@ -126,10 +126,14 @@ def test_random_6x6_all_three_equilibria() -> None:
     assert len(alone) < 3  # why no single method is trusted
 
 
-def test_degenerate_game_is_not_complete() -> None:
+def test_degenerate_game_lists_extreme_equilibria_and_components() -> None:
     g = _bimatrix([[1, 1], [1, 1]], [[1, 1], [1, 1]])
     res = two_player_solve(g)
-    assert not res.complete
+    # every profile is an equilibrium: one component, one maximal Nash subset whose extreme
+    # points are the four pure profiles
+    assert res.complete and len(res) == 4 and all(e.pure for e in res)
+    assert {e.component for e in res} == {0}
+    assert res.parameters["components"] == 1 and len(res.parameters["cliques"]) == 1
     assert all(e.regret == 0 for e in res.equilibria)
 
 
@@ -207,7 +211,7 @@ _games = st.tuples(st.integers(2, 4), st.integers(2, 4), st.integers(0, 2**31 - 
 def test_two_player_matches_vertex_enumeration(spec: tuple[int, int, int]) -> None:
     m, n, seed = spec
     g = Game(np.random.default_rng(seed).normal(size=(2, m, n)))
-    res = two_player_solve(g, methods=("nashpy-support", "support"))
+    res = two_player_solve(g, methods=("nashpy-support", "support"), cross_check="always")
     vert, nondeg = vertex_enumeration(g.payoffs[0], g.payoffs[1])
     assert nondeg  # continuous random payoffs: non-degenerate with probability one
     assert len(res.equilibria) == len(vert)
@@ -239,7 +243,9 @@ def test_support_vertices_match_basis_enumeration(m: int, n: int, seed: int, tie
 def test_cross_check_adds_nothing_on_nondegenerate_games(seed: int) -> None:
     g = Game(np.random.default_rng(seed).normal(size=(2, 5, 4)))
     fast = two_player_solve(g)
-    slow = two_player_solve(g, cross_check="always")
+    slow = two_player_solve(
+        g, methods=("vertex", "nashpy-vertex", "nashpy-support", "support"), cross_check="always"
+    )
     assert fast.complete and fast.parameters["methods"] == ["vertex"]
     assert len(slow.parameters["methods"]) > 1
     assert {e.support for e in fast} == {e.support for e in slow}
@@ -253,9 +259,14 @@ def test_cross_check_adds_nothing_on_nondegenerate_games(seed: int) -> None:
         )
 
 
-def test_degenerate_game_runs_the_cross_checks() -> None:
-    res = two_player_solve(_bimatrix([[1, 1], [1, 1]], [[1, 1], [1, 1]]))
-    assert len(res.parameters["methods"]) > 1 and not res.complete
+def test_degenerate_game_runs_the_cross_checks_on_request() -> None:
+    g = _bimatrix([[1, 1], [1, 1]], [[1, 1], [1, 1]])
+    res = two_player_solve(
+        g,
+        methods=("vertex", "nashpy-vertex", "nashpy-support", "support"),
+        cross_check="degenerate",
+    )
+    assert len(res.parameters["methods"]) > 1 and res.complete and len(res) == 4
 
 
 def test_two_player_10x10_complete_and_odd() -> None:

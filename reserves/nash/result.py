@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,9 @@ class Equilibrium:
         error of the payoffs entering the deviation comparisons
         (:func:`reserves.nash.verify.regret_tolerance`), or, for an explicitly approximate
         method (dynamics end points), the stated approximation bound.
+    component:
+        for two-player enumeration, the index of the connected component of the equilibrium
+        set this (extreme) equilibrium belongs to; ``None`` when not computed.
     """
 
     strategies: tuple[np.ndarray, ...]
@@ -47,6 +50,7 @@ class Equilibrium:
     payoffs: tuple[float, ...]
     actions: tuple[tuple[str, ...], ...] = ()
     tolerance: float = 0.0
+    component: int | None = None
 
     @property
     def pure(self) -> bool:
@@ -74,12 +78,13 @@ class Equilibrium:
 
     def to_dict(self) -> dict[str, Any]:
         """``{"profile": [[p, ...], ...], "pure": bool, "regret": float, "tolerance": float,
-        "payoffs": [...], "actions_played": [...]}``."""
+        "payoffs": [...], "actions_played": [...], "component": int | None}``."""
         return {
             "profile": [[float(x) for x in s] for s in self.strategies],
             "pure": self.pure,
             "regret": float(self.regret),
             "tolerance": float(self.tolerance),
+            "component": self.component,
             "payoffs": [float(x) for x in self.payoffs],
             "actions_played": list(self.action_profile()),
         }
@@ -212,6 +217,7 @@ def make_result(
     tol: float | None = None,
     dedupe_tol: float = 1e-6,
     dedupe: bool = True,
+    components: Sequence[int | None] | None = None,
 ) -> SolveResult:
     """Verify, de-duplicate and package candidate profiles into a :class:`SolveResult`.
 
@@ -222,7 +228,9 @@ def make_result(
 
     ``tol`` is for explicitly approximate methods only (dynamics end points): when given, a
     candidate is kept with regret up to ``tol * payoff_scale`` and that bound is its stated
-    ``tolerance``. Exact solvers leave it ``None``.
+    ``tolerance``. Exact solvers leave it ``None``. ``components`` (aligned with
+    ``candidates``) gives each candidate's component index; a duplicate adopts the first known
+    component.
     """
     from reserves import __version__
     from reserves.nash.verify import max_regret, regret_tolerance
@@ -230,12 +238,27 @@ def make_result(
     kept: list[Equilibrium] = []
     rejected = 0
     scale = float(getattr(game, "payoff_scale", 1.0))
-    for cand in candidates:
+    comp_list = list(components) if components is not None else [None] * len(candidates)
+    for cand, comp in zip(candidates, comp_list, strict=True):
         strategies = tuple(np.asarray(s, dtype=float) for s in cand)
-        if dedupe and any(
-            all(np.max(np.abs(s - k.strategies[i])) <= dedupe_tol for i, s in enumerate(strategies))
-            for k in kept
-        ):
+        dup = (
+            next(
+                (
+                    j
+                    for j, k in enumerate(kept)
+                    if all(
+                        np.max(np.abs(s - k.strategies[i])) <= dedupe_tol
+                        for i, s in enumerate(strategies)
+                    )
+                ),
+                None,
+            )
+            if dedupe
+            else None
+        )
+        if dup is not None:
+            if kept[dup].component is None and comp is not None:
+                kept[dup] = replace(kept[dup], component=comp)
             continue
         regret = max_regret(game, strategies)
         bound = regret_tolerance(game, strategies)
@@ -252,6 +275,7 @@ def make_result(
                 tuple(float(x) for x in pay),
                 tuple(game.actions),
                 float(bound),
+                comp,
             )
         )
     all_notes = list(notes)

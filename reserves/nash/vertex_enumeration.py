@@ -22,8 +22,11 @@ equilibria; it is never trusted alone).
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
+
+from reserves.nash.rational import _side
 
 
 def _labelled_vertices(G: np.ndarray, h: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
@@ -59,7 +62,9 @@ def _combos(n: int, k: int) -> np.ndarray:
 _BATCH_SYSTEMS = 60_000
 
 
-def _support_vertices(C: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+def _support_vertices(
+    C: np.ndarray, tol: float, *, bases: list[tuple[tuple[int, ...], tuple[int, ...]]] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Vertices of ``{z in R^d : z >= 0, C^T z <= 1}`` (``C > 0`` of shape ``(d, e)``), but 0.
 
     A vertex ``z`` with support ``I`` (``|I| = k``) and tight constraints ``T`` needs
@@ -81,9 +86,12 @@ def _support_vertices(C: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray
     (Z, L)
         ``Z`` of shape ``(V, d)`` and label masks ``L`` of shape ``(V, d + e)``: labels
         ``0..d-1`` are the zero coordinates, ``d..d+e-1`` the tight constraints (within ``tol``).
+        When a list ``bases`` is given it receives, per vertex, the pair ``(I, J)`` it was
+        solved from (for exact re-solving).
     """
     d, e = C.shape
     found: list[np.ndarray] = []
+    pairs: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
     for k in range(1, min(d, e) + 1):
         I_all, J_all = _combos(d, k), _combos(e, k)
         nJ = len(J_all)
@@ -116,13 +124,160 @@ def _support_vertices(C: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray
             Z = np.zeros((pi.size, d))
             Z[np.arange(pi.size)[:, None], I_[pi]] = zI[pi, pj]
             found.append(Z)
+            if bases is not None:
+                pairs.extend(
+                    (tuple(int(v) for v in I_[a]), tuple(int(v) for v in J_all[b]))
+                    for a, b in zip(pi, pj, strict=True)
+                )
     if not found:
         return np.zeros((0, d)), np.zeros((0, d + e), dtype=bool)
     Z = np.concatenate(found)
     _, first = np.unique(np.round(Z, 9), axis=0, return_index=True)
-    Z = Z[np.sort(first)]
+    first = np.sort(first)
+    Z = Z[first]
+    if bases is not None:
+        bases.extend(pairs[k] for k in first)
     labels = np.concatenate([np.less_equal(Z, tol), np.abs(1.0 - Z @ C) <= tol], axis=1)
     return Z, labels
+
+
+@dataclass(frozen=True)
+class ExtremeEquilibria:
+    """The extreme equilibria of a bimatrix game and their connected components.
+
+    ``profiles[k]`` is the k-th extreme equilibrium; ``components[k]`` the index of the
+    connected component of the equilibrium set it belongs to; ``cliques`` the maximal Nash
+    subsets (each a pair of index tuples into ``x_vertices`` and ``y_vertices``; the subset
+    is the product of the convex hulls); ``nondegenerate`` whether P and Q are simple.
+    """
+
+    profiles: tuple[tuple[np.ndarray, np.ndarray], ...]
+    components: tuple[int, ...]
+    pairs: tuple[tuple[int, int], ...]
+    cliques: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
+    nondegenerate: bool
+
+    @property
+    def num_components(self) -> int:
+        return len(set(self.components))
+
+
+def _exact_vertex(
+    U: np.ndarray, tight: tuple[int, ...], support: tuple[int, ...], size: int
+) -> np.ndarray | None:
+    """The normalised vertex mixing over ``support`` that makes the rows ``tight`` of ``U``
+    (own actions x the other's actions) indifferent, solved exactly; None if singular."""
+    got = _side(U, list(tight), list(support))
+    if got is None:
+        return None
+    probs, _ = got
+    if any(p < 0 for p in probs):
+        return None
+    out = np.zeros(size)
+    out[list(support)] = [float(p) for p in probs]
+    return out
+
+
+def _components(pairs: list[tuple[int, int]]) -> list[int]:
+    """Connected components of the bipartite graph whose edges are the extreme equilibria
+    ``(x-vertex, y-vertex)``: two extreme equilibria are in the same component of the
+    equilibrium set iff they are connected through shared vertices (Avis et al. 2010,
+    sec. 3: the components are unions of maximal Nash subsets that share a vertex)."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(a: tuple[str, int]) -> tuple[str, int]:
+        parent.setdefault(a, a)
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for a, b in pairs:
+        ra, rb = find(("x", a)), find(("y", b))
+        if ra != rb:
+            parent[ra] = rb
+    roots: dict[tuple[str, int], int] = {}
+    return [roots.setdefault(find(("x", a)), len(roots)) for a, _ in pairs]
+
+
+def _maximal_cliques(pairs: list[tuple[int, int]]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Maximal complete bipartite subgraphs (maximal Nash subsets, Winkels 1979; Avis et al.
+    2010 sec. 3) by the Bron-Kerbosch-style bipartite clique enumeration: for every subset
+    of x-vertices formed by intersecting neighbourhoods (closed sets), the clique is
+    (closure of the x-set, its common y-neighbourhood)."""
+    nbr_x: dict[int, frozenset[int]] = {}
+    for a, b in pairs:
+        nbr_x[a] = nbr_x.get(a, frozenset()) | {b}
+    nbr_y: dict[int, frozenset[int]] = {}
+    for a, b in pairs:
+        nbr_y[b] = nbr_y.get(b, frozenset()) | {a}
+    found: set[tuple[frozenset[int], frozenset[int]]] = set()
+    closed_y: set[frozenset[int]] = set()
+    frontier = [nbr_x[a] for a in nbr_x]
+    while frontier:
+        ys = frontier.pop()
+        if ys in closed_y or not ys:
+            continue
+        closed_y.add(ys)
+        xs = frozenset.intersection(*(nbr_y[b] for b in ys))
+        ys_full = frozenset.intersection(*(nbr_x[a] for a in xs))
+        found.add((xs, ys_full))
+        for a in nbr_x:
+            inter = ys_full & nbr_x[a]
+            if inter and inter not in closed_y:
+                frontier.append(inter)
+    maximal = [c for c in found if not any(c != o and c[0] <= o[0] and c[1] <= o[1] for o in found)]
+    return sorted((tuple(sorted(x)), tuple(sorted(y))) for x, y in maximal)
+
+
+def extreme_equilibria(
+    A: np.ndarray, B: np.ndarray, *, exact: bool = True, cliques: bool = True
+) -> ExtremeEquilibria:
+    """Extreme equilibria of the bimatrix game (A, B), their components and maximal Nash
+    subsets (see :func:`vertex_enumeration`, which this extends).
+
+    Each extreme equilibrium is re-solved exactly (``fractions.Fraction``) from the support and
+    tight constraints its vertices were found from, then rounded: the reported probabilities
+    are the correctly rounded exact ones (no accumulated floating-point error). Components are
+    the connected components of the bipartite graph of extreme equilibria; maximal Nash
+    subsets its maximal bicliques (Avis, Rosenberg, Savani and von Stengel 2010; the listing
+    matches Gambit's ``enummixed`` extreme equilibria and connected components).
+    """
+    A = np.asarray(A, dtype=float)
+    B = np.asarray(B, dtype=float)
+    m, n = A.shape
+    span = max(float(np.ptp(A)), float(np.ptp(B)), 1e-300)
+    A1 = (A - A.min()) / span + 1.0
+    B1 = (B - B.min()) / span + 1.0
+    tol = 1e-9
+    bx: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    by: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    X, LX = _support_vertices(B1, tol, bases=bx)  # labels: M (x_i = 0), then N (tight cols)
+    Y, LYq = _support_vertices(A1.T, tol, bases=by)  # labels: N (y_j = 0), then M (tight rows)
+    LY = np.concatenate([LYq[:, n:], LYq[:, :n]], axis=1)  # reorder to M, then N
+    nondegenerate = bool(np.all(LX.sum(axis=1) <= m) and np.all(LY.sum(axis=1) <= n))
+    pairs: list[tuple[int, int]] = []
+    chunk = max(1, 2_000_000 // max(1, len(Y) * (m + n)))
+    for s in range(0, len(X), chunk):
+        full = np.all(LX[s : s + chunk, None, :] | LY[None, :, :], axis=2)
+        pairs.extend((int(s + a), int(b)) for a, b in np.argwhere(full))
+    xs: dict[int, np.ndarray] = {}
+    ys: dict[int, np.ndarray] = {}
+    for a, b in pairs:
+        if a not in xs:
+            x = _exact_vertex(B.T, bx[a][1], bx[a][0], m) if exact else None
+            xs[a] = X[a] / X[a].sum() if x is None else x
+        if b not in ys:
+            y = _exact_vertex(A, by[b][1], by[b][0], n) if exact else None
+            ys[b] = Y[b] / Y[b].sum() if y is None else y
+    profiles = tuple((xs[a], ys[b]) for a, b in pairs)
+    return ExtremeEquilibria(
+        profiles=profiles,
+        components=tuple(_components(pairs)),
+        pairs=tuple(pairs),
+        cliques=tuple(_maximal_cliques(pairs)) if cliques and pairs else (),
+        nondegenerate=nondegenerate,
+    )
 
 
 def vertex_enumeration(A: np.ndarray, B: np.ndarray) -> tuple[list[tuple[np.ndarray, ...]], bool]:
@@ -140,32 +295,16 @@ def vertex_enumeration(A: np.ndarray, B: np.ndarray) -> tuple[list[tuple[np.ndar
     The vertices come from :func:`_support_vertices` (one small system per support pair). The
     game is non-degenerate iff no vertex of P has more than ``m`` labels and none of Q more
     than ``n`` (P and Q simple; a non-vertex point with ``m + 1`` labels lies on a face whose
-    vertices have at least as many).
+    vertices have at least as many). Degenerate games need no special treatment: every vertex
+    is found from some non-singular support pair, so there is no cap and no cross-check.
 
     Returns
     -------
     (equilibria, nondegenerate)
-        on a non-degenerate game the list is the complete set of equilibria.
+        the extreme equilibria (on a non-degenerate game: the complete set).
     """
-    A = np.asarray(A, dtype=float)
-    B = np.asarray(B, dtype=float)
-    m, n = A.shape
-    span = max(float(np.ptp(A)), float(np.ptp(B)), 1e-300)
-    A1 = (A - A.min()) / span + 1.0
-    B1 = (B - B.min()) / span + 1.0
-    tol = 1e-9
-    X, LX = _support_vertices(B1, tol)  # labels: M (x_i = 0), then N (tight columns)
-    Y, LYq = _support_vertices(A1.T, tol)  # labels: N (y_j = 0), then M (tight rows)
-    LY = np.concatenate([LYq[:, n:], LYq[:, :n]], axis=1)  # reorder to M, then N
-    nondegenerate = bool(np.all(LX.sum(axis=1) <= m) and np.all(LY.sum(axis=1) <= n))
-    out: list[tuple[np.ndarray, ...]] = []
-    chunk = max(1, 2_000_000 // max(1, len(Y) * (m + n)))
-    for s in range(0, len(X), chunk):
-        full = np.all(LX[s : s + chunk, None, :] | LY[None, :, :], axis=2)
-        for a, b in np.argwhere(full):
-            x, y = X[s + a], Y[b]
-            out.append((x / x.sum(), y / y.sum()))
-    return out, nondegenerate
+    ext = extreme_equilibria(A, B, cliques=False)
+    return [tuple(p) for p in ext.profiles], ext.nondegenerate
 
 
-__all__ = ["vertex_enumeration"]
+__all__ = ["ExtremeEquilibria", "extreme_equilibria", "vertex_enumeration"]
