@@ -150,7 +150,7 @@ class MPEConfig(_Strict):
 
     holdings_points: int = Field(default=5, ge=2, le=41, description="own-holdings grid")
     total_points: int = Field(default=5, ge=2, le=41, description="total-holdings grid")
-    price_points: int = Field(default=7, ge=3, le=61, description="log-price grid")
+    price_points: int = Field(default=9, ge=3, le=61, description="log-price grid")
     leverage_points: int = Field(default=3, ge=1, le=11, description="leverage grid")
     quadrature: int = Field(default=3, ge=1, le=9, description="Gauss-Hermite nodes")
     iterations: int = Field(default=4, ge=1, le=50, description="aggregate-law iterations")
