@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from reserves.config import ReservesConfig, load_config
 from reserves.sovereign.estimation import Estimate, estimate
 from reserves.sovereign.evidence import DEFAULT_EVIDENCE, Evidence, load_evidence
@@ -153,9 +155,9 @@ class SovereignFindings:
             f"{'parameter':<12} {'estimate':>14} {'s.e.':>12}  note",
         ]
         for c in self.estimate.coefficients:
-            se = "" if c.se is None else f"{c.se:12.4g}"
+            se = "" if c.se is None else _num(c.se)
             note = "fixed (assumption)" if c.fixed else ("at bound" if c.at_bound else "")
-            lines.append(f"{c.name:<12} {c.estimate:>14.4g} {se:>12}  {note}")
+            lines.append(f"{c.name:<12} {_num(c.estimate):>14} {se:>12}  {note}")
         lines += ["", f"{'sovereign':<24} {'observed':<16} {'P(obs)':>7} {'LOO':<11} C14"]
         for s in self.to_dict()["sovereigns"]:
             p = s["predicted"][s["observed_action"]]
@@ -166,6 +168,13 @@ class SovereignFindings:
         return "\n".join(lines)
 
 
+def _num(x: float) -> str:
+    """Four significant digits, never in scientific notation."""
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return np.format_float_positional(x, precision=4, unique=False, fractional=False, trim="-")
+
+
 @lru_cache(maxsize=8)
 def _cached(cfg_path: str, ev_path: str, draws: int, seed: int, mtimes: tuple) -> Any:
     cfg = load_config(cfg_path)
@@ -174,15 +183,19 @@ def _cached(cfg_path: str, ev_path: str, draws: int, seed: int, mtimes: tuple) -
 
 
 def _compute(cfg: ReservesConfig, ev: Evidence, *, draws: int, seed: int) -> SovereignFindings:
-    est = estimate(cfg, ev)
+    return findings_from_estimate(estimate(cfg, ev), draws=draws, seed=seed)
+
+
+def findings_from_estimate(est: Estimate, *, draws: int = 100, seed: int = 0) -> SovereignFindings:
+    """The findings of an existing estimate (no re-estimation)."""
     return SovereignFindings(
         est,
         revealed_preference(est),
         check_observed(est),
         uncertain_answers(est, draws=draws, seed=seed),
         ferranti_replication(),
-        cfg.content_hash(),
-        evidence_hash(ev),
+        est.design.config.content_hash(),
+        evidence_hash(est.design.evidence),
     )
 
 
@@ -218,4 +231,4 @@ def _by_hash(
     return _HASH_CACHE[key]
 
 
-__all__ = ["SovereignFindings", "evidence_hash", "sovereign_findings"]
+__all__ = ["SovereignFindings", "evidence_hash", "findings_from_estimate", "sovereign_findings"]
