@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -73,15 +71,13 @@ def test_bad_evidence_names_file_field_and_fix(tmp_path, cfg, mutate, field, fix
     assert "\n" not in msg
 
 
-def test_cli_bad_evidence_is_one_line_and_exit_code_2(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_bad_evidence_is_one_line_and_exit_code_2(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from reserves.cli import main
+
     p = _write(tmp_path, lambda d: d["sovereigns"][4].update(amount_usd=4.5e8))
-    r = subprocess.run(
-        [sys.executable, "-m", "reserves.cli", "estimate", "configs/baseline.yaml",
-         "--evidence", str(p)],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert r.returncode == 2
-    lines = r.stderr.strip().splitlines()
+    rc = main(["estimate", "configs/baseline.yaml", "--evidence", str(p)])
+    assert rc == 2
+    lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "amount_usd" in lines[0] and str(p) in lines[0]
 
 
