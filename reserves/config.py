@@ -366,9 +366,14 @@ def load_config(path: str | Path) -> ReservesConfig:
     return cfg
 
 
-def config_from_yaml_text(text: str, *, where: str = "uploaded config") -> ReservesConfig:
-    """Validate YAML text (for uploads). ``extends`` is not allowed here."""
-    data = parse_yaml_text(text, where=where)
+def config_from_yaml_text(text: str | bytes, *, where: str = "uploaded config") -> ReservesConfig:
+    """Validate an uploaded config: YAML text, or the raw bytes of an upload.
+
+    Goes through the same bounded loader as files (:func:`reserves.safe.load_yaml`): at most
+    :data:`MAX_CONFIG_BYTES`, strict UTF-8, aliases bounded, depth bounded, duplicate keys
+    refused; ``extends`` is not allowed here (an upload cannot name files on the server).
+    """
+    data = load_yaml_mapping(text, where=where, max_bytes=MAX_CONFIG_BYTES)
     if "extends" in data:
         raise ConfigError(
             f"{where}: 'extends' is not allowed in an uploaded config",
