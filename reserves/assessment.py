@@ -417,7 +417,7 @@ CORE_SECTIONS: dict[str, SectionFunc] = {}
 #: module not in this build makes the section unavailable, not an error). Add one line here.
 EXTERNAL_SECTIONS: dict[str, str] = {
     "crash_panel": "reserves.market.panel:assessment_section",
-    "sovereigns": "reserves.sovereign.estimate:assessment_section",
+    "sovereigns": "reserves.sovereign.findings:assessment_section",
     "dynamics": "reserves.nash.dynamics_assessment:assessment_section",
 }
 
