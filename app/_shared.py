@@ -50,6 +50,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/3_Price_floor.py", "Price floor", ":material/trending_down:"),
     ("pages/4_Scenarios.py", "Scenarios", ":material/stacked_line_chart:"),
     ("pages/5_Briefing.py", "Briefing", ":material/description:"),
+    ("pages/6_Sovereigns.py", "Sovereigns", ":material/account_balance:"),
 )
 
 
