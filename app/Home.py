@@ -58,6 +58,7 @@ blurbs = {
     "Price floor": "the liquidation ladder, the cascade, the trough against the shock",
     "Scenarios": "fan charts, volatility over time, scenario weights",
     "Briefing": "a policy briefing to preview and download",
+    "Sovereigns": "what sovereigns did in 2024-2025 and the parameters it implies",
 }
 for path, title, icon in PAGES:
     st.page_link(path, label=f"**{title}**: {blurbs[title]}", icon=icon)
