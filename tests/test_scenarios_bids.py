@@ -119,7 +119,7 @@ def test_row_kernel_matches_cascade_kernel(c17):
 
 
 def test_schedule_bids_raise_the_floor_and_scale_with_resting_share(c17):
-    base = {"adoption": {"scale": 0.0}, "shocks": {"rate_pa": 6.0}}
+    base = {"adoption": {"kind": "logistic", "scale": 0.0}, "shocks": {"rate_pa": 6.0}}
     runs = {
         rs: simulate_scenario(
             _one_case(c17, sovereign_bids={"kind": "schedule", "resting_share": rs}, **base),
