@@ -40,6 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from reserves import units
+
 PAPERS = Path(__file__).resolve().parent
 ROOT = PAPERS.parent
 CONFIGS = ROOT / "configs"
@@ -178,17 +180,29 @@ def _config(rel: str) -> Any:
     return reserves.load_config(ROOT / rel)
 
 
+def assessment(s: dict[str, Any]) -> Any:
+    """The assessment of the note's config (:func:`reserves.assessment.assess` of the baseline
+    with ``scenario_paths`` paths and the scenario config's seed): the one object the CLI, the
+    app and the briefing render too. The sections below take their headline numbers from it
+    and add only what the note needs beyond them (thresholds, fragility curves, fits of both
+    impact laws, the C16 sensitivity)."""
+    from reserves.assessment import assess
+
+    return assess(ROOT / s["baseline"], paths=int(s["scenario_paths"]))
+
+
 # =============================================================================== sections
 def game_section(s: dict[str, Any]) -> dict[str, Any]:
     """The baseline game: equilibria, dominance, thresholds (C14), the 2x2 types."""
     import reserves
-    from reserves.nash.pure import iterated_elimination, pure_solve
+    from reserves.nash.pure import iterated_elimination
     from reserves.sovereign.symbolic import analyze, dominance_thresholds
 
-    cfg = _config(s["baseline"])
-    game = reserves.SovereignGame(cfg)
+    a = assessment(s)
+    cfg = a.config
+    game = a.ctx.game
     tensor = game.to_game()
-    res = pure_solve(tensor)
+    res = a.ctx.equilibria
     eqs = []
     for e in res.equilibria:
         labels = [res.actions[i][int(np.argmax(p))] for i, p in enumerate(e.strategies)]
@@ -340,26 +354,22 @@ def dynamics_section(s: dict[str, Any]) -> dict[str, Any]:
 
 def demand_section(s: dict[str, Any]) -> dict[str, Any]:
     """The demand schedule D(P) at multiples of the entry price, with its band."""
-    import reserves
-
-    cfg = _config(s["baseline"])
-    p0 = cfg.market.price_usd
-    prices = p0 * np.asarray(s["price_ratios"], dtype=float)
-    sch = reserves.demand_schedule(cfg, prices, rule="dynamics")
-    rows = []
-    for k, ratio in enumerate(s["price_ratios"]):
-        rows.append(
-            {
-                "ratio": ratio,
-                "price_usd": float(sch.prices_usd[k]),
-                "demand_usd": float(sch.demand_usd[k]),
-                "low_usd": float(sch.demand_low_usd[k]),
-                "high_usd": float(sch.demand_high_usd[k]),
-                "n_equilibria": int(sch.num_equilibria[k]),
-                "n_accumulators": len(sch.accumulators[k]),
-            }
-        )
-    return {"rule": sch.rule, "rows": rows}
+    sec = assessment(s).section("demand")
+    if not sec.available:
+        raise RuntimeError(f"demand: {sec.note}")
+    rows = [
+        {
+            "ratio": r["ratio"],
+            "price_usd": r["price_usd"],
+            "demand_usd": r["demand_usd"],
+            "low_usd": r["low_usd"],
+            "high_usd": r["high_usd"],
+            "n_equilibria": r["n_equilibria"],
+            "n_accumulators": r["n_accumulating"],
+        }
+        for r in sec.data["table"]
+    ]
+    return {"rule": sec.data["rule"], "rows": rows}
 
 
 def calibration_section(s: dict[str, Any]) -> dict[str, Any]:
@@ -420,24 +430,15 @@ def calibration_section(s: dict[str, Any]) -> dict[str, Any]:
 def floor_section(s: dict[str, Any]) -> dict[str, Any]:
     """The floor on the baseline market (sourced calibration): troughs, breaking shocks,
     least commitment, fragility against leverage."""
-    import reserves
-    from reserves.market import (
-        MarketModel,
-        bids_from_schedule,
-        breaking_shock,
-        fragility_curve,
-        least_commitment,
-        market_section,
-    )
+    from reserves.market import fragility_curve, market_section
 
-    cfg = _config(s["baseline"])
+    a = assessment(s)
+    cfg = a.ctx.market_config
     sec = market_section(cfg)
-    p0 = cfg.market.price_usd
-    sb = sec.sovereign_bids
-    prices = np.linspace(sb.min_price_ratio * p0, p0, sb.grid_points)
-    sched = reserves.demand_schedule(cfg, prices, rule="dynamics")
-    bids = bids_from_schedule(sched, p0, commitment_scale=sb.commitment_scale)
-    model = MarketModel.from_config(cfg, sovereign_bids=bids)
+    model = a.ctx.market_model  # the sovereign bids of `reserves floor` and the briefing
+    brk = a.section("breaking")
+    if not brk.available:
+        raise RuntimeError(f"breaking: {brk.note}")
     level = float(sec.shock.break_level_usd)
     shock = float(sec.shock.shock_usd)
     rows = []
@@ -454,10 +455,9 @@ def floor_section(s: dict[str, Any]) -> dict[str, Any]:
                 "trough_with_usd": b.trough_usd,
             }
         )
-    brk_without = breaking_shock(model, level, with_sovereigns=False)
-    brk_with = breaking_shock(model, level, with_sovereigns=True)
-    big = 2.0 * brk_without
-    lc = least_commitment(model, level, big)
+    brk_without = brk.figures["shock_without_usd"].value
+    brk_with = brk.figures["shock_with_usd"].value
+    big = brk.figures["stress_shock_usd"].value
     frag = {}
     for F in (shock, 2e8):
         fc = fragility_curve(cfg, F, s["leverage_scales"])
@@ -484,9 +484,8 @@ def floor_section(s: dict[str, Any]) -> dict[str, Any]:
         "commitment": {
             "level_usd": level,
             "shock_usd": big,
-            "commitment_usd": lc.commitment_usd,
-            "shape": lc.shape,
-            "troughs_usd": list(lc.troughs_usd),
+            "commitment_usd": brk.figures["commitment_usd"].value,
+            "status": brk.data.get("commitment_status"),
         },
         "fragility": frag,
     }
@@ -496,8 +495,9 @@ def scenario_section(s: dict[str, Any]) -> dict[str, Any]:
     """The C17 mixture (C15-C17) and the sensitivity of C16 to the diffusive volatility."""
     import reserves
 
-    sc = _config(s["scenarios"])
-    res = reserves.simulate_all(sc, paths=s["scenario_paths"])
+    a = assessment(s)
+    sc = a.ctx.scenario_config  # the scenario config's scenarios on the baseline's market
+    res = a.ctx.scenario_result
     runs = []
     for r in res.runs:
         m = r.metrics
@@ -538,7 +538,7 @@ def scenario_section(s: dict[str, Any]) -> dict[str, Any]:
         if "median_usd" in c.overrides.get("big_shock", {})
     }
     return {
-        "config": s["scenarios"],
+        "config": f"{s['baseline']} with the scenarios of {s['scenarios']}",
         "config_hash": sc.content_hash(),
         "paths": int(res.meta["paths"]),
         "seed": int(res.meta["seed"]),
@@ -592,36 +592,34 @@ def compute(settings: dict[str, Any] | None = None, *, verbose: bool = False) ->
         values[name] = _layer(name, lambda fn=fn: fn(s))
         if verbose:
             print(f"  {name:<12} {time.perf_counter() - t0:6.1f} s", file=sys.stderr)
-    return rounded(values, s["significant_digits"])
+    out = rounded(values, s["significant_digits"])
+    # the assessment, unrounded: the headline numbers as every surface shows them
+    out["assessment"] = assessment(s).to_dict()
+    return out
 
 
 # =============================================================================== formatting
-def usd(x: Any, digits: int = 3) -> str:
-    """``$1.91B``, ``$200M``, ``$1.83T``; smaller amounts with thousands separators."""
-    if x is None:
-        return "n/a"
+def usd(x: Any, digits: int = 2) -> str:
+    """``$1.91bn``, ``$200M``, ``$1.83T``; smaller amounts with thousands separators
+    (:func:`reserves.units.usd_short`, the package's one formatter)."""
     if isinstance(x, str):
         return "never" if x == "inf" else x
-    a = abs(x)
-    sign = "-" if x < 0 else ""
-    for unit, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6)):
-        if a >= scale:
-            v = a / scale
-            txt = f"{v:.{digits}g}" if v < 1000 else f"{v:,.0f}"
-            return f"{sign}${txt}{unit}"
-    return f"{sign}${a:,.0f}"
+    return units.usd_short(x, digits)
 
 
 def price(x: Any) -> str:
-    return "n/a" if x is None else f"${x:,.0f}"
+    """``$81,603`` (:func:`reserves.units.usd_price`)."""
+    return units.usd_price(x)
 
 
 def pct(x: Any, d: int = 1) -> str:
-    return "n/a" if x is None else f"{100 * x:.{d}f}%"
+    """``12.3%`` (:func:`reserves.units.pct`)."""
+    return units.pct(x, d)
 
 
 def num(x: Any, d: int = 0) -> str:
-    return "n/a" if x is None else f"{x:,.{d}f}"
+    """``1,234`` (:func:`reserves.units.num`)."""
+    return units.num(x, d)
 
 
 def sig(x: Any, digits: int = 3) -> str:
@@ -907,10 +905,46 @@ def formats(v: dict[str, Any]) -> dict[str, str]:
         if es:
             f["c12_ticket"] = usd(es["ticket_usd"])
             f["c12_theta_star"] = sig(es["theta_star"], 3)
+    f.update(headline_formats(v))
     return f
 
 
-# =============================================================================== verdicts
+#: fmt key of the note -> figure key of the assessment: these numbers are the assessment's
+#: text, digit for digit the CLI's (`reserves assess`), the app's and the briefing's
+HEADLINE_KEYS: dict[str, str] = {
+    "n_eq": "equilibrium.n_equilibria",
+    "max_regret": "equilibrium.max_regret_usd",
+    "eq_buy": "equilibrium.buy_usd",
+    "eq_net": "equilibrium.net_usd",
+    "demand_p0": "demand.demand_usd",
+    "fl_level": "breaking.level_usd",
+    "fl_bids": "floor.sovereign_bids_usd",
+    "fl_break_without": "breaking.shock_without_usd",
+    "fl_break_with": "breaking.shock_with_usd",
+    "fl_commit": "breaking.commitment_usd",
+    "fl_commit_shock": "breaking.stress_shock_usd",
+    "fl_trough_without": "floor.trough_without_usd",
+    "fl_trough_with": "floor.trough_with_usd",
+    "fl_shock": "floor.shock_usd",
+    "sc_c16_2026": "scenarios.c16_0",
+    "sc_c16_2028": "scenarios.c16_1",
+    "sc_mixture_median": "scenarios.mixture_median_end_usd",
+}
+
+
+def headline_formats(v: dict[str, Any]) -> dict[str, str]:
+    """The note's headline strings from the assessment block of ``v`` (see
+    :data:`HEADLINE_KEYS`), plus one ``sc_<scenario>_median`` per scenario."""
+    a = v.get("assessment") or {}
+    text = a.get("text", {})
+    out = {k: text[key] for k, key in HEADLINE_KEYS.items() if key in text}
+    for key, t in text.items():
+        if key.startswith("scenarios.") and key.endswith(".median_end_usd"):
+            name = key.split(".")[1]
+            out[f"sc_{name}_median"] = t
+    return out
+
+
 REPRODUCED = "reproduced"
 CONDITIONAL = "holds under stated conditions"
 NOT_SUPPORTED = "not supported"
@@ -1462,6 +1496,7 @@ def generate(settings: dict[str, Any] | None = None, *, verbose: bool = False) -
     claims = verdicts(v, f)
     numbers = {
         "note": "generated by papers/build.py from the reserves package; do not edit",
+        "assessment": v.pop("assessment"),
         "values": v,
         "fmt": f,
         "claims": claims,
@@ -1473,7 +1508,23 @@ def generate(settings: dict[str, Any] | None = None, *, verbose: bool = False) -
     f["count_claims"] = str(len(claims))
     files = {"numbers.json": json.dumps(numbers, indent=1, ensure_ascii=False) + "\n"}
     files.update(tables(v, f, claims))
+    files["generated/sections.typ"] = sections_include()
     return files
+
+
+#: hand-written sections of other topics (``papers/sections/<topic>.typ``), in reading order;
+#: each quotes its numbers from ``numbers.json`` (``json("../numbers.json").assessment``)
+TOPIC_SECTIONS: tuple[str, ...] = ("crash_panel", "sovereigns", "dynamics")
+
+
+def sections_include(root: Path = PAPERS) -> str:
+    """``generated/sections.typ``: includes the topic sections present in ``papers/sections/``
+    (Typst cannot test whether a file exists, so the build writes the list)."""
+    lines = ["// generated by papers/build.py: the topic sections present in papers/sections/"]
+    for topic in TOPIC_SECTIONS:
+        if (root / "sections" / f"{topic}.typ").is_file():
+            lines.append(f'#include "../sections/{topic}.typ"')
+    return "\n".join(lines) + "\n"
 
 
 def write(files: dict[str, str], out: Path = PAPERS) -> None:

@@ -1,0 +1,169 @@
+"""One number everywhere: the same config, seed and paths give the same digits in the CLI JSON
+(``reserves assess``), the app (Streamlit AppTest), the briefing Markdown and
+``papers/numbers.json``. Every surface renders :func:`reserves.assessment.assess`."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reserves.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app"
+CONFIG = "configs/baseline.yaml"
+#: the settings of the briefing tests, so the numbers are computed once for both
+SEED, PATHS = 0, 20
+
+#: headline figures that do not depend on the Monte Carlo, shown on the app's Home page
+HOME_KEYS = (
+    "equilibrium.net_usd",
+    "floor.trough_without_usd",
+    "floor.trough_with_usd",
+    "breaking.shock_without_usd",
+)
+#: headline figures the briefing quotes in its text
+BRIEFING_KEYS = (
+    *HOME_KEYS,
+    "floor.shock_usd",
+    "floor.drop_with",
+    "breaking.shock_with_usd",
+    "breaking.commitment_usd",
+    "demand.demand_usd",
+    "scenarios.mixture_median_end_usd",
+    "scenarios.mixture_p05_end_usd",
+    "scenarios.c16_0",
+    "calibration.sourced.trough_usd",
+)
+#: sections whose numbers numbers.json holds for any seed and paths
+DETERMINISTIC = ("equilibrium", "dominance", "demand", "floor", "breaking")
+
+
+def cli_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
+    assert main(["assess", CONFIG, "--json", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def app_metrics(page: str, **state: Any) -> dict[str, tuple[str, str]]:
+    """``{label: (value, help)}`` of every ``st.metric`` of an app page (AppTest)."""
+    from streamlit.testing.v1 import AppTest
+
+    if str(APP) not in sys.path:
+        sys.path.insert(0, str(APP))
+    at = AppTest.from_file(str(APP / page), default_timeout=240)
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return {m.label: (str(m.value), str(m.help or "")) for m in at.metric}
+
+
+def markdown_numbers(md: str) -> dict[str, str]:
+    """The annex table "how each headline number was computed": ``{label: text}``."""
+    out = {}
+    for line in md.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[1] and not set(cells[1]) <= {"-", ":"}:
+            out.setdefault(cells[0], cells[1])
+    return out
+
+
+def test_headline_numbers_equal_on_every_surface(capsys: pytest.CaptureFixture[str]) -> None:
+    from reserves.briefing import build_briefing, render_briefing
+
+    d = cli_json(capsys, "--seed", str(SEED), "--paths", str(PATHS))
+    text, footnotes = d["text"], d["footnotes"]
+    assert d["config_hash"] and d["seed"] == SEED and d["paths"] == PATHS
+
+    # the briefing Markdown: in its text, and in the annex with the same inputs
+    b = build_briefing(CONFIG, seed=SEED, paths=PATHS, date="2026-01-15")
+    md = render_briefing(b, "md").decode("utf-8")
+    annex = markdown_numbers(md)
+    labels = {
+        k: d["sections"][k.split(".")[0]]["figures"][k.split(".", 1)[1]]["label"] for k in text
+    }
+    for key in BRIEFING_KEYS:
+        assert text[key] in md, (key, text[key])
+        assert annex[labels[key]] == text[key], key
+    assert footnotes["floor.trough_with_usd"] in md  # the inputs travel with the number
+
+    # the app: Home shows the same digits, with the inputs on hover
+    home = app_metrics("Home.py")
+    for key in HOME_KEYS:
+        value, help_text = home[labels[key]]
+        assert value == text[key], (key, value, text[key])
+        assert footnotes[key] in help_text
+
+    # papers/numbers.json: the note's assessment (its own paths; these numbers do not depend
+    # on them)
+    numbers = json.loads((ROOT / "papers" / "numbers.json").read_text(encoding="utf-8"))
+    paper = numbers["assessment"]
+    assert paper["config_hash"] == d["config_hash"], (
+        "papers/numbers.json is stale for this config: run python papers/build.py"
+    )
+    for key, t in text.items():
+        if key.split(".")[0] in DETERMINISTIC:
+            assert paper["text"][key] == t, key
+    fmt = numbers["fmt"]  # the strings the note prints are the assessment's
+    assert fmt["fl_trough_with"] == text["floor.trough_with_usd"]
+    assert fmt["fl_break_without"] == text["breaking.shock_without_usd"]
+
+
+def test_no_scientific_notation_for_people(capsys: pytest.CaptureFixture[str]) -> None:
+    d = cli_json(capsys, "--seed", str(SEED), "--paths", str(PATHS))
+    for key, t in d["text"].items():
+        assert not re.search(r"\d[eE][+-]?\d", t), (key, t)
+    assert main(["assess", CONFIG, "--seed", str(SEED), "--paths", str(PATHS)]) == 0
+    table = capsys.readouterr().out
+    assert d["text"]["floor.trough_with_usd"] in table
+    assert not re.search(r"\d\.\d+e[+-]?\d", table)
+
+
+@pytest.mark.slow
+def test_scenario_numbers_equal_in_a_fresh_process_and_the_app(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The Scenarios page at its smallest path count and the config's seed, against the CLI
+    in a fresh process (nothing shared but the code) and the briefing."""
+    from reserves.briefing import build_briefing, render_briefing
+
+    paths = 200
+    out = subprocess.run(
+        [sys.executable, "-m", "reserves", "assess", CONFIG, "--paths", str(paths), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        check=True,
+    )
+    fresh = json.loads(out.stdout)
+    inproc = cli_json(capsys, "--paths", str(paths))
+    assert fresh["text"] == inproc["text"]
+    page = app_metrics("pages/4_Scenarios.py", paths=paths)
+    for key in (
+        "scenarios.mixture_median_end_usd",
+        "scenarios.mixture_p05_end_usd",
+        "scenarios.mixture_p95_end_usd",
+    ):
+        label = fresh["sections"]["scenarios"]["figures"][key.split(".", 1)[1]]["label"]
+        assert page[label][0] == fresh["text"][key], key
+    md = render_briefing(build_briefing(CONFIG, paths=paths), "md").decode("utf-8")
+    assert fresh["text"]["scenarios.mixture_median_end_usd"] in md
+
+
+@pytest.mark.slow
+def test_paper_scenario_numbers_are_the_assessment() -> None:
+    from reserves.assessment import assess
+
+    numbers = json.loads((ROOT / "papers" / "numbers.json").read_text(encoding="utf-8"))
+    paper = numbers["assessment"]
+    a = assess(CONFIG, seed=paper["seed"], paths=paper["paths"])
+    for key, t in paper["text"].items():
+        if key.startswith("scenarios."):
+            assert a.text(key) == t, key
