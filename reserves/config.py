@@ -44,6 +44,10 @@ ACTIONS: tuple[str, ...] = ("accumulate", "hold", "sell")
 MAX_PRICE_USD = 1e9
 MAX_AMOUNT_USD = 1e15
 
+#: Most values (after alias expansion) in an uploaded config: the baseline has about 600, a
+#: 3,000-sovereign roster about 60,000; the bound keeps the parse of any upload under ~1 s.
+MAX_UPLOAD_NODES = 100_000
+
 #: Longest chain of ``extends`` followed (a config extending one extending one ...).
 MAX_EXTENDS_DEPTH = 8
 
@@ -373,7 +377,9 @@ def config_from_yaml_text(text: str | bytes, *, where: str = "uploaded config") 
     :data:`MAX_CONFIG_BYTES`, strict UTF-8, aliases bounded, depth bounded, duplicate keys
     refused; ``extends`` is not allowed here (an upload cannot name files on the server).
     """
-    data = load_yaml_mapping(text, where=where, max_bytes=MAX_CONFIG_BYTES)
+    data = load_yaml_mapping(
+        text, where=where, max_bytes=MAX_CONFIG_BYTES, max_nodes=MAX_UPLOAD_NODES
+    )
     if "extends" in data:
         raise ConfigError(
             f"{where}: 'extends' is not allowed in an uploaded config",

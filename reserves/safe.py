@@ -289,11 +289,17 @@ class _Bounds:
                     f"YAML aliases (*{event.anchor}) are not allowed here", event.start_mark
                 )
             node = self.anchors.get(event.anchor)
+            self._aliases = getattr(self, "_aliases", 0) + 1
             if node is not None and id(node) not in self._stats:
                 raise _RefusedError(
                     f"alias *{event.anchor} refers to the node that contains it", event.start_mark
                 )
             return Composer.compose_node(self, parent, index)
+        self._count = getattr(self, "_count", 0) + 1
+        if self._count > self.max_nodes:  # early: the document itself is too big
+            raise _RefusedError(
+                f"has more than {self.max_nodes:,} values", self.peek_event().start_mark
+            )
         self._depth += 1
         if self._depth > self.max_depth:
             raise _RefusedError(
@@ -320,7 +326,9 @@ class _Bounds:
                 chars += cc
         if size > self.max_nodes:
             raise _RefusedError(
-                f"expands to more than {self.max_nodes:,} values (an alias bomb?)",
+                f"expands to more than {self.max_nodes:,} values (an alias bomb?)"
+                if getattr(self, "_aliases", 0)
+                else f"has more than {self.max_nodes:,} values",
                 node.start_mark,
             )
         if depth > self.max_depth:
@@ -479,6 +487,8 @@ def _fix_for(message: str) -> str:
         return f"flatten the document (at most {MAX_YAML_DEPTH} levels)"
     if "alias" in message:
         return "write the values out, or use fewer nested aliases"
+    if "values" in message:
+        return "split the data into smaller files"
     return "simplify the document"
 
 
