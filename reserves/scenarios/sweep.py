@@ -37,6 +37,15 @@ __all__ = [
 
 ProgressArg = bool | Callable[[int, int], None]
 
+#: sweep metrics computed from paired runs with and without sovereign entry (C15,
+#: :mod:`reserves.scenarios.c15`): the effect on volatility, its 95% band, per point of supply
+C15_METRICS: tuple[str, ...] = (
+    "c15_effect_pa",
+    "c15_band_lo_pa",
+    "c15_band_hi_pa",
+    "c15_per_pp_supply",
+)
+
 
 class ParameterSpec(BaseModel):
     """One swept parameter: ``values`` (grid) or ``low``/``high`` (tornado)."""
@@ -171,12 +180,39 @@ def evaluate_point(
         )
         weights = [1.0]
     out = {}
+    if any(m in C15_METRICS for m in metrics):
+        from reserves.scenarios.c15 import c15_estimate, mix_c15
+
+        ests = [
+            c15_estimate(
+                r,
+                simulate_scenario(
+                    cfg,
+                    r.name,
+                    paths=paths,
+                    seed=seed,
+                    horizon_days=horizon_days,
+                    no_sovereigns=True,
+                ),
+            )
+            for r in runs
+        ]
+        est = mix_c15(ests) if len(ests) > 1 else ests[0]
+        c15 = {
+            "c15_effect_pa": est.effect_pa,
+            "c15_band_lo_pa": est.band_pa[0],
+            "c15_band_hi_pa": est.band_pa[1],
+            "c15_per_pp_supply": est.per_pp,
+        }
+        out.update({m: float(c15[m]) for m in metrics if m in C15_METRICS})
     for mname in metrics:
+        if mname in C15_METRICS:
+            continue
         if mname not in runs[0].metrics:
             raise ConfigError(
                 f"unknown metric {mname!r}",
                 field="metrics",
-                fix=f"use one of {sorted(runs[0].metrics)}",
+                fix=f"use one of {sorted([*runs[0].metrics, *C15_METRICS])}",
             )
         out[mname] = float(sum(w * r.metrics[mname] for w, r in zip(weights, runs, strict=True)))
     return out
