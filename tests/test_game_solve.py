@@ -52,7 +52,7 @@ def test_auto_large_game_with_pure_equilibria_skips_logit() -> None:
     assert len(pure) == 2
     res = solve(g, "auto")
     assert res.parameters["ran"] == ["pure"]
-    assert any("logit QRE tracing skipped" in n for n in res.notes)
+    assert any("mixed solvers skipped" in n for n in res.notes)
     assert not res.complete  # complete for pure equilibria only
     assert {e.support for e in res} == {e.support for e in pure}
     assert all(e.pure for e in res) and res.max_regret <= 1e-9 * g.payoff_scale

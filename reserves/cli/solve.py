@@ -23,7 +23,18 @@ from reserves.errors import ReservesError
 
 #: the solver names of :data:`reserves.nash.solve.METHODS`, repeated here so that building the
 #: parser imports no numerical library (a test keeps the two equal)
-METHODS: tuple[str, ...] = ("auto", "pure", "all", "mixed", "logit", "aggregative", "correlated")
+METHODS: tuple[str, ...] = (
+    "auto",
+    "pure",
+    "all",
+    "mixed",
+    "support",
+    "lemke-howson",
+    "milp",
+    "logit",
+    "aggregative",
+    "correlated",
+)
 
 
 def register(subparsers: Any) -> None:

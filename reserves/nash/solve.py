@@ -1,23 +1,44 @@
 """One entry point for every equilibrium solver: ``solve(game, method)``.
 
-===============  =========================================================================
-method           what it returns
-===============  =========================================================================
-``"pure"``       all pure equilibria (complete; :func:`reserves.nash.pure.pure_solve`)
-``"all"``        all equilibria: 2 players -> :func:`~reserves.nash.two_player.two_player_solve`;
-                 N players -> :func:`~reserves.nash.support_enumeration.support_enumeration_solve`
-``"mixed"``      alias of ``"all"``
-``"logit"``      one equilibrium by logit QRE tracing (:func:`~reserves.nash.logit.logit_solve`)
-``"aggregative"``extremal pure equilibria of a ``SovereignGame`` without a payoff tensor
-                 (:func:`reserves.sovereign.aggregative.aggregative_solve`)
-``"correlated"`` an optimal correlated equilibrium (:mod:`reserves.nash.correlated`; returns
-                 its own ``CorrelatedResult``)
-``"auto"``       ``"all"`` when the game has at most ``AUTO_ALL_MAX_PROFILES`` profiles;
-                 otherwise all pure equilibria (complete for pure), plus the aggregative
-                 extremes for a ``SovereignGame``, plus one logit equilibrium only when no
-                 pure equilibrium exists (the aggregative solver alone for a ``SovereignGame``
-                 too large for a tensor); ``parameters["ran"]`` and the notes name what ran
-===============  =========================================================================
+================  =========================================================================
+method            what it returns
+================  =========================================================================
+``"auto"``        (default) ``"all"`` when the game has at most ``AUTO_ALL_MAX_PROFILES``
+                  profiles (two players: the MILP stage gets ``AUTO_MILP_TIME_LIMIT_S``);
+                  otherwise all pure equilibria (complete for pure), plus the aggregative
+                  extremes for a game offering ``aggregative_solve`` (a ``SovereignGame``),
+                  plus, when no pure equilibrium exists, one mixed equilibrium: one
+                  Lemke-Howson path for two players (always succeeds), logit QRE tracing for
+                  N players. ``parameters["ran"]`` and the notes name what ran.
+``"pure"``        all pure equilibria (complete; :func:`reserves.nash.pure.pure_solve`;
+                  option ``tol``)
+``"all"``         all equilibria. Two players:
+                  :func:`~reserves.nash.two_player.two_player_solve` (vertex enumeration
+                  with components when ``C(m+n, m) <= max_bases``, else Lemke-Howson + MILP;
+                  options ``methods``, ``max_bases``, ``cross_check``,
+                  ``milp_time_limit_s``, ``progress``). N players:
+                  :func:`~reserves.nash.support_enumeration.support_enumeration_solve`
+                  (options ``eliminate``, ``max_support_profiles``, ``seed``, ``progress``)
+``"mixed"``       alias of ``"all"``
+``"support"``     N-player support enumeration for any number of players
+                  (:func:`~reserves.nash.support_enumeration.support_enumeration_solve`)
+``"lemke-howson"``two players: Lemke-Howson paths from every label and every equilibrium
+                  found (:func:`~reserves.nash.lemke_howson.lemke_howson_solve`; options
+                  ``labels``, ``explore``, ``max_pivots``, ``max_equilibria``, ``progress``)
+``"milp"``        two players: complete enumeration by mixed-integer programming with no-good
+                  cuts (:func:`~reserves.nash.milp.milp_solve`; options ``max_equilibria``,
+                  ``time_limit_s``, ``progress``)
+``"logit"``       one equilibrium by logit QRE tracing (:func:`~reserves.nash.logit.logit_solve`;
+                  options ``lambda_max``, ``max_steps``, ``seed``)
+``"aggregative"`` extremal pure equilibria of a ``SovereignGame`` without a payoff tensor
+                  (its ``aggregative_solve`` hook)
+``"correlated"``  an optimal correlated equilibrium (:mod:`reserves.nash.correlated`; returns
+                  its own ``CorrelatedResult``; option ``objective``)
+================  =========================================================================
+
+Every reported equilibrium has ``regret <= tolerance``, the tolerance being the
+floating-point error of the payoffs its deviation comparisons involve
+(:func:`reserves.nash.verify.regret_tolerance`).
 """
 
 from __future__ import annotations
@@ -29,10 +50,24 @@ from reserves.errors import ReservesError, SolverError
 from reserves.nash.normal_form import Game
 from reserves.nash.result import SolveResult, make_result
 
-METHODS: tuple[str, ...] = ("auto", "pure", "all", "mixed", "logit", "aggregative", "correlated")
+METHODS: tuple[str, ...] = (
+    "auto",
+    "pure",
+    "all",
+    "mixed",
+    "support",
+    "lemke-howson",
+    "milp",
+    "logit",
+    "aggregative",
+    "correlated",
+)
 
 #: ``method="auto"`` enumerates all equilibria up to this many pure profiles
 AUTO_ALL_MAX_PROFILES = 10_000
+
+#: time budget of the two-player MILP stage under ``method="auto"`` (seconds)
+AUTO_MILP_TIME_LIMIT_S = 20.0
 
 #: a ``SovereignGame`` is turned into a payoff tensor for ``auto`` up to this many profiles
 AUTO_TENSOR_MAX_PROFILES = 2**16
@@ -60,12 +95,17 @@ def _tensor(game: Any) -> Game:
 def solve(game: Any, method: str = "auto", **kw: Any) -> Any:
     """Solve ``game`` (a :class:`Game` or a ``SovereignGame``) with ``method``.
 
+    Methods (details and options in the table of :mod:`reserves.nash.solve`):
+    ``"auto"`` (default), ``"pure"``, ``"all"`` (alias ``"mixed"``), ``"support"``,
+    ``"lemke-howson"``, ``"milp"``, ``"logit"``, ``"aggregative"``, ``"correlated"``.
+
     Parameters
     ----------
     game:
-        the game; a ``SovereignGame`` is converted with ``.to_game()`` where a tensor is needed.
+        the game; any object with ``to_game()`` (a ``SovereignGame``) is converted where a
+        tensor is needed.
     method:
-        one of :data:`METHODS` (see the module docstring).
+        one of :data:`METHODS`.
     **kw:
         passed to the solver (for example ``lambda_max`` for ``"logit"``, ``objective`` for
         ``"correlated"``).
@@ -93,6 +133,18 @@ def solve(game: Any, method: str = "auto", **kw: Any) -> Any:
         return pure_solve(_tensor(game), **kw)
     if method in ("all", "mixed"):
         return _solve_all(_tensor(game), **kw)
+    if method == "support":
+        from reserves.nash.support_enumeration import support_enumeration_solve
+
+        return support_enumeration_solve(_tensor(game), **kw)
+    if method == "lemke-howson":
+        from reserves.nash.lemke_howson import lemke_howson_solve
+
+        return lemke_howson_solve(_tensor(game), **kw)
+    if method == "milp":
+        from reserves.nash.milp import milp_solve
+
+        return milp_solve(_tensor(game), **kw)
     if method == "logit":
         from reserves.nash.logit import logit_solve
 
@@ -135,8 +187,9 @@ def _solve_auto(game: Any, **kw: Any) -> SolveResult:
     * otherwise every pure equilibrium by vectorized enumeration (complete for pure
       equilibria, ``O(N prod_i n_i)``), plus for a ``SovereignGame`` the extremal equilibria of
       the aggregative best-response iteration (least and greatest when the game is
-      supermodular; Milgrom and Roberts 1990). Logit QRE tracing runs only when the game has
-      no pure equilibrium, so that one (mixed) equilibrium is always reported (Nash 1951).
+      supermodular; Milgrom and Roberts 1990). When the game has no pure equilibrium, one
+      mixed equilibrium is added: one Lemke-Howson path for two players (it always ends at
+      an equilibrium), logit QRE tracing for N players.
 
     The result is never ``complete`` (mixed equilibria of a large game are not enumerated);
     its notes say which solvers ran and which were skipped.
@@ -145,7 +198,10 @@ def _solve_auto(game: Any, **kw: Any) -> SolveResult:
 
     sovereign = _is_aggregative(game)
     if game.num_profiles <= AUTO_ALL_MAX_PROFILES:
-        res = _solve_all(_tensor(game), **kw)
+        tensor = _tensor(game)
+        if tensor.num_players == 2:
+            kw.setdefault("milp_time_limit_s", AUTO_MILP_TIME_LIMIT_S)
+        res = _solve_all(tensor, **kw)
         note = f"auto: all equilibria ({res.method}) since {game.num_profiles:,} profiles"
         return _with_note(res, note)
     if sovereign and game.num_profiles > AUTO_TENSOR_MAX_PROFILES:
@@ -175,7 +231,18 @@ def _solve_auto(game: Any, **kw: Any) -> SolveResult:
         )
         notes.extend(ares.notes)
         elapsed += ares.elapsed_s
-    if not pure.equilibria:
+    if not pure.equilibria and tensor.num_players == 2:
+        from reserves.nash.lemke_howson import lemke_howson_solve
+
+        lh = lemke_howson_solve(tensor, labels=0, explore=False)
+        ran.append("lemke-howson")
+        cands.extend(e.strategies for e in lh.equilibria)
+        notes.append(
+            f"no pure equilibrium: {len(lh)} mixed equilibri{'um' if len(lh) == 1 else 'a'} "
+            "by one Lemke-Howson path (it always ends at an equilibrium)"
+        )
+        elapsed += lh.elapsed_s
+    elif not pure.equilibria:
         from reserves.nash.logit import logit_solve
 
         try:
@@ -188,7 +255,7 @@ def _solve_auto(game: Any, **kw: Any) -> SolveResult:
         except SolverError as exc:
             notes.append(f"no pure equilibrium, and logit tracing found nothing verifiable: {exc}")
     else:
-        notes.append("logit QRE tracing skipped (pure equilibria exist)")
+        notes.append("mixed solvers skipped (pure equilibria exist)")
     return make_result(
         tensor,
         "auto (" + " + ".join(ran) + ")",
