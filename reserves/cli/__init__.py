@@ -108,6 +108,13 @@ def game_hash(game: Any, path: str | Path) -> str:
     return file_hash(path)
 
 
+def files_hash(paths: Sequence[str | Path]) -> str:
+    """``config_hash`` of a command whose input is several files (an event panel, a backtest):
+    SHA-256 (16 hex digits) of the files' hashes in order."""
+    joined = "".join(file_hash(p) for p in paths)
+    return hashlib.sha256(joined.encode()).hexdigest()[:16]
+
+
 def _quiet_broken_pipe() -> int:
     """After the reader of stdout went away: point stdout at /dev/null so the interpreter's
     final flush does not raise again, and exit like a process killed by SIGPIPE."""

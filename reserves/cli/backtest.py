@@ -56,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
     res = backtest(events, params, params_source=str(path))
     rep = res.to_dict()
     if args.json:
+        from reserves.cli import files_hash
+
+        rep.setdefault("config_hash", files_hash([*args.events, path]))
         print(json.dumps(_clean(rep), indent=2))
     else:
         print(format_table(rep))

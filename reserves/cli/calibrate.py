@@ -16,6 +16,7 @@ single-event least-squares fit of version 0.1.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -74,16 +75,23 @@ def _clean(obj: Any) -> Any:
 
 
 def panel_report(
-    paths: list[str], *, impact_kind: str = "linear", starts: int = 2, loo: bool = True
+    paths: list[str], *, impact_kind: str | None = None, starts: int = 2, loo: bool = True
 ) -> dict[str, Any]:
     """Fit the panel and (optionally) run leave-one-out; a JSON-ready dict."""
     from reserves.market.events import load_panel
-    from reserves.market.panel import fit_panel, leave_one_out
+    from reserves.market.panel import choose_impact, fit_panel, leave_one_out
 
     events = load_panel(paths)
-    fit = fit_panel(events, impact_kind=impact_kind, starts=starts)
+    fit = fit_panel(events, impact_kind=impact_kind or "linear", starts=starts)
+    choice = choose_impact(events, fit.params)
+    if impact_kind is None:  # let the panel decide
+        impact_kind = choice["chosen"]
+        fit = dataclasses.replace(
+            fit, params=dataclasses.replace(fit.params, impact_kind=impact_kind)
+        )
     out: dict[str, Any] = {
         "impact_kind": impact_kind,
+        "fitted_events": list(fit.events),
         "params": fit.params.values(),
         "standard_errors": fit.params.standard_errors,
         "fitted": list(fit.params.to_dict()["fitted"]),
@@ -93,10 +101,14 @@ def panel_report(
         "cost": fit.cost,
         "fit_seconds": fit.seconds,
         "in_sample": [p.to_dict() for p in fit.in_sample],
+        "impact_choice": choice,
     }
     table = None
     if loo:
-        table = leave_one_out(events, impact_kind=impact_kind, starts=starts)
+        # each fold starts from the full-panel fit (warm start) plus random starts
+        table = leave_one_out(
+            events, impact_kind=impact_kind, base=fit.params, starts=max(1, starts - 1)
+        )
         out["events"] = [r.to_dict() for r in table.rows]
         out["summary"] = table.summary()
         out["loo_seconds"] = table.seconds
@@ -140,7 +152,7 @@ def format_panel(rep: dict[str, Any]) -> str:
             f"{pct(r['predicted_long_share']):>8} vs {pct(r['long_share']):>4}"
             f"{usd_price(r['predicted_trough_usd']):>11} ({r['loo_trough_error']:+.1%})"
             f"{usd_short(r['implied_shock_usd']):>15}"
-            f"{ratio(lo, 1):>8}-{ratio(hi, 1)}"
+            f"{ratio(lo, 2):>8}-{ratio(hi, 2)}"
         )
     if "summary" in rep:
         s = rep["summary"]
@@ -175,9 +187,7 @@ def run(args: argparse.Namespace) -> int:
     if _is_panel(args.config):
         from reserves.market.panel import DEFAULT_PARAMS_PATH, save_params
 
-        rep = panel_report(
-            args.config, impact_kind=args.impact or "linear", starts=starts, loo=not args.no_loo
-        )
+        rep = panel_report(args.config, impact_kind=args.impact, starts=starts, loo=not args.no_loo)
         params = rep.pop("_params_object")
         table = rep.pop("_loo_object")
         out = Path(args.out) if args.out else DEFAULT_PARAMS_PATH
@@ -190,6 +200,9 @@ def run(args: argparse.Namespace) -> int:
         save_params(params, out, header=header, loo=table)
         rep["params_file"] = str(out)
         if args.json:
+            from reserves.cli import files_hash
+
+            rep.setdefault("config_hash", files_hash(args.config))
             print(json.dumps(_clean(rep), indent=2))
         else:
             print(format_panel(rep))
@@ -200,6 +213,8 @@ def run(args: argparse.Namespace) -> int:
     cfg = load_config(args.config[0])
     results = calibration_report(cfg, args.reading, args.impact, starts)
     if args.json:
+        for r in results:
+            r.setdefault("config_hash", cfg.content_hash())
         print(json.dumps(results, indent=2))
     else:
         print(format_table(results))
@@ -231,7 +246,7 @@ def register(subparsers: Any) -> None:
         "--impact",
         choices=["sqrt", "linear"],
         default=None,
-        help="impact law (panel default: linear)",
+        help="impact law (panel: chosen by the implied shocks against measured flows)",
     )
     p.add_argument("--starts", default="2", help="number of optimizer starts (1-50)")
     p.add_argument(

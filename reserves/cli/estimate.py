@@ -69,6 +69,10 @@ def run(args: argparse.Namespace) -> int:
     pred = predict(f.estimate, roster) if roster is not None else None
     if args.json:
         payload = f.to_dict()
+        if "config_hash" not in payload:
+            from reserves.cli import files_hash
+
+            payload["config_hash"] = files_hash([args.config, ev])
         if pred is not None:
             payload["predictions"] = pred.to_dict()["sovereigns"]
         json.dump(payload, sys.stdout, indent=2)

@@ -130,7 +130,9 @@ def run(args: argparse.Namespace) -> int:
         c15=not args.no_c15,
     )
     if args.json:
-        print(json.dumps(res.to_dict(full=args.full), indent=2, default=float))
+        payload = res.to_dict(full=args.full)
+        payload.setdefault("config_hash", res.meta["config_hash"])
+        print(json.dumps(payload, indent=2, default=float))
         return 0
     meta = res.meta
     print(

@@ -108,7 +108,9 @@ def run(args: argparse.Namespace) -> int:
     if spec.mode == "tornado":
         res = tornado(spec, scheduler=args.scheduler, progress=progress)
         if args.json:
-            print(json.dumps(res.to_dict(), indent=2, default=float))
+            payload = res.to_dict()
+            payload.setdefault("config_hash", res.meta.get("config_hash"))
+            print(json.dumps(payload, indent=2, default=float))
             return 0
         print(
             f"tornado of {res.metric} (base {res.base_value:,.4g}), "
@@ -122,7 +124,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     sres = run_sweep(spec, scheduler=args.scheduler, progress=progress)
     if args.json:
-        print(json.dumps(sres.to_dict(), indent=2, default=float))
+        payload = sres.to_dict()
+        payload.setdefault("config_hash", sres.meta.get("config_hash"))
+        print(json.dumps(payload, indent=2, default=float))
     else:
         print(sres.to_frame().to_string(index=False))
     return 0

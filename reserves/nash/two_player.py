@@ -29,7 +29,6 @@ import numpy as np
 
 from reserves.errors import SolverError
 from reserves.nash.lemke_howson import lemke_howson_solve
-from reserves.nash.milp import milp_solve
 from reserves.nash.normal_form import Game
 from reserves.nash.profiles import as_game, clean_profile
 from reserves.nash.pure import pure_equilibria_indices
@@ -139,6 +138,8 @@ def two_player_solve(
                 params["lemke_howson_paths"] = lh.parameters["paths"]
                 notes.append(f"Lemke-Howson found {len(lh)} equilibri" + _a(len(lh)))
             if "milp" in methods:
+                from reserves.nash.milp import milp_solve  # scipy.optimize: imported when used
+
                 mi = milp_solve(game, time_limit_s=milp_time_limit_s, progress=progress)
                 cands.extend(e.strategies for e in mi.equilibria)
                 comps.extend([None] * len(mi.equilibria))
