@@ -418,7 +418,7 @@ CORE_SECTIONS: dict[str, SectionFunc] = {}
 EXTERNAL_SECTIONS: dict[str, str] = {
     "crash_panel": "reserves.market.panel:assessment_section",
     "sovereigns": "reserves.sovereign.findings:assessment_section",
-    "dynamics": "reserves.nash.dynamics_assessment:assessment_section",
+    "dynamics": "reserves.scenarios.dynamics_section:assessment_section",
 }
 
 
