@@ -202,7 +202,13 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             from reserves.cli import files_hash
 
-            rep.setdefault("config_hash", files_hash(args.config))
+            files: list[Path] = []
+            for item in args.config:  # a directory hashes as its YAML files, sorted
+                q = Path(item)
+                files.extend(
+                    sorted(q.glob("*.yaml")) + sorted(q.glob("*.yml")) if q.is_dir() else [q]
+                )
+            rep.setdefault("config_hash", files_hash(files))
             print(json.dumps(_clean(rep), indent=2))
         else:
             print(format_panel(rep))

@@ -12,7 +12,8 @@ Optional (with the proxy used when absent)
     ``open_interest_after_usd`` (reported, not used by the fit); ``funding_rate_8h`` (perpetual
     funding per 8 h; absent: the 0.01% baseline, i.e. neutral crowding); ``path`` (the 30-60 day
     price and open-interest path before the event, a list of ``{days_before, price_usd,
-    open_interest_usd}``; absent: entries log-normal around the start price, see
+    open_interest_usd}``, open interest optional: without it positions are taken as opened
+    evenly over the path; absent: entries log-normal around the start price, see
     :mod:`reserves.market.structural`); ``spot_depth_1pct_usd`` (spot bids within 1% of mid,
     summed over venues; absent: the panel's depth per dollar of market cap times the market cap);
     ``net_flow_usd`` (ETF or other measured net flow on the day, negative = outflow; absent:
@@ -89,7 +90,7 @@ class PathPoint(BaseModel):
 
     days_before: float = Field(ge=0, le=365)
     price_usd: float = Field(gt=0)
-    open_interest_usd: float = Field(ge=0)
+    open_interest_usd: float | None = Field(default=None, ge=0)
 
 
 class CrashEvent(BaseModel):

@@ -270,6 +270,11 @@ def least_commitment(
             fix="use a bid shape that fills at the level, or a higher level",
         )
     c_usd = max(float(C.value), 0.0) * scale if active.any() else 0.0
+    if active.any() and b_l > 0:
+        # the program has one variable: its exact optimum is the largest ratio; the solver's
+        # answer (tolerance ~1e-8 in $bn) is lifted to it so the verification never falls short
+        exact = float(np.max((np.array(f_s)[active] - np.array(r_s)[active]) / b_l))
+        c_usd = max(c_usd, exact, 0.0)
     slack = np.array(r_s) + c_usd * b_l - np.array(f_s)
     binding = [
         i for i, v in enumerate(slack) if active[i] and abs(v) <= 1e-6 * max(1.0, abs(f_s[i]))

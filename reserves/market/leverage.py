@@ -106,10 +106,11 @@ class LeverageLadder:
         Share of the drop the price retraces after the trough (the rebound).
     crash_short_ratio:
         USD of such shorts per USD of longs liquidated.
-    momentum_short_usd:
-        USD of shorts opened during the fall whatever the longs liquidated (the structural
-        panel model, :mod:`reserves.market.structural`); the rebound liquidates the same share
-        :func:`crash_short_fraction` of them.
+    window_short_usd, window_full_drop:
+        Pre-existing shorts liquidated by the up-swings of the event's 24 h window (the
+        structural panel model, :mod:`reserves.market.structural`): ``window_short_usd`` once
+        the drop reaches ``window_full_drop`` (a daily standard deviation), proportionally
+        below it.
     params:
         The inputs, for the record.
     """
@@ -122,7 +123,8 @@ class LeverageLadder:
     rebound_share: float = 0.0
     crash_short_ratio: float = 0.0
     params: dict[str, Any] = field(default_factory=dict)
-    momentum_short_usd: float = 0.0
+    window_short_usd: float = 0.0
+    window_full_drop: float = 0.0
 
     def long_liquidated_usd(self, price_usd: ArrayLike) -> NDArray[np.float64]:
         """USD of longs sold once the price has fallen to ``price_usd`` (``Lq(p)``)."""
@@ -151,9 +153,9 @@ class LeverageLadder:
         """Shorts liquidated by the rebound after the trough.
 
         Momentum shorts opened near the trough, ``crash_short_ratio`` USD per USD of longs
-        liquidated plus ``momentum_short_usd``, of which :func:`crash_short_fraction` is
-        liquidated by a rebound of ``r = p_r / p* - 1``. (Pre-crash shorts are liquidated only
-        above ``P0``, which the rebound never reaches.)
+        liquidated, of which :func:`crash_short_fraction` is liquidated by a rebound of
+        ``r = p_r / p* - 1``; plus the pre-existing shorts the window's up-swings liquidate,
+        ``window_short_usd min(1, x / window_full_drop)`` at drop ``x = 1 - p* / P0``.
         """
         p = np.asarray(trough_usd, dtype=float)
         r = np.where(p > 0, self.rebound_price_usd(p) / np.maximum(p, 1e-300) - 1.0, 0.0)
@@ -161,7 +163,12 @@ class LeverageLadder:
             self.params["leverage"], self.params["weights"], self.params["maintenance_margin"], r
         )
         longs = np.asarray(long_liquidated_usd, dtype=float)
-        return frac * (self.crash_short_ratio * longs + self.momentum_short_usd)
+        out = frac * self.crash_short_ratio * longs
+        if self.window_short_usd > 0:
+            x = np.clip(1.0 - p / self.start_price_usd, 0.0, 1.0)
+            ramp = np.minimum(1.0, x / self.window_full_drop) if self.window_full_drop > 0 else 1.0
+            out = out + self.window_short_usd * ramp
+        return out
 
     def long_in_drop_space(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """``(drops, cum_usd)`` ascending in the drop ``x = 1 - p / P0``, for the kernel."""
@@ -209,7 +216,8 @@ class LeverageLadder:
             "short_cum_usd": self.short_cum_usd.tolist(),
             "rebound_share": self.rebound_share,
             "crash_short_ratio": self.crash_short_ratio,
-            "momentum_short_usd": self.momentum_short_usd,
+            "window_short_usd": self.window_short_usd,
+            "window_full_drop": self.window_full_drop,
             "params": self.params,
         }
 

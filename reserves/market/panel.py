@@ -56,6 +56,7 @@ __all__ = [
     "assessment_section",
     "backtest",
     "cached_params",
+    "choose_impact",
     "fit_panel",
     "leave_one_out",
     "load_loo",
@@ -341,6 +342,44 @@ def fit_panel(
         seconds=time.perf_counter() - t0,
         message=str(best.message),
     )
+
+
+def choose_impact(events: Sequence[CrashEvent], params: StructuralParams) -> dict[str, Any]:
+    """Let the panel decide between the linear and square-root impact laws.
+
+    Trough, liquidations and long share do not depend on the impact law (they follow from the
+    ladder at the drop), so the choice rests on what the law implies for the shock: for every
+    event with a measured net flow (``net_flow_usd``), the error ``|ln(F_implied / |flow|)|``,
+    and for every event whether a finite, positive shock reproduces its trough. The law with
+    the smaller mean error wins (ties: linear). Returns the per-law implied shocks and errors.
+    """
+    out: dict[str, Any] = {"laws": {}}
+    for kind in ("linear", "sqrt"):
+        p = dataclasses.replace(params, impact_kind=kind)
+        shocks, errs = {}, []
+        for e in events:
+            f = implied_shock(e, p, e.drop)
+            shocks[e.label] = f
+            if e.net_flow_usd is not None and e.net_flow_usd != 0 and 0 < f < math.inf:
+                errs.append(abs(math.log(f / abs(e.net_flow_usd))))
+        feasible = sum(1 for f in shocks.values() if 0 < f < math.inf)
+        out["laws"][kind] = {
+            "implied_shock_usd": shocks,
+            "flow_log_errors": errs,
+            "mean_flow_log_error": float(np.mean(errs)) if errs else None,
+            "events_with_finite_shock": feasible,
+        }
+    lin, sq = out["laws"]["linear"], out["laws"]["sqrt"]
+    score = {
+        k: (
+            -v["events_with_finite_shock"],
+            v["mean_flow_log_error"] if v["mean_flow_log_error"] is not None else math.inf,
+        )
+        for k, v in (("linear", lin), ("sqrt", sq))
+    }
+    out["chosen"] = "sqrt" if score["sqrt"] < score["linear"] else "linear"
+    out["events_with_flows"] = [e.label for e in events if e.net_flow_usd is not None]
+    return out
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,13 @@ Leverage ladder (built from state)
 
 Both sides liquidatable
     The crash liquidates longs, ``Lq_e(x) = phi OI_e Lambda(x; m_e, s_e)`` at drop ``x``. The
-    rebound after the trough (observed ``price_after_usd``, else the share ``rebound_share`` of
-    the fall, a documented proxy) liquidates shorts: shorts opened during the fall, ``nu`` per
-    unit of leveraged open interest per unit of drop (the turnover of a falling market),
-    entries spread over ``[p*, P0]``, of which :func:`reserves.market.leverage.crash_short_fraction`
-    is liquidated; and pre-event shorts when the rebound goes above ``P0``. So
-    ``Sq_e(x) = nu phi OI_e x f(r(x)) + Sq^pre_e``: shorts grow linearly in the drop while the
-    ladder's longs grow faster, and the long share rises with the size of the crash.
+    up-swings of the event's 24 h window (the hours around the fall and the rebound after it)
+    liquidate the pre-existing shorts from the same ladder on the short side: the price rises
+    ``u_e = kappa sigma_d,e`` above ``P0`` (``sigma_d = vol / sqrt(365)``; the observed
+    ``price_after_usd`` when it went higher), reached in full once the day has moved one daily
+    sd, so ``Sq_e(x) = phi OI_e Lambda_s(u_e) min(1, x / sigma_d)``. Shorts are flat in the
+    size of the crash while the ladder's longs grow with it, so the long share rises with the
+    drop (deep crashes are nearly all longs, as observed).
 
 Cascade in time (Obizhaeva and Wang 2013)
     Over the event (``duration_minutes``, steps of ``dt`` minutes), the shock arrives evenly;
@@ -53,7 +53,6 @@ shock is reported as a range over those priors (:func:`implied_shock_range`).
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -158,13 +157,22 @@ PRIORS: dict[str, Prior] = {
         (0.02, 0.5),
         "sd of log entry price at 60% vol: 0.6 * sqrt(10 / 365) = 0.10 (positions ~10 days old)",
     ),
-    "momentum_short_ratio": Prior(
+    "upswing_vol_multiple": Prior(
         1.0,
+        0.5,
+        "log",
+        (0.1, 10.0),
+        "up-swing of the event's 24 h window in daily standard deviations (sigma_d = vol / "
+        "sqrt(365)); one sd is the typical daily range",
+    ),
+    "momentum_short_ratio": Prior(
+        0.3,
         1.0,
         "log",
-        (0.01, 50.0),
-        "USD of shorts opened per USD of leveraged OI per unit of drop; the 21 Nov single-event "
-        "fit gave 1-2 USD of crash shorts per USD of longs liquidated",
+        (0.001, 20.0),
+        "USD of shorts opened during the fall per USD of leveraged OI (liquidated by the "
+        "rebound as crash_short_fraction); the 21 Nov single-event fit gave 1-2 USD of crash "
+        "shorts per USD of longs liquidated, ~0.1-0.2 of leveraged OI",
     ),
     "rebound_share": Prior(
         0.4, 0.3, "logit", (0.05, 0.95), "21 Nov 2025: low $80,553, rebound to ~$85,000 (40%)"
@@ -209,6 +217,7 @@ FITTED: tuple[str, ...] = (
     "leverage_oi_elasticity",
     "leverage_tail",
     "entry_dispersion",
+    "upswing_vol_multiple",
     "momentum_short_ratio",
 )
 
@@ -222,7 +231,8 @@ class StructuralParams:
     leverage_oi_elasticity: float = 0.0
     leverage_tail: float = 0.7
     entry_dispersion: float = 0.10
-    momentum_short_ratio: float = 1.0
+    upswing_vol_multiple: float = 1.0
+    momentum_short_ratio: float = 0.3
     rebound_share: float = 0.4
     depth_share: float = 1.1e-4
     resilience_half_life_min: float = 15.0
@@ -350,28 +360,43 @@ def leverage_multiplier(event: CrashEvent, params: StructuralParams) -> float:
     return float(params.leverage_scale * ratio**params.leverage_oi_elasticity)
 
 
-def _entry_buckets(event: CrashEvent, dispersion: float) -> Any:
-    """Entry distribution: the pre-event path's OI additions, or the log-normal proxy."""
-    from reserves.market.schema import EntryConfig
+def _entry_buckets(event: Any, dispersion: float) -> Any:
+    """Entry distribution: along the pre-event path if given, else the log-normal proxy.
 
-    if not event.path:
-        return EntryConfig(kind="lognormal", center_ratio=1.0, dispersion=dispersion)
-    pts = sorted(event.path, key=lambda p: -p.days_before)  # oldest first
-    p0 = event.price_before_usd
-    oi_start = pts[0].open_interest_usd
-    # the open interest already present at the start of the path: the log-normal proxy,
-    # represented by quantile buckets around the path's first price
-    qs = np.linspace(0.05, 0.95, 9)
+    With a path (oldest first, ending at ``P0`` just before the event), each point ``i`` holds
+    the open interest added there, ``max(OI_i - OI_{i-1}, 0)`` (the first point: all its open
+    interest), or, when the path gives no open interest, an equal share (positions opened evenly
+    over the path). Each point's entries are spread log-normally around its price with sd
+    ``dispersion`` (nine quantile buckets), so the ladder stays smooth.
+    """
     from scipy.special import ndtri
 
-    base_ratios = pts[0].price_usd / p0 * np.exp(dispersion * ndtri(qs))
-    ratios = list(base_ratios)
-    weights = list(np.full(qs.size, max(oi_start, 0.0) / qs.size))
-    for prev, cur in itertools.pairwise(pts):
-        added = cur.open_interest_usd - prev.open_interest_usd
-        if added > 0:
-            ratios.append(cur.price_usd / p0)
-            weights.append(added)
+    from reserves.market.schema import EntryConfig
+
+    path = getattr(event, "path", None)
+    if not path:
+        return EntryConfig(kind="lognormal", center_ratio=1.0, dispersion=dispersion)
+    p0 = event.price_before_usd
+    pts = [
+        (float(q.price_usd), q.open_interest_usd)
+        for q in sorted(path, key=lambda q: -q.days_before)
+    ]
+    pts.append((p0, event.open_interest_usd))
+    have_oi = all(oi is not None for _, oi in pts)
+    qs = np.linspace(0.05, 0.95, 9)
+    spread = np.exp(dispersion * ndtri(qs))
+    ratios: list[float] = []
+    weights: list[float] = []
+    prev_oi = 0.0
+    for price, oi in pts:
+        if have_oi:
+            wgt = max(float(oi) - prev_oi, 0.0)
+            prev_oi = float(oi)
+        else:
+            wgt = 1.0
+        if wgt > 0:
+            ratios.extend((price / p0 * spread).tolist())
+            weights.extend([wgt / qs.size] * qs.size)
     if sum(weights) <= 0:
         return EntryConfig(kind="lognormal", center_ratio=1.0, dispersion=dispersion)
     return EntryConfig(kind="buckets", ratios=ratios, weights=weights)
@@ -391,7 +416,7 @@ def event_ladder(
     w = tier_weights(params.leverage_tail)
     disp = params.entry_dispersion * event.vol / VOL_REF
     entry = _entry_buckets(event, disp)
-    short_entry = _entry_buckets(event, disp) if event.path else entry
+    short_entry = entry
     oi_lev = params.leveraged_share * event.open_interest_usd
     ladder = build_ladder(
         event.price_before_usd,
@@ -409,23 +434,35 @@ def event_ladder(
     drops, longs = drops[keep], longs[keep]
     drops, idx = np.unique(drops, return_index=True)
     longs = longs[idx]
-    # shorts: opened during the fall, liquidated by the rebound; pre-event shorts if the
-    # rebound rises above P0
+    # shorts: the pre-existing shorts the window's up-swing liquidates (observed 24 h price
+    # after the trough when it rose above P0, else upswing_vol_multiple daily sds), reached in
+    # full once the day has moved one daily sd
+    window = window_short_usd(event, params, ladder)
+    sigma_d = event.vol / math.sqrt(365.0)
+    shorts = window * np.minimum(1.0, drops / sigma_d)
+    # and the shorts opened during the fall, liquidated by the rebound after the trough
     p0 = event.price_before_usd
     trough = p0 * (1.0 - drops)
-    if event.price_after_usd is not None:
-        rebound_price = np.full_like(drops, float(event.price_after_usd))
-    else:
-        rebound_price = trough + params.rebound_share * (p0 - trough)
+    rebound = trough + params.rebound_share * (p0 - trough)
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.where(trough > 0, rebound_price / trough - 1.0, 0.0)
+        r = np.where(trough > 0, rebound / trough - 1.0, 0.0)
     frac = crash_short_fraction(lev, w, MAINTENANCE_MARGIN, np.maximum(r, 0.0))
-    shorts = params.momentum_short_ratio * oi_lev * frac
-    shorts = shorts + ladder.short_liquidated_usd(rebound_price)
+    shorts = shorts + params.momentum_short_ratio * oi_lev * frac
     return EventLadder(drops, longs, np.maximum(shorts, 0.0), m, oi_lev)
 
 
 # --------------------------------------------------------------------------- time cascade
+
+
+def window_short_usd(event: Any, params: StructuralParams, ladder: Any) -> float:
+    """Pre-existing shorts liquidated by the window's up-swing ``u``: the short ladder at
+    ``P0 (1 + u)``, ``u = max(price_after / P0 - 1, kappa sigma_d)``."""
+    p0 = event.price_before_usd
+    u = params.upswing_vol_multiple * event.vol / math.sqrt(365.0)
+    after = getattr(event, "price_after_usd", None)
+    if after is not None:
+        u = max(u, after / p0 - 1.0)
+    return float(ladder.short_liquidated_usd(p0 * (1.0 + u)))
 
 
 def _depth_usd_per_pct(event: CrashEvent, params: StructuralParams) -> float:
@@ -622,7 +659,7 @@ def market_model_from_params(
     Impact: linear depth ``q = d K`` (or the observed spot depth) times
     :func:`static_depth_factor`, or the square-root law with ``V = v K`` divided by it; ladder:
     :func:`event_ladder`'s leverage grid, mix and entries, with the momentum shorts of the fall
-    as ``momentum_short_usd``; dip bids ``b K`` per 1% of fall. ``leverage_scale`` multiplies
+    as ``window_short_usd``; dip bids ``b K`` per 1% of fall. ``leverage_scale`` multiplies
     every leverage (the fragility-versus-leverage curve).
     """
     from reserves.market.absorption import dip_buyer_bids, no_bids
@@ -664,7 +701,11 @@ def market_model_from_params(
         buckets,
         rebound_share=params.rebound_share,
     )
-    ladder = dataclasses.replace(ladder, momentum_short_usd=params.momentum_short_ratio * oi_lev)
+    ladder = dataclasses.replace(
+        ladder,
+        window_short_usd=window_short_usd(state, params, ladder),
+        window_full_drop=state.vol / math.sqrt(365.0),
+    )
     p0 = state.price_before_usd
     dip = dip_buyer_bids(p0, params.dip_bid_share * K, None, max_drop=max_drop)
     sov = sovereign_bids if sovereign_bids is not None else no_bids(p0, "sovereigns")

@@ -1,0 +1,305 @@
+"""Crash panel (issue 12): event files, the structural model, panel fit, backtest and CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reserves.cli import main
+from reserves.config import load_config
+from reserves.errors import ConfigError
+from reserves.market import MarketModel
+from reserves.market.events import CrashEvent, load_event, load_panel, supply_at
+from reserves.market.panel import (
+    DEFAULT_PARAMS_PATH,
+    backtest,
+    fit_panel,
+    leave_one_out,
+    load_loo,
+    load_params,
+    predict_event,
+    save_params,
+)
+from reserves.market.structural import (
+    StructuralParams,
+    event_ladder,
+    implied_shock,
+    static_depth_factor,
+    timed_cascade,
+)
+
+EVENTS = Path("configs/events")
+MINIMAL = (
+    "date: 2024-08-05\nprice_before_usd: 58000\ntrough_usd: 49000\n"
+    "liquidations_usd: 3.0e8\nlong_share: 0.85\nopen_interest_usd: 3.0e10\n"
+)
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return load_panel(EVENTS)
+
+
+def _event(**kw):
+    base = {
+        "date": dt.date(2025, 1, 1),
+        "price_before_usd": 100_000.0,
+        "trough_usd": 88_000.0,
+        "liquidations_usd": 5e8,
+        "long_share": 0.85,
+        "open_interest_usd": 5e10,
+    }
+    base.update(kw)
+    return CrashEvent(**base)
+
+
+# ----------------------------------------------------------------------------- event files
+
+
+def test_panel_has_the_eight_crashes_and_skips_the_model_config(panel):
+    dates = [e.date.isoformat() for e in panel]
+    assert dates == [
+        "2021-05-19",
+        "2021-12-04",
+        "2022-06-13",
+        "2022-11-09",
+        "2023-08-17",
+        "2025-02-03",
+        "2025-04-07",
+        "2025-11-21",
+    ]
+    for e in panel:  # every required observable carries a source or a note
+        for f in ("trough_usd", "liquidations_usd", "open_interest_usd"):
+            assert f in e.sources or f in e.notes, (e.label, f)
+
+
+def test_supply_follows_the_halvings():
+    assert supply_at(dt.date(2024, 4, 20)) == pytest.approx(19_687_500)
+    assert supply_at(dt.date(2025, 11, 21)) == pytest.approx(19.95e6, rel=2e-3)
+    assert supply_at(dt.date(2021, 5, 19)) == pytest.approx(18.71e6, rel=2e-3)
+
+
+@pytest.mark.parametrize(
+    ("edit", "field"),
+    [
+        ("liquidations_usd: 3.0e8\n", "liquidations_usd"),
+        ("trough_usd: 49000\n", "trough_usd"),
+        ("long_share: 0.85\n", "long_share"),
+        ("open_interest_usd: 3.0e10\n", "open_interest_usd"),
+    ],
+)
+def test_bad_event_file_is_one_line_naming_file_and_field(tmp_path, capsys, edit, field):
+    bad = {
+        "liquidations_usd: 3.0e8\n": "",
+        "trough_usd: 49000\n": "trough_usd: 59000\n",
+        "long_share: 0.85\n": "long_share: 1.5\n",
+        "open_interest_usd: 3.0e10\n": "open_interest_usd: -1.0e10\n",
+    }[edit]
+    p = tmp_path / "bad.yaml"
+    p.write_text(MINIMAL.replace(edit, bad))
+    with pytest.raises(ConfigError, match=field):
+        load_event(p)
+    assert main(["backtest", str(p)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(p) in err[0] and field in err[0] and "fix:" in err[0]
+
+
+def test_model_config_is_not_an_event(tmp_path):
+    with pytest.raises(ConfigError, match="model config"):
+        load_event(EVENTS / "2025-11-21.yaml")
+    with pytest.raises(ConfigError, match="no crash event"):
+        load_panel(tmp_path)
+
+
+# ----------------------------------------------------------------------------- structure
+
+
+def test_ladder_liquidations_rise_with_drop_and_long_share_too():
+    e = _event()
+    lad = event_ladder(e, StructuralParams())
+    assert np.all(np.diff(lad.long_usd) >= -1e-6)
+    assert np.all(np.diff(lad.short_usd) >= -1e-6)
+    longs, shorts = lad.at(np.array([0.05, 0.15, 0.3]))
+    share = longs / (longs + shorts)
+    assert share[0] < share[1] < share[2]  # deep crashes are mostly longs
+
+
+def test_more_leverage_liquidates_more_at_the_same_drop():
+    e = _event()
+    lo = predict_event(e, StructuralParams(leverage_scale=0.8), shocks=False)
+    hi = predict_event(e, StructuralParams(leverage_scale=1.5), shocks=False)
+    assert hi.predicted_liquidations_usd > lo.predicted_liquidations_usd
+
+
+def test_open_interest_added_above_the_price_liquidates_more():
+    # the pre-event path: OI added at higher prices sits closer to liquidation
+    flat = _event(
+        path=[
+            {"days_before": 30, "price_usd": 100_000, "open_interest_usd": 4e10},
+            {"days_before": 1, "price_usd": 100_000, "open_interest_usd": 5e10},
+        ]
+    )
+    high = _event(
+        path=[
+            {"days_before": 30, "price_usd": 100_000, "open_interest_usd": 4e10},
+            {"days_before": 10, "price_usd": 112_000, "open_interest_usd": 5e10},
+        ]
+    )
+    p = StructuralParams()
+    a = predict_event(flat, p, shocks=False).predicted_liquidations_usd
+    b = predict_event(high, p, shocks=False).predicted_liquidations_usd
+    assert b > a
+
+
+def test_timed_cascade_monotone_and_a_fast_cascade_meets_thinner_depth():
+    p = StructuralParams()
+    e = _event()
+    d = timed_cascade(e, p, np.geomspace(1e8, 5e10, 12))["drop"]
+    assert np.all(np.diff(d) >= -1e-12)
+    fast = timed_cascade(_event(duration_minutes=30), p, 3e9)["drop"][0]
+    slow = timed_cascade(_event(duration_minutes=600), p, 3e9)["drop"][0]
+    assert fast > slow  # the book has not refilled
+    deep = timed_cascade(e, p.with_values(depth_share=3e-4), 3e9)["drop"][0]
+    assert deep < timed_cascade(e, p, 3e9)["drop"][0]
+
+
+def test_implied_shock_reproduces_the_trough():
+    p = StructuralParams()
+    e = _event()
+    f = implied_shock(e, p, e.drop)
+    assert 0 < f < np.inf
+    got = timed_cascade(e, p, f)["drop"][0]
+    assert got == pytest.approx(e.drop, abs=2e-3)
+
+
+def test_static_depth_factor_limits():
+    p = StructuralParams()
+    # no refill (half-life very long): the whole book counts once
+    assert static_depth_factor(p.with_values(resilience_half_life_min=120.0), 1.0) == (
+        pytest.approx(1.0, rel=1e-2)
+    )
+    # fast refill over a long event: only the permanent part is left
+    f = static_depth_factor(p.with_values(resilience_half_life_min=2.0), 1440.0)
+    assert f == pytest.approx(1.0 / p.permanent_share, rel=0.02)
+
+
+# ----------------------------------------------------------------------------- fitting
+
+
+def test_fit_recovers_synthetic_panel():
+    true = StructuralParams(leveraged_share=0.4, leverage_tail=2.0, momentum_short_ratio=2.0)
+    synth = []
+    for i, (drop, oi) in enumerate([(0.09, 5e10), (0.13, 3e10), (0.2, 2e10), (0.27, 1.5e10)]):
+        e = _event(
+            name=f"s{i}", trough_usd=100_000 * (1 - drop), open_interest_usd=oi, liquidations_usd=1
+        )
+        pr = predict_event(e, true, shocks=False)
+        synth.append(
+            e.model_copy(
+                update={
+                    "liquidations_usd": pr.predicted_liquidations_usd,
+                    "long_share": pr.predicted_long_share,
+                }
+            )
+        )
+    fit = fit_panel(synth, starts=1)
+    for row in fit.in_sample:
+        assert abs(np.log(row.loo_liquidations_ratio)) < np.log(1.25)
+        assert abs(row.loo_trough_error) < 0.02
+    assert fit.n_parameters == 7 and fit.n_observations == 12
+
+
+def test_params_round_trip_atomic(tmp_path):
+    p = StructuralParams(leveraged_share=0.42, standard_errors={"leveraged_share": 0.1})
+    out = save_params(p, tmp_path / "pp.yaml", header="# test")
+    q = load_params(out)
+    assert q.leveraged_share == pytest.approx(0.42) and q.standard_errors["leveraged_share"] == 0.1
+    assert [f.name for f in tmp_path.iterdir()] == ["pp.yaml"]  # no temp file left
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("params: {leveraged_share: 7}\n")
+    with pytest.raises(ConfigError, match="leveraged_share"):
+        load_params(bad)
+
+
+def test_committed_params_and_loo_table(panel):
+    params = load_params()
+    assert params.meta["events"] == [e.label for e in panel]
+    loo = load_loo()
+    assert [r["name"] for r in loo["events"]] == [e.label for e in panel]
+    s = loo["summary"]
+    assert s["events"] == 8 and 1.0 <= s["median_liquidation_factor"] <= s["max_liquidation_factor"]
+
+
+def test_backtest_keys_and_minimal_event(tmp_path, capsys):
+    ev = tmp_path / "min.yaml"
+    ev.write_text(MINIMAL)
+    assert main(["backtest", str(ev), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    row = out["events"][0]
+    for key in (
+        "name",
+        "loo_liquidations_ratio",
+        "loo_long_share_error",
+        "loo_trough_error",
+        "implied_shock_usd",
+        "shock_range_usd",
+    ):
+        assert key in row
+    lo, hi = row["shock_range_usd"]
+    assert lo <= row["implied_shock_usd"] <= hi
+
+
+def test_calibrate_cli_writes_params_and_loo(tmp_path, capsys):
+    d = tmp_path / "ev"
+    d.mkdir()
+    for name in ("crash-2022-11-09", "crash-2023-08-17", "crash-2025-04-07"):
+        (d / f"{name}.yaml").write_text((EVENTS / f"{name}.yaml").read_text())
+    out = tmp_path / "pp.yaml"
+    assert main(["calibrate", str(d), "--out", str(out), "--starts", "1", "--json"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in rep["events"]] == [
+        "crash-2022-11-09",
+        "crash-2023-08-17",
+        "crash-2025-04-07",
+    ]
+    for r in rep["events"]:
+        assert {"loo_liquidations_ratio", "loo_long_share_error", "loo_trough_error"} <= set(r)
+    assert load_params(out).meta["events"] == rep["fitted_events"]
+    assert load_loo(out)["summary"]["events"] == 3
+
+
+def test_leave_one_out_rows_are_out_of_sample(panel):
+    sub = [panel[3], panel[4], panel[6]]
+    loo = leave_one_out(sub, starts=1)
+    for row, fold in zip(loo.rows, loo.params, strict=True):
+        assert row.name not in fold.meta["events"]
+    assert loo.summary()["events"] == 3
+
+
+# ----------------------------------------------------------------------------- downstream
+
+
+def test_floor_uses_the_panel_parameters_by_default():
+    cfg = load_config("configs/events/2025-11-21.yaml")
+    params = load_params(DEFAULT_PARAMS_PATH)
+    m = MarketModel.from_config(cfg)
+    k = cfg.market.price_usd * cfg.market.supply_btc
+    expected = params.depth_share * k * static_depth_factor(params, 240.0)
+    assert m.impact.depth_usd_per_pct == pytest.approx(expected, rel=1e-9)
+    legacy = MarketModel.from_config(cfg.with_updates({"market_model": {"panel_params": None}}))
+    assert legacy.impact.depth_usd_per_pct == cfg.market_model.impact.depth_usd_per_pct
+    res = backtest([load_event(EVENTS / "crash-2025-11-21.yaml")], params)
+    assert res.rows[0].liquidations_reached
+
+
+def test_replace_keeps_params_frozen():
+    p = StructuralParams()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.leveraged_share = 0.9  # type: ignore[misc]
+    with pytest.raises(ConfigError, match="leveraged_share"):
+        StructuralParams(leveraged_share=1.5)
