@@ -204,6 +204,43 @@ class Timer:
         self.elapsed_s = time.perf_counter() - self._t0
 
 
+def _expected_payoffs(game: Any, strategies: Sequence[np.ndarray]) -> np.ndarray:
+    """Expected payoffs; for a pure profile of a tensor game, the entry itself (no
+    contraction of the whole tensor)."""
+    from reserves.nash.verify import _pure_indices
+
+    payoffs = getattr(game, "payoffs", None)
+    if isinstance(payoffs, np.ndarray):
+        idx = _pure_indices(strategies)
+        if idx is not None:
+            return np.asarray(payoffs[(slice(None), *idx)], dtype=float)
+    return np.asarray(game.expected_payoffs(strategies), dtype=float)
+
+
+def _pure_batch(
+    game: Any, candidates: Sequence[Sequence[np.ndarray]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """``(indices, regrets, tolerances)`` when every candidate is a pure profile of a tensor
+    game (vectorised verification, :func:`reserves.nash.verify.pure_regrets`), else None."""
+    from reserves.nash.verify import pure_regrets
+
+    payoffs = getattr(game, "payoffs", None)
+    if not isinstance(payoffs, np.ndarray) or len(candidates) < 8:
+        return None
+    n = payoffs.shape[0]
+    idx = np.empty((len(candidates), n), dtype=np.intp)
+    for i in range(n):
+        S = np.array([np.asarray(c[i], dtype=float) for c in candidates])
+        k = S.argmax(axis=1)
+        if not (
+            np.all(S[np.arange(len(S)), k] == 1.0) and np.all(np.count_nonzero(S, axis=1) == 1)
+        ):
+            return None
+        idx[:, i] = k
+    regs, tols = pure_regrets(payoffs, idx)
+    return idx, regs, tols
+
+
 def make_result(
     game: Any,
     method: str,
@@ -238,6 +275,22 @@ def make_result(
     kept: list[Equilibrium] = []
     rejected = 0
     scale = float(getattr(game, "payoff_scale", 1.0))
+    batch = None if dedupe else _pure_batch(game, candidates)
+    if batch is not None:  # many pure profiles of a tensor game: verified at once
+        idx, regs, bounds = batch
+        if tol is not None:
+            bounds = np.maximum(bounds, tol * scale)
+        comp_list = list(components) if components is not None else [None] * len(idx)
+        eye = [np.eye(n) for n in game.payoffs.shape[1:]]
+        acts = tuple(game.actions)
+        for row, reg, bound, comp in zip(idx, regs, bounds, comp_list, strict=True):
+            if not reg <= bound:
+                rejected += 1
+                continue
+            strategies = tuple(eye[i][k] for i, k in enumerate(row))
+            pay = tuple(float(x) for x in game.payoffs[(slice(None), *row)])
+            kept.append(Equilibrium(strategies, float(reg), pay, acts, float(bound), comp))
+        candidates = []
     comp_list = list(components) if components is not None else [None] * len(candidates)
     for cand, comp in zip(candidates, comp_list, strict=True):
         strategies = tuple(np.asarray(s, dtype=float) for s in cand)
@@ -267,7 +320,7 @@ def make_result(
         if not regret <= bound:
             rejected += 1
             continue
-        pay = game.expected_payoffs(strategies)
+        pay = _expected_payoffs(game, strategies)
         kept.append(
             Equilibrium(
                 strategies,

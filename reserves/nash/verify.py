@@ -88,6 +88,30 @@ def max_regret(game: Any, profile: Sequence[np.ndarray]) -> float:
     return float(np.max(game.regrets(profile)))
 
 
+def pure_regrets(payoffs: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Regrets and tolerances of ``K`` pure profiles at once (rows of ``idx``, shape (K, N)).
+
+    For player i the fibre ``u_i(., a_-i)`` is gathered for every profile by fancy indexing;
+    ``regret = max_b u_i(b, a_-i) - u_i(a)`` and ``tolerance = ULPS * eps * (N + 2) *
+    max(|max_b u_i(b, a_-i)|, |u_i(a)|)``, exactly as :func:`max_regret` and
+    :func:`regret_tolerance` compute them one profile at a time.
+    """
+    idx = np.asarray(idx, dtype=np.intp).reshape(-1, payoffs.shape[0])
+    K, n = idx.shape
+    reg = np.zeros(K)
+    tol = np.zeros(K)
+    cols = [idx[:, j] for j in range(n)]
+    for i in range(n):
+        ni = payoffs.shape[1 + i]
+        index = [np.arange(ni)[None, :] if j == i else cols[j][:, None] for j in range(n)]
+        fibre = payoffs[i][tuple(index)]  # (K, n_i)
+        best = fibre.max(axis=1)
+        own = fibre[np.arange(K), cols[i]]
+        reg = np.maximum(reg, best - own)
+        tol = np.maximum(tol, ULPS * EPS * (n + 2) * np.maximum(np.abs(best), np.abs(own)))
+    return reg, tol
+
+
 def regrets(game: Any, profile: Sequence[np.ndarray]) -> np.ndarray:
     """Per-player regrets (see :func:`max_regret`)."""
     return np.asarray(game.regrets(profile), dtype=float)
@@ -214,6 +238,7 @@ __all__ = [
     "check_equilibrium",
     "exact_regret",
     "max_regret",
+    "pure_regrets",
     "regret_tolerance",
     "regrets",
 ]
