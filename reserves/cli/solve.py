@@ -74,19 +74,25 @@ def load_game(path: str) -> Any:
     return load_game_file(path)
 
 
-def check_budget(game: Any, method: str) -> None:
+def check_budget(game: Any, method: str) -> Any:
     """Refuse, before any tensor is built, a game too large for ``method`` (see
     :func:`reserves.budget.estimate_solve`). A sovereign game solved by the aggregative
-    solver (``auto`` beyond the tensor limit, or ``aggregative``) needs no tensor."""
+    solver (``auto`` beyond the tensor limit, or ``aggregative``) needs no tensor.
+
+    Returns
+    -------
+    reserves.budget.Estimate or None
+        the estimate that was checked (None for a game without a tensor shape).
+    """
     from reserves import budget
 
     shape = tuple(int(n) for n in getattr(game, "shape", ()))
     if not shape:
-        return
+        return None
     profiles = budget.count_profiles(shape)
     aggregative = callable(getattr(game, "aggregative_solve", None))
     if aggregative and (method == "aggregative" or (method == "auto" and profiles > 2**16)):
-        budget.require(
+        return budget.require(
             budget.Estimate(
                 f"the aggregative solver on {len(shape):,} sovereigns",
                 40_000.0 * len(shape),  # measured: ~120 MB at 3,000 sovereigns
@@ -94,8 +100,7 @@ def check_budget(game: Any, method: str) -> None:
                 "use fewer sovereigns",
             )
         )
-        return
-    budget.require(budget.estimate_solve(shape, method))
+    return budget.require(budget.estimate_solve(shape, method))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -106,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     if not (args.tol > 0 and math.isfinite(args.tol)):
         raise ReservesError(f"--tol must be a positive number, got {args.tol}", field="--tol")
     game = load_game(args.game)
-    check_budget(game, args.method)
+    est = check_budget(game, args.method)
     config_hash = game_hash(game, args.game)
     if args.method == "correlated":
         try:
@@ -120,9 +125,11 @@ def run(args: argparse.Namespace) -> int:
             out = {"config_hash": config_hash, **out}
         print(json.dumps(out, indent=2) if args.json else out)
         return 0
+    from reserves.budget import timed_progress
     from reserves.nash.solve import solve
 
-    result = solve(game, args.method)
+    with timed_progress(est, f"solve ({args.method})", enabled=est is not None):
+        result = solve(game, args.method)
     scale = float(getattr(game, "payoff_scale", 1.0))
     kept = tuple(e for e in result.equilibria if e.regret <= args.tol * scale)
     if len(kept) < len(result.equilibria):
