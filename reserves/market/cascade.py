@@ -308,13 +308,13 @@ def cascade_rounds(
     bids_filled: Any,
     *,
     max_rounds: int = 200,
-    tol: float = 1e-6,
+    tol: float = 1e-5,
 ) -> RoundsResult:
     """Rounds of the cascade for one shock, converging from ``P0`` to the trough.
 
     ``x_0 = 0``; ``x_{k+1} = min(I(F + Lq(x_k) - D(x_k) - B(x_k)), x*)``. Below the trough the
     impact exceeds the drop (``R(x) < F``), so the sequence rises strictly; it has converged
-    once a round moves the price by at most ``tol`` of the start price (``1e-6``: 9 cents at
+    once a round moves the price by at most ``tol`` of the start price (``1e-5``: 92 cents at
     $91,770), so the number of rounds is the rounds to convergence, not the cap. Where it has
     not converged within ``max_rounds`` (slow convergence near a tangency), a last round at the
     fixed point is appended and ``converged`` is False.

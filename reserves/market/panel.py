@@ -44,6 +44,7 @@ from reserves.market.structural import (
     event_ladder,
     implied_shock,
     implied_shock_range,
+    timed_cascade,
 )
 
 __all__ = [
@@ -619,6 +620,40 @@ def assessment_section(ctx: Any) -> Any:
     pred = predict_event(load_event(nov), params)
     lo, hi = pred.shock_range_usd
     flo, fhi = pred.fragility_range
+    b.add("n_parameters", "Shared structural parameters fitted", len(FITTED), "count")
+    b.add("n_observations", "Observations in the fit", 3 * int(s["events"]), "count")
+    nov_loo = next((r for r in loo["events"] if r["name"] == "crash-2025-11-21"), None)
+    if nov_loo is not None:
+        b.add(
+            "nov21_loo_liq_ratio",
+            "21 Nov 2025 out of sample: predicted / observed liquidations",
+            nov_loo["loo_liquidations_ratio"],
+            "ratio",
+        )
+        b.add(
+            "nov21_loo_trough_error",
+            "21 Nov 2025 out of sample: trough error",
+            nov_loo["loo_trough_error"],
+            "pct",
+        )
+        b.add(
+            "nov21_loo_long_share",
+            "21 Nov 2025 out of sample: predicted long share",
+            nov_loo["predicted_long_share"],
+            "pct",
+        )
+    b.add(
+        "nov21_shock_usd",
+        "21 Nov 2025: shock reproducing the trough",
+        pred.implied_shock_usd,
+        "usd_short",
+    )
+    b.add(
+        "nov21_shock_200m_drop",
+        "21 Nov 2025: fall caused by the article's $200M",
+        float(timed_cascade(load_event(nov), params, 2e8)["drop"][0]),
+        "pct",
+    )
     b.add("nov21_shock_low_usd", "21 Nov 2025: smallest shock consistent", lo, "usd_short")
     b.add("nov21_shock_high_usd", "21 Nov 2025: largest shock consistent", hi, "usd_short")
     b.add("nov21_fragility_low", "21 Nov 2025: fragility ratio, low", flo, "ratio")
@@ -646,5 +681,8 @@ def assessment_section(ctx: Any) -> Any:
         table=loo["events"],
         params=params.values(),
         standard_errors=dict(params.standard_errors),
+        fitted=list(FITTED),
+        priors={k: v.to_dict() for k, v in PRIORS.items()},
+        impact_kind=params.impact_kind,
         summary=summary,
     )

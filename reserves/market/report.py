@@ -89,6 +89,12 @@ def floor_report(
             "config": cfg.name,
             "config_hash": cfg.content_hash(),
             "impact_kind": model.impact.kind,
+            "panel_params": section.panel_params,
+            "structural_params": (
+                {k: v for k, v in model.sources.items() if isinstance(v, int | float)}
+                if section.panel_params
+                else None
+            ),
             "sovereign_bids_usd": model.sovereign_bids.total_usd,
             "curves": {
                 "floor": curves.to_dict(),
