@@ -8,8 +8,9 @@ instead, because ``.ci/run`` installs Chromium. One screenshot per page is kept 
 Layout is checked on the rendered SVG of every chart (Vega draws SVG in Streamlit): a chart
 title, subtitle, axis title or legend title whose bounding box leaves its chart, or that Vega
 shortened with an ellipsis, fails the test, as does a chart or a plot area (a view of a
-concatenated chart) narrower than :data:`MIN_VIEW_PX`. Under ``CI=true`` every download of
-the Briefing page is fetched and its file type checked.
+concatenated chart) narrower than :data:`MIN_VIEW_PX`. Under ``CI=true`` (or with
+``RESERVES_TEST_BRIEFING=1``) the briefing is built in the browser and every download of the
+Briefing page is fetched and its file type checked.
 
 ``RESERVES_APP_COMMAND`` (for example ``/tmp/venv/bin/reserves``) serves the app from another
 installation, to check a fresh ``pip install -e ".[app]"``.
@@ -43,15 +44,25 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-#: (url path, screenshot name, text that must appear once the page has rendered)
+#: (url path, screenshot name, text that must appear once the page has rendered) of the pages
+#: whose text is more specific than their title
 PAGES = [
     ("/", "home", "Sovereign bitcoin reserves"),
     ("/Game", "game", "Equilibria"),
-    ("/Analysis", "analysis", "Analysis"),
-    ("/Price_floor", "price_floor", "Price floor"),
-    ("/Scenarios", "scenarios", "Scenarios"),
-    ("/Briefing", "briefing", "Briefing"),
 ]
+
+
+def _pages() -> list[tuple[str, str, str]]:
+    """Every page of ``app/pages`` (``3_Price_floor.py`` is ``/Price_floor``, titled "Price
+    floor"), in menu order after :data:`PAGES`, so a new page is tested without an edit."""
+    known = {p[0] for p in PAGES}
+    out = list(PAGES)
+    for f in sorted((ROOT / "app" / "pages").glob("[0-9]*_*.py")):
+        stem = f.stem.split("_", 1)[1]
+        if f"/{stem}" not in known:
+            out.append((f"/{stem}", stem.lower(), stem.replace("_", " ")))
+    return out
+
 
 pytestmark = pytest.mark.browser
 
@@ -162,6 +173,19 @@ def server():
                 proc.wait(timeout=10)
 
 
+#: (phase, seconds) of the last run, printed at the end (pytest -s shows it)
+PHASES: list[tuple[str, float]] = []
+
+
+@contextlib.contextmanager
+def _phase(name: str):
+    t0 = time.monotonic()
+    try:
+        yield
+    finally:
+        PHASES.append((name, time.monotonic() - t0))
+
+
 def _wait_rendered(page, expect_text: str) -> None:
     page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
     page.get_by_text(expect_text, exact=False).first.wait_for(timeout=60_000)
@@ -172,10 +196,10 @@ def _wait_rendered(page, expect_text: str) -> None:
     while time.monotonic() < deadline:
         if page.locator('[data-testid="stStatusWidgetRunningIcon"]').count():
             idle_since = time.monotonic()
-        elif time.monotonic() - idle_since > 1.2:
+        elif time.monotonic() - idle_since > 0.8:
             break
         page.wait_for_timeout(100)
-    page.wait_for_timeout(500)  # charts draw after the script ends
+    page.wait_for_timeout(300)  # charts draw after the script ends
 
 
 def _screenshot_whole_page(page, path: Path) -> None:
@@ -277,10 +301,58 @@ def _edit_fourth_buy_share(page) -> None:
                 raise
 
 
+def _check_page(page, where: str, shot: str) -> list[str]:
+    """Screenshot the rendered page; its exception boxes, error messages and layout problems."""
+    _screenshot_whole_page(page, SHOTS / f"{shot}.png")
+    failures = []
+    boxes = page.locator('[data-testid="stException"]')
+    if boxes.count():
+        failures.append(f"{where}: exception box: {boxes.first.inner_text()[:500]}")
+    errors = page.locator('[data-testid="stAlertContentError"]')
+    if errors.count():
+        failures.append(f"{where}: error message: {errors.first.inner_text()[:300]}")
+    return failures + _layout_problems(page, where)
+
+
+def _build_briefing(page) -> list[str]:
+    """Build the briefing on the open Briefing page; under CI=true fetch every download."""
+    page.get_by_role("button", name="Build the briefing").click()
+    page.get_by_text("Download PDF").first.wait_for(timeout=120_000)
+    _wait_rendered(page, "Preview")
+    failures = _check_page(page, "/Briefing (built)", "briefing_built")
+    return failures + _download_all(page, SHOTS.parent)
+
+
+def _tornado(page) -> list[str]:
+    """The tornado: a button, a progress bar, then a chart with its legend inside."""
+    _run_tornado(page)
+    return _check_page(page, "/Scenarios (tornado)", "scenarios_tornado")
+
+
+def _edit_roster(page) -> list[str]:
+    """The roster is editable: the fourth sovereign's buy share becomes 1."""
+    _edit_fourth_buy_share(page)
+    _wait_rendered(page, "What each sovereign plays")
+    return _check_page(page, "/Game (edited)", "game_edited")
+
+
+def _full() -> bool:
+    """Build the briefing and fetch its downloads too: under ``CI=true`` or with
+    ``RESERVES_TEST_BRIEFING=1``. Building runs every layer of the model once in the server
+    process (a minute on two cores); locally ``tests/test_app_pages.py`` builds it in-process
+    instead, so the default suite stays fast."""
+    return os.environ.get("CI") == "true" or os.environ.get("RESERVES_TEST_BRIEFING") == "1"
+
+
+#: what is done on a page after its first screenshot, without reloading it
+ACTIONS = {"/Game": _edit_roster, "/Scenarios": _tornado, "/Briefing": _build_briefing}
+
+
 def test_every_page_loads_without_an_exception(server):
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
+    PHASES.clear()
     failures = []
     with sync_playwright() as pw:
         # Playwright gives every launch a new, empty user-data-dir of its own
@@ -289,47 +361,20 @@ def test_every_page_loads_without_an_exception(server):
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
             console_errors: list[str] = []
             page.on("pageerror", lambda exc: console_errors.append(str(exc)))
-            for path, name, text in PAGES:
-                page.goto(server + path, wait_until="domcontentloaded", timeout=60_000)
-                _wait_rendered(page, text)
-                _screenshot_whole_page(page, SHOTS / f"{name}.png")
-                boxes = page.locator('[data-testid="stException"]')
-                if boxes.count():
-                    failures.append(f"{path}: exception box: {boxes.first.inner_text()[:500]}")
-                errors = page.locator('[data-testid="stAlertContentError"]')
-                if errors.count():
-                    failures.append(f"{path}: error message: {errors.first.inner_text()[:300]}")
-                failures += _layout_problems(page, path)
-            # the tornado: a button, a progress bar, then a chart with its legend inside
-            page.goto(server + "/Scenarios", wait_until="domcontentloaded", timeout=60_000)
-            _wait_rendered(page, "Run the tornado")
-            _run_tornado(page)
-            _screenshot_whole_page(page, SHOTS / "scenarios_tornado.png")
-            failures += _layout_problems(page, "/Scenarios (tornado)")
-            # the roster is editable: the fourth sovereign's buy share becomes 1
-            page.goto(server + "/Game", wait_until="domcontentloaded", timeout=60_000)
-            _wait_rendered(page, "What each sovereign plays")
-            _edit_fourth_buy_share(page)
-            _wait_rendered(page, "What each sovereign plays")
-            _screenshot_whole_page(page, SHOTS / "game_edited.png")
-            if page.locator('[data-testid="stException"]').count():
-                failures.append("/Game (edited): exception box")
-            failures += _layout_problems(page, "/Game (edited)")
-
-            # the briefing: build it and keep a screenshot of the preview and downloads
-            page.goto(server + "/Briefing", wait_until="domcontentloaded", timeout=60_000)
-            _wait_rendered(page, "Build the briefing")
-            page.get_by_role("button", name="Build the briefing").click()
-            page.get_by_text("Download PDF").first.wait_for(timeout=120_000)
-            _wait_rendered(page, "Preview")
-            _screenshot_whole_page(page, SHOTS / "briefing_built.png")
-            if page.locator('[data-testid="stException"]').count():
-                failures.append("/Briefing (built): exception box")
-            if os.environ.get("CI") == "true" or os.environ.get("RESERVES_TEST_DOWNLOADS"):
-                failures += _download_all(page, SHOTS.parent)
+            for path, name, text in _pages():
+                with _phase(path):
+                    page.goto(server + path, wait_until="domcontentloaded", timeout=60_000)
+                    _wait_rendered(page, text)
+                    failures += _check_page(page, path, name)
+                if path in ACTIONS and (path != "/Briefing" or _full()):
+                    with _phase(f"{path} ({ACTIONS[path].__name__.strip('_')})"):
+                        failures += ACTIONS[path](page)
         finally:
             browser.close()
+    print("browser phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in PHASES))
     assert not failures, "\n".join(failures)
     assert not console_errors, f"JavaScript errors: {console_errors}"
-    for name in [*(p[1] for p in PAGES), "scenarios_tornado", "game_edited", "briefing_built"]:
+    shots = [p[1] for p in _pages()] + ["scenarios_tornado", "game_edited"]
+    shots += ["briefing_built"] if _full() else []
+    for name in shots:
         assert (SHOTS / f"{name}.png").stat().st_size > 10_000
