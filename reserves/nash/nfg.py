@@ -402,7 +402,9 @@ def write_nfg(game: Game, path: str | Path | None = None, *, form: str = "payoff
         body = "{\n" + outcomes + "\n}\n" + indices + "\n"
     text = head + body
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        from reserves.safe import atomic_write
+
+        atomic_write(path, text, what="nfg")  # never a half-written file
     return text
 
 
