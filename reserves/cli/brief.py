@@ -26,8 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "-o",
         "--output",
         metavar="FILE",
-        required=True,
-        help="output file: .pdf, .html, .md (figures beside it) or .docx",
+        default=None,
+        help="output file: .pdf, .html, .md (figures beside it) or .docx "
+        f"(default: {DEFAULT_OUT_DIR}/<config name>.pdf, in a git-ignored folder)",
     )
     p.add_argument(
         "--seed", type=int, default=None, help="scenario seed (default: the scenario config's)"
@@ -53,6 +54,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(func=run)
 
 
+#: the folder default outputs go to (git-ignored; created, and said so, when missing)
+DEFAULT_OUT_DIR = "out"
+
+
+def default_output(config: str) -> str:
+    """``out/<config stem>.pdf``; creates ``out/`` (saying so on stderr) when it is missing."""
+    out = Path(DEFAULT_OUT_DIR)
+    if not out.exists():
+        out.mkdir()
+        print(f"reserves brief: created the folder {out}/ for the outputs", file=sys.stderr)
+    return str(out / f"{Path(config).stem}.pdf")
+
+
 def parse_date(text: str | None) -> dt.date | None:
     """``YYYY-MM-DD`` -> a date (None stays None: today). One-line error otherwise."""
     from reserves.errors import ReservesError
@@ -73,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
     from reserves.briefing.render import require_format
     from reserves.errors import ReservesError
 
+    if args.output is None:
+        args.output = default_output(args.config)
     fmt = format_from_path(args.output)  # fail fast on an unknown extension
     require_format(fmt)  # and on a missing optional package, before any computation
     for name in ("seed", "paths"):
