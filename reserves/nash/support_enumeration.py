@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 
 from reserves.errors import SolverError
+from reserves.nash.hidden_variable import hidden_variable_roots
 from reserves.nash.normal_form import Game
 from reserves.nash.profiles import as_game, clean_profile, lift_profile
 from reserves.nash.pure import iterated_elimination, pure_equilibria_indices
@@ -552,8 +553,11 @@ def _solve_supports(
         sel = sel[regular]
         Z = np.linalg.solve(J[regular], -F0[regular][..., None])[..., 0] if sel.size else z0[:0]
     else:
+        hv = hidden_variable_roots(sys_) if sys_.dim > 3 else None
         if sys_.dim == 3 and sys_.degree == 2:
             Zc, sel, hard = _three_binary_roots(sys_)
+        elif hv is not None:
+            Zc, sel, hard = hv
         else:
             Zc, sel, hard = np.zeros((0, sys_.dim), complex), np.zeros(0, int), np.arange(nsys)
         if hard.size:  # general systems, or 2x2x2 ones the elimination cannot certify

@@ -1,0 +1,214 @@
+"""Hidden-variable elimination for support systems with three mixing players, one of them
+mixing over two actions: every root from one univariate polynomial, no path tracking.
+
+Notation of :class:`reserves.nash.support_enumeration.SupportSystem`: mixing players ``s, p, q``
+with ``|S_s| = 2``; player ``r``'s equations are ``sum_{a,b} D_r[e, a, b] sigma_A(a)
+sigma_B(b) = 0`` (``A, B`` the other two mixing players), ``e = 1..|S_r| - 1``. Hide
+``t = sigma_s(second action)``, so ``sigma_s = (1 - t, t)``.
+
+Case ``|S_p| = |S_q| = k`` (patterns ``(2, k, k)``). Player p's equations are linear in
+``sigma_q`` given ``t``: ``M_p(t) sigma_q = 0`` with ``M_p(t)`` of size ``(k - 1) x k`` and
+affine in ``t``, so ``sigma_q`` is proportional to the vector of signed maximal minors of
+``M_p(t)`` (degree ``k - 1`` in ``t``; Cramer's rule), and likewise ``sigma_p`` from
+``M_q(t)``. Player s's single equation then reads
+
+    g(t) = sigma_p(t)' D_s sigma_q(t) = 0,      deg g <= 2 (k - 1),
+
+the multihomogeneous Bezout number of the pattern (McKelvey and McLennan 1997). ``g`` is
+sampled at the ``2k - 1`` roots of unity and its coefficients recovered by the discrete
+Fourier transform (interpolation on the unit circle is perfectly conditioned); its roots are
+eigenvalues of the companion matrix.
+
+Case ``|S_p| = 2, |S_q| = 3`` (pattern ``(2, 2, 3)``). Player q's two equations are linear
+in ``sigma_p`` given ``t``: ``M_q(t) sigma_p = 0`` with ``M_q(t)`` square (2 x 2), so
+``det M_q(t) = 0`` (degree 2) and ``sigma_p`` spans its kernel; ``sigma_q`` then solves the
+3 x 3 linear system of players s and p plus ``1' sigma_q = 1``.
+
+Every solution of the support system has its ``t`` among the roots (a solution makes the
+kernel non-trivial), so the elimination is complete; a system whose polynomial vanishes
+identically, or whose kernel is not one-dimensional at a root, is returned for the homotopy.
+Roots are refined afterwards by Newton's method on the original system and verified by regret.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def _contract(D: np.ndarray, axis: int, sigma: np.ndarray) -> np.ndarray:
+    """Contract ``D`` (nsys, e, x, y) over ``axis`` (2 or 3) with ``sigma`` (nsys, T, n):
+    returns (nsys, T, e, other)."""
+    if axis == 2:
+        return np.einsum("seab,sta->steb", D, sigma)
+    return np.einsum("seab,stb->stea", D, sigma)
+
+
+def _others(r: int) -> list[int]:
+    return [x for x in range(3) if x != r]
+
+
+def _player_matrix(sys_: Any, r: int, hidden: int, sigma_h: np.ndarray) -> np.ndarray:
+    """Player r's equations with the hidden player's mix substituted: (nsys, T, e, k_other)."""
+    oth = _others(r)
+    axis = 2 + oth.index(hidden)
+    return _contract(sys_.delta[r], axis, sigma_h)
+
+
+def _minors(M: np.ndarray) -> np.ndarray:
+    """Signed maximal minors of (..., k-1, k) matrices: the kernel direction (..., k)."""
+    k = M.shape[-1]
+    out = []
+    for j in range(k):
+        sub = np.delete(M, j, axis=-1)
+        out.append(((-1) ** j) * (np.linalg.det(sub) if sub.shape[-1] else np.ones(M.shape[:-2])))
+    return np.stack(out, axis=-1)
+
+
+def _poly_roots(values: np.ndarray, tol: float = 1e-10) -> list[np.ndarray | None]:
+    """Roots of the polynomials sampled at the roots of unity (rows of ``values``); None for
+    a polynomial that vanishes identically (relative to its samples)."""
+    T = values.shape[1]
+    coef = np.fft.fft(values, axis=1) / T  # c_n of sum c_n t^n
+    out: list[np.ndarray | None] = []
+    for c in coef:
+        scale = np.abs(c).max()
+        if scale == 0.0:
+            out.append(None)
+            continue
+        nz = np.flatnonzero(np.abs(c) > tol * scale)
+        top = int(nz.max())
+        poly = c[: top + 1][::-1]  # highest degree first
+        out.append(np.roots(poly) if top > 0 else np.zeros(0, dtype=complex))
+    return out
+
+
+def _layout(sys_: Any, sig: dict[int, np.ndarray]) -> np.ndarray:
+    """Free coordinates (sigma[1:] per mixing player, in mixing order) of one profile."""
+    return np.concatenate([sig[j][1:] for j in range(3)])
+
+
+def hidden_variable_roots(sys_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Roots of every system of a 3-mixing-player pattern covered by the module docstring.
+
+    Returns ``(Z, sel, hard)`` -- complex candidate roots ``(R, dim)``, their system index and
+    the systems left to the homotopy -- or ``None`` when the pattern is not covered.
+    """
+    if len(sys_.mixing) != 3:
+        return None
+    sizes = list(sys_.sizes)
+    nsys = len(sys_.profiles)
+    if 2 not in sizes:
+        return None
+    s = sizes.index(2)
+    p, q = _others(s)
+    if sizes[p] == sizes[q]:
+        return _equal_pair(sys_, s, p, q, sizes[p], nsys)
+    if sorted(sizes) == [2, 2, 3]:
+        s2 = [j for j in range(3) if sizes[j] == 2]
+        q3 = sizes.index(3)
+        return _two_two_three(sys_, s2[0], s2[1], q3, nsys)
+    return None
+
+
+def _equal_pair(
+    sys_: Any, s: int, p: int, q: int, k: int, nsys: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    T = 2 * (k - 1) + 1
+    t = np.exp(2j * np.pi * np.arange(T) / T)
+    sig_s = np.broadcast_to(np.stack([1 - t, t], axis=1), (nsys, T, 2)).astype(complex)
+    Mp = _player_matrix(sys_, p, s, sig_s)  # (nsys, T, k-1, k_q): acts on sigma_q
+    Mq = _player_matrix(sys_, q, s, sig_s)  # acts on sigma_p
+    sq = _minors(Mp)
+    sp = _minors(Mq)
+    Ds = sys_.delta[s][:, 0]  # (nsys, k_A, k_B), A < B among (p, q)
+    if p < q:
+        g = np.einsum("sta,sab,stb->st", sp, Ds, sq)
+    else:
+        g = np.einsum("sta,sab,stb->st", sq, Ds, sp)
+    roots = _poly_roots(g)
+    Z, sel, hard = [], [], []
+    for n, rts in enumerate(roots):
+        if rts is None:
+            hard.append(n)
+            continue
+        bad = False
+        for tr in rts:
+            ss = np.array([1 - tr, tr])
+            mp = np.einsum("eab,a->eb" if _others(p).index(s) == 0 else "eab,b->ea",
+                           sys_.delta[p][n], ss)  # fmt: skip
+            mq = np.einsum("eab,a->eb" if _others(q).index(s) == 0 else "eab,b->ea",
+                           sys_.delta[q][n], ss)  # fmt: skip
+            vq, vp = _minors(mp), _minors(mq)
+            if abs(vq.sum()) < 1e-12 * (1 + np.abs(vq).max()) or abs(vp.sum()) < 1e-12 * (
+                1 + np.abs(vp).max()
+            ):
+                if np.abs(vq).max() < 1e-9 or np.abs(vp).max() < 1e-9:
+                    bad = True  # kernel not one-dimensional at this root
+                continue  # a root at infinity of the probability chart
+            Z.append(_layout(sys_, {s: ss, p: vp / vp.sum(), q: vq / vq.sum()}))
+            sel.append(n)
+        if bad:
+            hard.append(n)
+    return _pack(sys_, Z, sel, hard)
+
+
+def _two_two_three(
+    sys_: Any, s: int, p: int, q: int, nsys: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    T = 3
+    t = np.exp(2j * np.pi * np.arange(T) / T)
+    sig_s = np.broadcast_to(np.stack([1 - t, t], axis=1), (nsys, T, 2)).astype(complex)
+    Mq = _player_matrix(sys_, q, s, sig_s)  # (nsys, T, 2, 2): acts on sigma_p
+    roots = _poly_roots(np.linalg.det(Mq))
+    Z, sel, hard = [], [], []
+    for n, rts in enumerate(roots):
+        if rts is None:
+            hard.append(n)
+            continue
+        for tr in rts:
+            ss = np.array([1 - tr, tr])
+            mq = np.einsum("eab,a->eb" if _others(q).index(s) == 0 else "eab,b->ea",
+                           sys_.delta[q][n], ss)  # fmt: skip
+            row = mq[int(np.argmax(np.abs(mq).sum(axis=1)))]
+            vp = np.array([-row[1], row[0]])
+            if abs(vp.sum()) < 1e-12 * (1 + np.abs(vp).max()):
+                continue
+            vp = vp / vp.sum()
+            # sigma_q from player s's and player p's equations and 1' sigma_q = 1
+            rows = []
+            for r, known in ((s, vp), (p, ss)):
+                oth = _others(r)
+                D = sys_.delta[r][n][0]  # (k_A, k_B)
+                other_known = p if r == s else s
+                if oth.index(other_known) == 0:
+                    rows.append(known @ D)
+                else:
+                    rows.append(D @ known)
+            Mlin = np.vstack([*rows, np.ones(3)])
+            try:
+                vq = np.linalg.solve(Mlin, np.array([0.0, 0.0, 1.0]))
+            except np.linalg.LinAlgError:
+                hard.append(n)
+                break
+            Z.append(_layout(sys_, {s: ss, p: vp, q: vq}))
+            sel.append(n)
+    return _pack(sys_, Z, sel, sorted(set(hard)))
+
+
+def _pack(
+    sys_: Any, Z: list[np.ndarray], sel: list[int], hard: list[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    hard_set = set(hard)
+    keep = [k for k, n in enumerate(sel) if n not in hard_set]
+    Za = (
+        np.array([Z[k] for k in keep], dtype=complex).reshape(-1, sys_.dim)
+        if keep
+        else np.zeros((0, sys_.dim), dtype=complex)
+    )
+    sa = np.array([sel[k] for k in keep], dtype=int)
+    return Za, sa, np.array(sorted(hard_set), dtype=int)
+
+
+__all__ = ["hidden_variable_roots"]
