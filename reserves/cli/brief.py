@@ -58,13 +58,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 DEFAULT_OUT_DIR = "out"
 
 
-def default_output(config: str) -> str:
-    """``out/<config stem>.pdf``; creates ``out/`` (saying so on stderr) when it is missing."""
+def ensure_out_dir() -> Path:
+    """The outputs folder ``out/``, created (and said so on stderr) when missing; any other
+    folder must exist already (outputs never create folders silently)."""
     out = Path(DEFAULT_OUT_DIR)
     if not out.exists():
         out.mkdir()
         print(f"reserves brief: created the folder {out}/ for the outputs", file=sys.stderr)
-    return str(out / f"{Path(config).stem}.pdf")
+    return out
+
+
+def default_output(config: str) -> str:
+    """``out/<config stem>.pdf``."""
+    return str(ensure_out_dir() / f"{Path(config).stem}.pdf")
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -89,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.output is None:
         args.output = default_output(args.config)
+    elif Path(args.output).parent == Path(DEFAULT_OUT_DIR):
+        ensure_out_dir()
     fmt = format_from_path(args.output)  # fail fast on an unknown extension
     require_format(fmt)  # and on a missing optional package, before any computation
     for name in ("seed", "paths"):
