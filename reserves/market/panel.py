@@ -577,7 +577,7 @@ def assessment_section(ctx: Any) -> Any:
     21 Nov 2025 event for the shock range and the fragility ratio it supports (C2-C4).
     """
     from reserves.assessment import SectionBuilder
-    from reserves.market.events import load_event
+    from reserves.market.events import load_event, load_panel
 
     params = cached_params(None)
     loo = load_loo(None)
@@ -653,6 +653,39 @@ def assessment_section(ctx: Any) -> Any:
         "21 Nov 2025: fall caused by the article's $200M",
         float(timed_cascade(load_event(nov), params, 2e8)["drop"][0]),
         "pct",
+    )
+    ev_nov = load_event(nov)
+    b.add(
+        "nov21_liquidations_usd",
+        "21 Nov 2025: BTC liquidations",
+        ev_nov.liquidations_usd,
+        "usd_short",
+    )
+    b.add("nov21_long_share_observed", "21 Nov 2025: observed long share", ev_nov.long_share, "pct")
+    if ev_nov.net_flow_usd is not None:
+        b.add(
+            "nov21_net_flow_usd", "21 Nov 2025: measured ETF flow", ev_nov.net_flow_usd, "usd_short"
+        )
+    events = load_panel(DEFAULT_PARAMS_PATH.parents[1] / "events")
+    ratios = {e.label: e.liquidations_usd / e.open_interest_usd for e in events}
+    drops = {e.label: e.drop for e in events}
+    deepest = max(drops, key=drops.__getitem__)
+    others = [v for k, v in ratios.items() if k != deepest]
+    b.add("deepest_drop", "Deepest crash of the panel: fall", drops[deepest], "pct", event=deepest)
+    b.add(
+        "second_deepest_drop",
+        "Second deepest crash: fall",
+        max(v for k, v in drops.items() if k != deepest),
+        "pct",
+    )
+    b.add(
+        "deepest_liq_to_oi", "Deepest crash: liquidations / open interest", ratios[deepest], "pct"
+    )
+    b.add(
+        "deepest_liq_to_oi_multiple",
+        "Deepest crash: liquidations / OI against the next highest",
+        ratios[deepest] / max(others),
+        "ratio",
     )
     b.add("nov21_shock_low_usd", "21 Nov 2025: smallest shock consistent", lo, "usd_short")
     b.add("nov21_shock_high_usd", "21 Nov 2025: largest shock consistent", hi, "usd_short")
