@@ -1,5 +1,9 @@
 """The market model: impact, leverage ladder, absorption, cascade, floor and calibration.
 
+Issue 12: the structural crash model (:mod:`reserves.market.structural`) with parameters fitted
+on the crash panel (:mod:`reserves.market.events`, :mod:`reserves.market.panel`); every
+``MarketModel.from_config`` uses them by default (``market_model.panel_params``).
+
 MODEL.md section 5. The cascade's trough is the first fixed point below ``P0`` of
 ``p = P0 (1 - I(F + Lq(p) - D(p) - B(p)))``; see :mod:`reserves.market.cascade`.
 
@@ -28,6 +32,7 @@ from reserves.market.cascade import (
     cascade_kernel,
     cascade_rounds,
 )
+from reserves.market.events import CrashEvent, load_event, load_panel
 from reserves.market.floor import (
     CommitmentResult,
     FloorCurves,
@@ -46,27 +51,56 @@ from reserves.market.leverage import (
     ladder_from_config,
 )
 from reserves.market.model import CascadeBatch, CascadeResult, MarketModel, market_section
+from reserves.market.panel import (
+    BacktestResult,
+    EventPrediction,
+    LooTable,
+    PanelFit,
+    backtest,
+    fit_panel,
+    leave_one_out,
+    load_params,
+    predict_event,
+    save_params,
+)
 from reserves.market.report import floor_report, sovereign_bids_for
 from reserves.market.schema import MarketModelConfig
+from reserves.market.structural import (
+    MarketState,
+    StructuralParams,
+    event_ladder,
+    implied_shock,
+    implied_shock_range,
+    market_model_from_params,
+    timed_cascade,
+)
 
 __all__ = [
     "DEFAULT_BOUNDS",
+    "BacktestResult",
     "BidCurve",
     "CalibrationResult",
     "CascadeBatch",
     "CascadeResult",
     "CascadeRound",
     "CommitmentResult",
+    "CrashEvent",
+    "EventPrediction",
     "FloorCurves",
     "FragilityCurve",
     "KernelResult",
     "LeverageLadder",
     "LinearImpact",
+    "LooTable",
     "MarketModel",
     "MarketModelConfig",
+    "MarketState",
+    "PanelFit",
     "SqrtImpact",
+    "StructuralParams",
     "apply_parameters",
     "as_shock_array",
+    "backtest",
     "bids_from_schedule",
     "breaking_shock",
     "build_drop_grid",
@@ -77,14 +111,26 @@ __all__ = [
     "crash_short_fraction",
     "dip_buyer_bids",
     "entry_cdf",
+    "event_ladder",
+    "fit_panel",
     "floor_curves",
     "floor_report",
     "fragility_curve",
     "impact_from_config",
+    "implied_shock",
+    "implied_shock_range",
     "ladder_from_config",
     "least_commitment",
+    "leave_one_out",
+    "load_event",
+    "load_panel",
+    "load_params",
+    "market_model_from_params",
     "market_section",
     "no_bids",
+    "predict_event",
+    "save_params",
     "sovereign_bids_for",
+    "timed_cascade",
     "uniform_bid_wall",
 ]
