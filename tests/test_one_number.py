@@ -135,7 +135,7 @@ def test_scenario_numbers_equal_in_a_fresh_process_and_the_app(
 
     paths = 200
     out = subprocess.run(
-        [sys.executable, "-m", "reserves", "assess", CONFIG, "--paths", str(paths), "--json"],
+        [sys.executable, "-m", "reserves.cli", "assess", CONFIG, "--paths", str(paths), "--json"],
         capture_output=True,
         text=True,
         cwd=ROOT,
