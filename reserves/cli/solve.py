@@ -13,6 +13,7 @@ code 2.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import json
 from dataclasses import replace
@@ -125,10 +126,21 @@ def run(args: argparse.Namespace) -> int:
             out = {"config_hash": config_hash, **out}
         print(json.dumps(out, indent=2) if args.json else out)
         return 0
-    from reserves.budget import timed_progress
+    from reserves.budget import AUTO_ALL_MAX_PROFILES, logit_seconds, timed_progress
     from reserves.nash.solve import solve
 
-    with timed_progress(est, f"solve ({args.method})", enabled=est is not None):
+    desc = f"solve ({args.method})"
+    aggregative = callable(getattr(game, "aggregative_solve", None))
+    if (
+        est is not None
+        and args.method == "auto"
+        and not aggregative
+        and game.num_profiles > AUTO_ALL_MAX_PROFILES
+    ):
+        # auto traces logit when no pure equilibrium exists: the bar shows that worst case
+        est = dataclasses.replace(est, seconds=est.seconds + logit_seconds(game.shape))
+        desc = "solve (auto; worst case: no pure equilibrium)"
+    with timed_progress(est, desc, enabled=est is not None):
         result = solve(game, args.method)
     scale = float(getattr(game, "payoff_scale", 1.0))
     kept = tuple(e for e in result.equilibria if e.regret <= args.tol * scale)
