@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from reserves.units import plain
+
 #: callables ``f(game, result)`` run on every :class:`SolveResult` that :func:`make_result`
 #: builds (the test suite registers an independent checker here)
 RESULT_OBSERVERS: list[Callable[[Any, SolveResult], None]] = []
@@ -70,7 +72,9 @@ class Equilibrium:
             if float(np.max(s)) >= 1 - 1e-9:
                 out.append(names[int(np.argmax(s))])
             else:
-                out.append(" / ".join(f"{names[k]} {s[k]:.3g}" for k in np.flatnonzero(s > 1e-9)))
+                out.append(
+                    " / ".join(f"{names[k]} {plain(s[k], 3)}" for k in np.flatnonzero(s > 1e-9))
+                )
         return tuple(out)
 
     def probability(self, player: int, action: int) -> float:
@@ -166,14 +170,14 @@ class SolveResult:
         head = (
             f"{self.title or 'game'}: {len(self.players)} players, method {self.method}, "
             f"{len(self.equilibria)} equilibri{'um' if len(self.equilibria) == 1 else 'a'}"
-            f"{' (complete set)' if self.complete else ''}, {self.elapsed_s:.3g} s"
+            f"{' (complete set)' if self.complete else ''}, {plain(self.elapsed_s, 3)} s"
         )
         lines = [head]
         for k, e in enumerate(self.equilibria[:max_rows]):
             kind = "pure" if e.pure else "mixed"
-            lines.append(f"  #{k + 1} [{kind}] max regret {e.regret:.3g}")
+            lines.append(f"  #{k + 1} [{kind}] max regret {plain(e.regret, 3)}")
             for name, played, pay in zip(self.players, e.action_profile(), e.payoffs, strict=True):
-                lines.append(f"      {name:<28} {played:<40} payoff {pay:.6g}")
+                lines.append(f"      {name:<28} {played:<40} payoff {plain(pay, 6)}")
         if len(self.equilibria) > max_rows:
             lines.append(f"  ... {len(self.equilibria) - max_rows} more (use --json)")
         lines.extend(f"  note: {n}" for n in self.notes)
