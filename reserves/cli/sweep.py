@@ -112,14 +112,20 @@ def run(args: argparse.Namespace) -> int:
             payload.setdefault("config_hash", res.meta.get("config_hash"))
             print(json.dumps(payload, indent=2, default=float))
             return 0
+        from reserves.units import plain
+
+        def signed(x: float) -> str:
+            return ("+" if x > 0 else "") + plain(x)
+
         print(
-            f"tornado of {res.metric} (base {res.base_value:,.4g}), "
+            f"tornado of {res.metric} (base {plain(res.base_value)}), "
             f"backend {res.meta['backend']}, seed {res.meta['seed']}"
         )
         for r in res.rows:
             print(
-                f"  {r['label']:<44} {r['low']:>10.4g} -> {r['delta_low']:+12.4g}   "
-                f"{r['high']:>10.4g} -> {r['delta_high']:+12.4g}   swing {r['swing']:.4g}"
+                f"  {r['label']:<44} {plain(r['low']):>10} -> {signed(r['delta_low']):>12}   "
+                f"{plain(r['high']):>10} -> {signed(r['delta_high']):>12}   "
+                f"swing {plain(r['swing'])}"
             )
         return 0
     sres = run_sweep(spec, scheduler=args.scheduler, progress=progress)
@@ -128,5 +134,7 @@ def run(args: argparse.Namespace) -> int:
         payload.setdefault("config_hash", sres.meta.get("config_hash"))
         print(json.dumps(payload, indent=2, default=float))
     else:
-        print(sres.to_frame().to_string(index=False))
+        from reserves.units import plain
+
+        print(sres.to_frame().to_string(index=False, float_format=plain))
     return 0
