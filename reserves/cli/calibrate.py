@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reserves.units import json_number, pct, ratio, usd_price, usd_short
+from reserves.units import json_number, pct, plain, ratio, usd_price, usd_short
 
 
 def calibration_report(
@@ -50,7 +50,9 @@ def format_table(results: list[dict[str, Any]]) -> str:
         for k, v in r["params"].items():
             lo, hi = r["bounds"][k]
             flag = "  <- at bound" if k in r["at_bound"] else ""
-            lines.append(f"  {k:<22}{v:>14.5g}   plausible [{lo:.3g}, {hi:.3g}]{flag}")
+            lines.append(
+                f"  {k:<22}{plain(v, 5):>14}   plausible [{plain(lo, 3)}, {plain(hi, 3)}]{flag}"
+            )
         lines.append(f"  {'target':<22}{'wanted':>14}{'fitted':>14}{'residual':>10}")
         for key, res_key in (
             ("trough_usd", "trough"),
@@ -59,7 +61,8 @@ def format_table(results: list[dict[str, Any]]) -> str:
             ("fragility_ratio", None),
         ):
             resid = f"{r['residuals'][res_key]:>10.3f}" if res_key else f"{'':>10}"
-            lines.append(f"  {key:<22}{r['targets'][key]:>14.5g}{r['fitted'][key]:>14.5g}{resid}")
+            want, fit = plain(r["targets"][key], 5), plain(r["fitted"][key], 5)
+            lines.append(f"  {key:<22}{want:>14}{fit:>14}{resid}")
         lines.append("")
     return "\n".join(lines).rstrip()
 
