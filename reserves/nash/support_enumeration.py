@@ -366,6 +366,7 @@ def _support_profiles(game: Game, max_profiles: int) -> Iterator[tuple[tuple[int
         )
     profiles = sorted(itertools.product(*per_player), key=lambda s: sum(len(x) for x in s))
     tol = 1e-12 * game.payoff_scale
+    cache: dict[tuple[int, tuple[tuple[int, ...], ...]], frozenset[int]] = {}
     for S in profiles:
         if all(len(s) == 1 for s in S):
             continue  # pure profiles come from the pure solver
@@ -373,26 +374,38 @@ def _support_profiles(game: Game, max_profiles: int) -> Iterator[tuple[tuple[int
         tot = sum(extra)
         if any(e > tot - e for e in extra):
             continue  # counting condition fails (generic games have no such equilibrium)
-        if _conditionally_dominated(game, S, tol):
+        if _conditionally_dominated(game, S, tol, cache):
             continue
         yield S
 
 
-def _conditionally_dominated(game: Game, S: Sequence[Sequence[int]], tol: float) -> bool:
+def _conditionally_dominated(
+    game: Game,
+    S: Sequence[Sequence[int]],
+    tol: float,
+    cache: dict[tuple[int, tuple[tuple[int, ...], ...]], frozenset[int]] | None = None,
+) -> bool:
     """True when some ``a in S_i`` is strictly dominated by an action of player i (any action)
-    against every opponent profile inside ``S_-i``."""
-    for i in range(game.num_players):
-        if len(S[i]) == 1 and game.shape[i] == 1:
+    against every opponent profile inside ``S_-i``. The dominated set of player i depends on
+    ``S_-i`` only and is cached across support profiles."""
+    n = game.num_players
+    for i in range(n):
+        if game.shape[i] == 1:
             continue
-        idx = tuple(slice(None) if j == i else list(S[j]) for j in range(game.num_players))
-        u = game.payoffs[i][
-            np.ix_(*[range(game.shape[i]) if j == i else S[j] for j in range(game.num_players)])
-        ]
-        del idx
-        u = np.moveaxis(u, i, 0).reshape(game.shape[i], -1)
-        for a in S[i]:
-            if np.any(np.all(u > u[a] + tol, axis=1)):
-                return True
+        key = (i, tuple(tuple(S[j]) for j in range(n) if j != i))
+        dom = None if cache is None else cache.get(key)
+        if dom is None:
+            u = game.payoffs[i][
+                np.ix_(*[range(game.shape[i]) if j == i else S[j] for j in range(n)])
+            ]
+            u = np.moveaxis(u, i, 0).reshape(game.shape[i], -1)
+            # beats[b, a]: b > a + tol against every opponent profile in S_-i
+            beats = np.all(u[:, None, :] > u[None, :, :] + tol, axis=2)
+            dom = frozenset(int(a) for a in np.flatnonzero(beats.any(axis=0)))
+            if cache is not None:
+                cache[key] = dom
+        if dom and not dom.isdisjoint(S[i]):
+            return True
     return False
 
 
@@ -413,7 +426,7 @@ def support_enumeration_solve(
     Parameters
     ----------
     eliminate:
-        remove strictly dominated actions first (iterated, pure and mixed dominance); the
+        remove strictly dominated actions first (iterated, by pure strategies); the
         equilibria of the reduced game are exactly those of the original.
     max_support_profiles:
         refuse (``SolverError``) past this many support profiles.
@@ -435,7 +448,9 @@ def support_enumeration_solve(
         keep = [list(range(n)) for n in game.shape]
         work = game
         if eliminate:
-            red = iterated_elimination(game)
+            # pure-strategy dominance only (vectorised): mixed dominance costs one LP per
+            # action and the support pruning below catches what it would remove
+            red = iterated_elimination(game, mixed=False)
             keep = [list(k) for k in red.surviving]
             work = red.game
             removed = sum(game.shape) - sum(work.shape)
@@ -522,6 +537,44 @@ def _progress(progress: bool | Callable[[int], None]) -> Callable[[int], None] |
     return None
 
 
+def _box_prefilter(sys_: SupportSystem, rounds: int = 8, max_boxes: int = 20_000) -> np.ndarray:
+    """Systems that may have a root with every free probability in ``[0, 1]`` (bool mask).
+
+    Each equation is multilinear in the scalar unknowns (degree at most one in each), so on
+    a box its values lie between its smallest and largest value at the box's corners (the
+    corner values are its Bernstein coefficients on the box). A box on which some equation
+    is strictly positive, or strictly negative, at every corner holds no root. Starting from
+    ``[0, 1]^d`` per system, surviving boxes are bisected along their widest side for
+    ``rounds`` rounds; a system with no surviving box has no solution with positive
+    probabilities and is skipped (the exclusion test of Gambit's ``enumpoly``; Turocy 2008).
+    """
+    d = sys_.dim
+    nsys = len(sys_.profiles)
+    bits = np.array(list(itertools.product((0.0, 1.0), repeat=d)))  # (2^d, d)
+    lo = np.zeros((nsys, d))
+    hi = np.ones((nsys, d))
+    owner = np.arange(nsys)
+    for rnd in range(rounds + 1):
+        corners = lo[:, None, :] + (hi - lo)[:, None, :] * bits[None, :, :]
+        B = corners.shape[0]
+        Fc = sys_.F(corners.reshape(-1, d), np.repeat(owner, len(bits))).reshape(B, len(bits), -1)
+        excluded = np.any(np.all(Fc > 0, axis=1) | np.all(Fc < 0, axis=1), axis=1)
+        lo, hi, owner = lo[~excluded], hi[~excluded], owner[~excluded]
+        if owner.size == 0 or rnd == rounds or 2 * owner.size > max_boxes:
+            break
+        w = hi - lo
+        k = np.argmax(w, axis=1)
+        mid = lo[np.arange(len(lo)), k] + w[np.arange(len(lo)), k] / 2
+        lo2, hi2 = lo.copy(), hi.copy()
+        hi[np.arange(len(lo)), k] = mid
+        lo2[np.arange(len(lo)), k] = mid
+        lo, hi = np.concatenate([lo, lo2]), np.concatenate([hi, hi2])
+        owner = np.concatenate([owner, owner])
+    alive = np.zeros(nsys, dtype=bool)
+    alive[owner] = True
+    return alive
+
+
 def _solve_supports(
     game: Game, group: Sequence[Sequence[Sequence[int]]], rng: np.random.Generator
 ) -> tuple[list[list[np.ndarray]], int, int]:
@@ -561,6 +614,10 @@ def _solve_supports(
         else:
             Zc, sel, hard = np.zeros((0, sys_.dim), complex), np.zeros(0, int), np.arange(nsys)
         if hard.size:  # general systems, or 2x2x2 ones the elimination cannot certify
+            sub = SupportSystem(game, [group[k] for k in hard])
+            alive = _box_prefilter(sub)  # skip systems with no root in the probability box
+            hard = hard[alive]
+        if hard.size:
             sub = SupportSystem(game, [group[k] for k in hard])
             Zh, selh, fails = _track_linear_product(sub, rng)
             Zc, sel = np.concatenate([Zc, Zh]), np.concatenate([sel, hard[selh]])
