@@ -263,6 +263,44 @@ def make_hostile(tmp: Path) -> list[dict[str, Any]]:
     ]
 
 
+#: every command that reads a file, with how its file is passed
+READERS: dict[str, list[str]] = {
+    "solve": ["solve", "{f}"],
+    "analyze": ["analyze", "{f}"],
+    "demand": ["demand", "{f}"],
+    "floor": ["floor", "{f}"],
+    "calibrate": ["calibrate", "{f}"],
+    "simulate": ["simulate", "{f}"],
+    "sweep": ["sweep", "{f}"],
+    "assess": ["assess", "{f}"],
+    "estimate": ["estimate", "{f}"],
+    "backtest": ["backtest", "{f}"],
+    "brief": ["brief", "{f}", "-o", "{out}"],
+    "app": ["app", "--config", "{f}", "--port", "1"],
+}
+
+
+def make_every_door(tmp: Path) -> list[dict[str, Any]]:
+    """Each command given a FIFO, /dev/zero, a directory, an alias bomb and a missing file."""
+    bad = {
+        "fifo": tmp / "door_fifo.yaml",
+        "devzero": tmp / "door_zero.yaml",
+        "directory": tmp / "door_dir.yaml",
+        "bomb": tmp / "door_bomb.yaml",
+        "missing": tmp / "door_missing.yaml",
+    }
+    os.mkfifo(bad["fifo"])
+    bad["devzero"].symlink_to("/dev/zero")
+    bad["directory"].mkdir()
+    bad["bomb"].write_text(_bomb(9, 9))
+    cases = []
+    for cmd, argv in READERS.items():
+        for kind, path in bad.items():
+            filled = [a.format(f=path, out=tmp / f"{cmd}-{kind}.md") for a in argv]
+            cases.append({"id": f"{cmd}-{kind}", "argv": filled})
+    return cases
+
+
 #: cases whose correct answer is a result (exit 0), not a refusal
 ACCEPTED: set[str] = {"sovereigns-300", "sovereigns-3000"}
 
@@ -291,6 +329,13 @@ def test_hostile_table(tmp_path: Path) -> None:
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_every_command_refuses_hostile_files(tmp_path: Path) -> None:
+    cases = make_every_door(tmp_path)
+    problems = _check(cases, run_cases(cases))
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
 def test_hostile_table_large(tmp_path: Path) -> None:
@@ -305,7 +350,7 @@ if __name__ == "__main__":  # survey: python tests/test_fuzz_hostile.py
     import tempfile
 
     with tempfile.TemporaryDirectory() as d:
-        cs = make_hostile(Path(d))
+        cs = make_hostile(Path(d)) + make_every_door(Path(d))
         only = set(sys.argv[1:])
         res = run_cases([c for c in cs if not only or c["id"] in only])
         for r in res.values():
