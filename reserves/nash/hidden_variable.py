@@ -99,6 +99,8 @@ def hidden_variable_roots(sys_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray
         return None
     sizes = list(sys_.sizes)
     nsys = len(sys_.profiles)
+    if sizes == [3, 3, 3]:
+        return _three_ternary(sys_, nsys)
     if 2 not in sizes:
         return None
     s = sizes.index(2)
@@ -195,6 +197,69 @@ def _two_two_three(
             Z.append(_layout(sys_, {s: ss, p: vp, q: vq}))
             sel.append(n)
     return _pack(sys_, Z, sel, sorted(set(hard)))
+
+
+def _sylvester_det(p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
+    """Resultant of two polynomials given by coefficients in ascending powers, batched over
+    leading axes (both of formal degree ``d1 = p1.shape[-1] - 1``, ``d2``)."""
+    d1, d2 = p1.shape[-1] - 1, p2.shape[-1] - 1
+    n = d1 + d2
+    S = np.zeros((*p1.shape[:-1], n, n), dtype=complex)
+    for r in range(d2):
+        S[..., r, r : r + d1 + 1] = p1[..., ::-1]
+    for r in range(d1):
+        S[..., d2 + r, r : r + d2 + 1] = p2[..., ::-1]
+    return np.linalg.det(S)
+
+
+def _three_ternary(sys_: Any, nsys: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pattern (3, 3, 3): hide ``sigma_2 = (1 - u - v, u, v)``. Players 0 and 1 give
+    ``sigma_1`` and ``sigma_0`` as signed minors of 2 x 3 matrices (degree 2 in (u, v));
+    player 2's two equations become quartics ``g_1, g_2`` in (u, v), sampled on a 5 x 5 grid
+    of roots of unity (2-D DFT gives their coefficients). Their resultant in ``u`` (8 x 8
+    Sylvester determinant) is sampled at 32 roots of unity in ``v`` and its roots found from
+    the companion matrix; each ``v`` is paired with the roots of ``g_1(., v)``. Candidates
+    are only candidates: the caller refines them by Newton's method and certifies the count
+    against the multihomogeneous Bezout number (10), falling back to the homotopy."""
+    n5 = 5
+    w = np.exp(2j * np.pi * np.arange(n5) / n5)
+    U, V = np.meshgrid(w, w, indexing="ij")
+    sig2 = np.stack([1 - U - V, U, V], axis=-1).reshape(1, -1, 3)  # (1, 25, 3)
+    sig2 = np.broadcast_to(sig2, (nsys, n5 * n5, 3))
+    M0 = _player_matrix(sys_, 0, 2, sig2)  # acts on sigma_1
+    M1 = _player_matrix(sys_, 1, 2, sig2)  # acts on sigma_0
+    s1, s0 = _minors(M0), _minors(M1)  # (nsys, 25, 3)
+    D2 = sys_.delta[2]  # (nsys, 2, k0, k1)
+    g = np.einsum("sta,seab,stb->ste", s0, D2, s1).reshape(nsys, n5, n5, 2)
+    C = np.fft.fft2(g, axes=(1, 2)) / (n5 * n5)  # C[s, a, b, e]: coefficient of u^a v^b
+    L = 32
+    vm = np.exp(2j * np.pi * np.arange(L) / L)
+    vpow = vm[:, None] ** np.arange(n5)[None, :]  # (L, 5)
+    P = np.einsum("sabe,lb->slea", C, vpow)  # (nsys, L, 2, 5): coefficients in u
+    R = _sylvester_det(P[:, :, 0, :], P[:, :, 1, :])  # (nsys, L)
+    roots_v = _poly_roots(R, tol=1e-9)
+    Z, sel, hard = [], [], []
+    for n, rv in enumerate(roots_v):
+        if rv is None:
+            hard.append(n)
+            continue
+        for v in rv:
+            cu = C[n, :, :, 0] @ (v ** np.arange(n5))  # g_1(., v) coefficients in u
+            nz = np.flatnonzero(np.abs(cu) > 1e-12 * np.abs(cu).max())
+            if nz.size == 0:
+                continue
+            for u in np.roots(cu[: nz.max() + 1][::-1]):
+                ss2 = np.array([1 - u - v, u, v])
+                m0 = np.einsum("eab,b->ea", sys_.delta[0][n], ss2)
+                m1 = np.einsum("eab,b->ea", sys_.delta[1][n], ss2)
+                v1, v0 = _minors(m0), _minors(m1)
+                if abs(v1.sum()) < 1e-12 * (1 + np.abs(v1).max()) or abs(v0.sum()) < 1e-12 * (
+                    1 + np.abs(v0).max()
+                ):
+                    continue
+                Z.append(_layout(sys_, {0: v0 / v0.sum(), 1: v1 / v1.sum(), 2: ss2}))
+                sel.append(n)
+    return _pack(sys_, Z, sel, hard)
 
 
 def _pack(

@@ -537,6 +537,45 @@ def _progress(progress: bool | Callable[[int], None]) -> Callable[[int], None] |
     return None
 
 
+def _multihomogeneous_bezout(sys_: SupportSystem) -> int:
+    """Number of start solutions of the linear-product homotopy: the multihomogeneous Bezout
+    number, an upper bound on the isolated complex roots of the support system."""
+    off = sys_.offsets
+    owner = np.repeat(np.arange(len(sys_.mixing)), np.diff(off))
+    dims = [int(off[j + 1] - off[j]) for j in range(len(sys_.mixing))]
+    return len(_start_assignments(owner.tolist(), dims))
+
+
+def _certified_roots(
+    sys_: SupportSystem, Zc: np.ndarray, sel: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Newton-refine candidate roots; keep those of systems where as many distinct,
+    nonsingular roots were found as the multihomogeneous Bezout number (then there can be no
+    other isolated root: the count is an upper bound). Returns (roots, systems, the systems
+    that fell short, for the homotopy)."""
+    nsys = len(sys_.profiles)
+    bound = _multihomogeneous_bezout(sys_)
+    if Zc.size == 0:
+        return Zc, sel, np.arange(nsys)
+    Z, res, cond = _newton(sys_, Zc, sel, iters=15)
+    ok = (res < 1e-11) & (cond < 1e10) & np.all(np.isfinite(Z), axis=1)
+    Z, sel = Z[ok], sel[ok]
+    keep_Z, keep_sel, short = [], [], []
+    for k in range(nsys):
+        roots = Z[sel == k]
+        distinct: list[np.ndarray] = []
+        for r in roots:
+            if not any(np.max(np.abs(r - d)) <= 1e-8 * (1 + np.max(np.abs(d))) for d in distinct):
+                distinct.append(r)
+        if len(distinct) >= bound:
+            keep_Z.extend(distinct)
+            keep_sel.extend([k] * len(distinct))
+        else:
+            short.append(k)
+    Zk = np.array(keep_Z, dtype=complex).reshape(-1, sys_.dim)
+    return Zk, np.array(keep_sel, dtype=int), np.array(short, dtype=int)
+
+
 def _box_prefilter(sys_: SupportSystem, rounds: int = 8, max_boxes: int = 20_000) -> np.ndarray:
     """Systems that may have a root with every free probability in ``[0, 1]`` (bool mask).
 
@@ -611,6 +650,9 @@ def _solve_supports(
             Zc, sel, hard = _three_binary_roots(sys_)
         elif hv is not None:
             Zc, sel, hard = hv
+            if list(sys_.sizes) == [3, 3, 3]:  # candidates only: certify by the root count
+                Zc, sel, short = _certified_roots(sys_, Zc, sel)
+                hard = np.union1d(hard, short).astype(int)
         else:
             Zc, sel, hard = np.zeros((0, sys_.dim), complex), np.zeros(0, int), np.arange(nsys)
         if hard.size:  # general systems, or 2x2x2 ones the elimination cannot certify
