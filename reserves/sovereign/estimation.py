@@ -100,6 +100,8 @@ def estimation_config(
         d = by_name[s.name].model_dump(mode="json", exclude_none=True)
         d.pop("value_belief_usd", None)
         allowed = list(s.actions or KINDS)
+        if obs.actions_available is not None:  # a law or court restricts the window's actions
+            allowed = [a for a in allowed if a in obs.actions_available]
         if s.holdings_btc <= 0 and "sell" in allowed and len(allowed) > 1:
             allowed.remove("sell")  # selling nothing is holding: one action, not two
         if obs.action not in allowed:
@@ -308,6 +310,9 @@ def choice_probs(design: Design, z: np.ndarray, alpha: np.ndarray) -> np.ndarray
 #: theta up to 0.1 (5x the baseline's largest); k_fixed up to 2% of reserves; b_sanctions up to
 #: a 20%/yr expected freeze loss; b_gold up to 5 (a 1%-of-reserves gold buyer values the hedge
 #: at 5%/yr).
+#: bounded quasi-Newton method of the likelihood maximisation
+_METHOD = "TNC"  # L-BFGS-B calls BLAS, which threads badly on a loaded machine
+
 BOUNDS: dict[str, tuple[float, float]] = {
     "lambda": (0.0, 1.0e4),
     "value_usd": (0.0, 5.0e5),
@@ -355,10 +360,11 @@ def _mle(
     rows: np.ndarray,
     fixed: dict[str, float],
     start: np.ndarray | None = None,
-    multistart: bool = True,
+    multistart: str | bool = "full",
 ) -> tuple[np.ndarray, float]:
     """Maximise the pseudo-log-likelihood over the free structural parameters within
-    :data:`BOUNDS` (L-BFGS-B on parameters scaled to [0, 1], analytic gradient, two starts)."""
+    :data:`BOUNDS` (truncated Newton on parameters scaled to [0, 1], analytic gradient,
+    several starts)."""
     from scipy.optimize import minimize
 
     rows = np.array([i for i in rows if design.available[i].sum() >= 2], dtype=int)
@@ -382,14 +388,22 @@ def _mle(
         g[1:] = q[0] * ga[1:]
         return f, g[free] * ub
 
-    starts = [np.full(len(free), 0.01), np.full(len(free), 0.2)] if multistart else []
+    starts = []
+    if multistart:  # a small design of starts: the likelihood is not concave in the parameters
+        names = [PARAMS[k] for k in free]
+        design_pts = ((0.002, 0.05), (0.002, 0.3), (0.02, 0.05), (0.02, 0.3))
+        for lam, other in design_pts if multistart == "full" else design_pts[-1:]:
+            x = np.full(len(free), other)
+            if "lambda" in names:
+                x[names.index("lambda")] = lam
+            starts.append(x)
     if start is not None:
         starts.insert(0, np.clip(start[free] / ub, 0, 1))
     if not starts:
         starts = [np.full(len(free), 0.01)]
     best = None
     for x0 in starts:
-        res = minimize(obj, x0, jac=True, method="L-BFGS-B", bounds=[(0.0, 1.0)] * len(free))
+        res = minimize(obj, x0, jac=True, method=_METHOD, bounds=[(0.0, 1.0)] * len(free))
         if np.all(np.isfinite(res.x)) and (best is None or res.fun < best.fun):
             best = res
     if best is None:
@@ -409,14 +423,17 @@ def _npl(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
     """NPL iterations; returns (params, beliefs, features, iterations, converged).
 
-    The first pseudo-likelihood is maximised from several starts (or from ``init`` alone
-    when given, as in the leave-one-out refits); later ones start at the previous estimate."""
+    The first pseudo-likelihood is maximised from a design of starts, later ones from the
+    previous estimate and one design start (``init`` alone when given): NPL has the
+    uninformative fixed point ``lambda = 0`` (uniform beliefs), which the starts avoid. The
+    leave-one-out refits run this same procedure."""
     P = start
     params: np.ndarray | None = init
     z = features(design, P)
     for it in range(1, max_iter + 1):
         z = features(design, P)
-        params, _ = _mle(design, z, rows, fixed, params, multistart=(it == 1 and init is None))
+        mode = ("full" if it == 1 else "one") if init is None else False
+        params, _ = _mle(design, z, rows, fixed, params, multistart=mode)
         P_new = choice_probs(design, z, alpha_of(params))
         if np.max(np.abs(P_new - P)) < tol:
             return params, P_new, features(design, P_new), it, True
@@ -721,7 +738,7 @@ def estimate(
                 loo_pred.append("")
                 continue
             keep = rows[rows != i]
-            _, P_i, _, _, _ = _npl(design, keep, _one_hot(design, keep), fixed, init=params)
+            _, P_i, _, _, _ = _npl(design, keep, _one_hot(design, keep), fixed)
             for k, lab in enumerate(design.labels):
                 loo_probs[i, KINDS.index(action_kind(lab)[0])] += P_i[i, k]
             loo_pred.append(KINDS[int(np.argmax(loo_probs[i]))])

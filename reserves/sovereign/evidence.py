@@ -91,6 +91,11 @@ class Observation(_Strict):
     observables: dict[str, float]
     sources: dict[str, str] = Field(default_factory=dict)
     disagreement: str = ""
+    actions_available: list[Literal["accumulate", "hold", "sell"]] | None = Field(
+        default=None,
+        description="actions open to the sovereign over the window when the public record "
+        "restricts them (a law, a court); cite it in sources.actions_available",
+    )
 
     _obs = field_validator("observables")(_check_observables)
 
@@ -182,6 +187,18 @@ def evidence_from_dict(
                 fix="keep one entry per sovereign",
             )
         seen.add(o.name)
+        if o.actions_available is not None and o.action not in o.actions_available:
+            raise ConfigError(
+                f"{where}: sovereigns[{k}].action: {o.action!r} is not in its "
+                f"actions_available {o.actions_available}",
+                fix="correct the action or the restriction",
+            )
+        if o.actions_available is not None and "actions_available" not in o.sources:
+            raise ConfigError(
+                f"{where}: sovereigns[{k}].sources.actions_available: a restriction of the "
+                "actions needs its source",
+                fix="cite the law or court decision in sources.actions_available",
+            )
         bad = o.sign_problem()
         if bad is not None:
             raise ConfigError(
