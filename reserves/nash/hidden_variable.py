@@ -59,6 +59,10 @@ def _player_matrix(sys_: Any, r: int, hidden: int, sigma_h: np.ndarray) -> np.nd
 def _minors(M: np.ndarray) -> np.ndarray:
     """Signed maximal minors of (..., k-1, k) matrices: the kernel direction (..., k)."""
     k = M.shape[-1]
+    if k == 2:
+        return np.stack([M[..., 0, 1], -M[..., 0, 0]], axis=-1)
+    if k == 3:
+        return np.cross(M[..., 0, :], M[..., 1, :])
     out = []
     for j in range(k):
         sub = np.delete(M, j, axis=-1)
@@ -130,30 +134,25 @@ def _equal_pair(
     else:
         g = np.einsum("sta,sab,stb->st", sq, Ds, sp)
     roots = _poly_roots(g)
-    Z, sel, hard = [], [], []
-    for n, rts in enumerate(roots):
-        if rts is None:
-            hard.append(n)
-            continue
-        bad = False
-        for tr in rts:
-            ss = np.array([1 - tr, tr])
-            mp = np.einsum("eab,a->eb" if _others(p).index(s) == 0 else "eab,b->ea",
-                           sys_.delta[p][n], ss)  # fmt: skip
-            mq = np.einsum("eab,a->eb" if _others(q).index(s) == 0 else "eab,b->ea",
-                           sys_.delta[q][n], ss)  # fmt: skip
-            vq, vp = _minors(mp), _minors(mq)
-            if abs(vq.sum()) < 1e-12 * (1 + np.abs(vq).max()) or abs(vp.sum()) < 1e-12 * (
-                1 + np.abs(vp).max()
-            ):
-                if np.abs(vq).max() < 1e-9 or np.abs(vp).max() < 1e-9:
-                    bad = True  # kernel not one-dimensional at this root
-                continue  # a root at infinity of the probability chart
-            Z.append(_layout(sys_, {s: ss, p: vp / vp.sum(), q: vq / vq.sum()}))
-            sel.append(n)
-        if bad:
-            hard.append(n)
-    return _pack(sys_, Z, sel, hard)
+    hard = [n for n, r in enumerate(roots) if r is None]
+    owners = np.array([n for n, r in enumerate(roots) if r is not None for _ in r], dtype=int)
+    if owners.size == 0:
+        return _pack(sys_, [], [], hard)
+    tr = np.concatenate([r for r in roots if r is not None])
+    ss = np.stack([1 - tr, tr], axis=1)  # (K, 2)
+    spec_p = "keab,ka->keb" if _others(p).index(s) == 0 else "keab,kb->kea"
+    spec_q = "keab,ka->keb" if _others(q).index(s) == 0 else "keab,kb->kea"
+    vq = _minors(np.einsum(spec_p, sys_.delta[p][owners], ss))
+    vp = _minors(np.einsum(spec_q, sys_.delta[q][owners], ss))
+    tq, tp = vq.sum(axis=1), vp.sum(axis=1)
+    big_q, big_p = np.abs(vq).max(axis=1), np.abs(vp).max(axis=1)
+    at_inf = (np.abs(tq) < 1e-12 * (1 + big_q)) | (np.abs(tp) < 1e-12 * (1 + big_p))
+    # a kernel that is not one-dimensional at a root: leave that system to the homotopy
+    hard.extend(int(n) for n in np.unique(owners[at_inf & ((big_q < 1e-9) | (big_p < 1e-9))]))
+    ok = ~at_inf
+    sig = {s: ss[ok], p: vp[ok] / tp[ok, None], q: vq[ok] / tq[ok, None]}
+    Zk = np.concatenate([sig[j][:, 1:] for j in range(3)], axis=1)
+    return _pack(sys_, list(Zk), list(owners[ok]), hard)
 
 
 def _two_two_three(
@@ -238,7 +237,7 @@ def _three_ternary(sys_: Any, nsys: int) -> tuple[np.ndarray, np.ndarray, np.nda
     P = np.einsum("sabe,lb->slea", C, vpow)  # (nsys, L, 2, 5): coefficients in u
     R = _sylvester_det(P[:, :, 0, :], P[:, :, 1, :])  # (nsys, L)
     roots_v = _poly_roots(R, tol=1e-9)
-    Z, sel, hard = [], [], []
+    us, vs, owners, hard = [], [], [], []
     for n, rv in enumerate(roots_v):
         if rv is None:
             hard.append(n)
@@ -248,17 +247,26 @@ def _three_ternary(sys_: Any, nsys: int) -> tuple[np.ndarray, np.ndarray, np.nda
             nz = np.flatnonzero(np.abs(cu) > 1e-12 * np.abs(cu).max())
             if nz.size == 0:
                 continue
-            for u in np.roots(cu[: nz.max() + 1][::-1]):
-                ss2 = np.array([1 - u - v, u, v])
-                m0 = np.einsum("eab,b->ea", sys_.delta[0][n], ss2)
-                m1 = np.einsum("eab,b->ea", sys_.delta[1][n], ss2)
-                v1, v0 = _minors(m0), _minors(m1)
-                if abs(v1.sum()) < 1e-12 * (1 + np.abs(v1).max()) or abs(v0.sum()) < 1e-12 * (
-                    1 + np.abs(v0).max()
-                ):
-                    continue
-                Z.append(_layout(sys_, {0: v0 / v0.sum(), 1: v1 / v1.sum(), 2: ss2}))
-                sel.append(n)
+            ru = np.roots(cu[: nz.max() + 1][::-1])
+            us.extend(ru)
+            vs.extend([v] * len(ru))
+            owners.extend([n] * len(ru))
+    if not us:
+        return _pack(sys_, [], [], hard)
+    u_arr, v_arr, own = np.array(us), np.array(vs), np.array(owners)
+    ss2 = np.stack([1 - u_arr - v_arr, u_arr, v_arr], axis=1)  # (K, 3)
+    v1 = _minors(np.einsum("keab,kb->kea", sys_.delta[0][own], ss2))
+    v0 = _minors(np.einsum("keab,kb->kea", sys_.delta[1][own], ss2))
+    t1, t0 = v1.sum(axis=1), v0.sum(axis=1)
+    ok = (np.abs(t1) >= 1e-12 * (1 + np.abs(v1).max(axis=1))) & (
+        np.abs(t0) >= 1e-12 * (1 + np.abs(v0).max(axis=1))
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        Zk = np.concatenate(
+            [(v0 / t0[:, None])[:, 1:], (v1 / t1[:, None])[:, 1:], ss2[:, 1:]], axis=1
+        )
+    Z = list(Zk[ok])
+    sel = list(own[ok])
     return _pack(sys_, Z, sel, hard)
 
 

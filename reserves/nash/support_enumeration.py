@@ -67,14 +67,28 @@ class SupportSystem:
         self.dim = int(self.offsets[-1])
         self.degree = len(M) - 1
         # difference tensors over the mixing opponents only (pure opponents are fixed)
-        per_player: list[list[np.ndarray]] = [[] for _ in M]
-        for S in self.profiles:
-            sub = game.restrict(S).payoffs / game.payoff_scale
-            index = tuple(slice(None) if j in M else 0 for j in range(game.num_players))
-            for k, i in enumerate(M):
-                u = np.moveaxis(sub[i][index], k, 0)  # axes: mixing players in order
-                per_player[k].append(u[1:] - u[:1])
-        self.delta = [np.stack(d) for d in per_player]  # (num systems, k_i - 1, ...)
+        n = game.num_players
+        # payoffs of the mixing players over the supports, pure players fixed at their action:
+        # (num systems, len(M), sizes...) gathered by one fancy index per axis
+        nsys = len(self.profiles)
+        grids = []
+        for j in range(n):
+            if j in M:
+                k = M.index(j)
+                idx = np.array([S[j] for S in self.profiles])  # (nsys, k_j)
+                shape = [nsys] + [1] * len(M)
+                shape[1 + k] = idx.shape[1]
+                grids.append(idx.reshape(shape))
+            else:
+                grids.append(
+                    np.array([S[j][0] for S in self.profiles]).reshape([nsys] + [1] * len(M))
+                )
+        scale = game.payoff_scale
+        self.delta = []
+        for k, i in enumerate(M):
+            u = game.payoffs[i][tuple(grids)] / scale  # (nsys, sizes of M...)
+            u = np.moveaxis(u, 1 + k, 1)  # own axis first after the system axis
+            self.delta.append(u[:, 1:] - u[:, :1])  # (num systems, k_i - 1, others...)
 
     def sigmas(self, Z: np.ndarray) -> list[np.ndarray]:
         """Full probability vectors of the mixing players, batched: ``Z`` is ``(P, dim)``."""
