@@ -366,11 +366,41 @@ def _track_linear_product(
     return X[done], sel_all[done], int(failed.sum())
 
 
+def _dominated_tables(
+    game: Game, per_player: list[list[tuple[int, ...]]], tol: float, max_entries: int = 2_000_000
+) -> list[np.ndarray] | None:
+    """For every player i, ``D_i[a, s_1, ..., s_{N-1}]``: action a is strictly dominated by
+    some action of i against every opponent profile in the subsets ``s_j`` (indices into
+    ``per_player[j]``, opponents in order). The count of opponent profiles where ``b`` fails
+    to beat ``a`` by ``tol`` is a multilinear contraction of the failure tensor with the
+    subsets' indicator vectors, so all subsets are tested at once; None when the tables would
+    exceed ``max_entries``."""
+    n = game.num_players
+    ind = [
+        np.array([[1.0 if a in c else 0.0 for a in range(game.shape[j])] for c in per_player[j]])
+        for j in range(n)
+    ]
+    out = []
+    for i in range(n):
+        ni = game.shape[i]
+        size = ni * ni * math.prod(len(per_player[j]) for j in range(n) if j != i)
+        if size > max_entries:
+            return None
+        u = np.moveaxis(game.payoffs[i], i, 0)  # (n_i, opponents...)
+        fail = (u[:, None] <= u[None, :] + tol).astype(float)  # (b, a, opponents...)
+        t = fail
+        for j in [j for j in range(n) if j != i]:
+            t = np.tensordot(t, ind[j], axes=([2], [1]))  # contract the next opponent axis
+        out.append(np.any(t == 0.0, axis=0) if ni > 1 else np.zeros_like(t[0], dtype=bool))
+    return out
+
+
 def _support_profiles(game: Game, max_profiles: int) -> Iterator[tuple[tuple[int, ...], ...]]:
     """Support profiles in order of total size, pruned by counting and conditional dominance."""
     shape = game.shape
+    n = game.num_players
     per_player = [
-        [c for k in range(1, n + 1) for c in itertools.combinations(range(n), k)] for n in shape
+        [c for k in range(1, m + 1) for c in itertools.combinations(range(m), k)] for m in shape
     ]
     total = math.prod(len(p) for p in per_player)
     if total > max_profiles:
@@ -378,17 +408,27 @@ def _support_profiles(game: Game, max_profiles: int) -> Iterator[tuple[tuple[int
             f"{total:,} support profiles exceed max_support_profiles={max_profiles:,}",
             fix="use method='logit' for one equilibrium of a large game",
         )
-    profiles = sorted(itertools.product(*per_player), key=lambda s: sum(len(x) for x in s))
     tol = 1e-12 * game.payoff_scale
+    tables = _dominated_tables(game, per_player, tol)
+    index_profiles = sorted(
+        itertools.product(*[range(len(p)) for p in per_player]),
+        key=lambda k: sum(len(per_player[j][k[j]]) for j in range(n)),
+    )
     cache: dict[tuple[int, tuple[tuple[int, ...], ...]], frozenset[int]] = {}
-    for S in profiles:
+    for K in index_profiles:
+        S = tuple(per_player[j][K[j]] for j in range(n))
         if all(len(s) == 1 for s in S):
             continue  # pure profiles come from the pure solver
         extra = [len(s) - 1 for s in S]
         tot = sum(extra)
         if any(e > tot - e for e in extra):
             continue  # counting condition fails (generic games have no such equilibrium)
-        if _conditionally_dominated(game, S, tol, cache):
+        if tables is not None:
+            if any(
+                tables[i][(list(S[i]), *(K[j] for j in range(n) if j != i))].any() for i in range(n)
+            ):
+                continue
+        elif _conditionally_dominated(game, S, tol, cache):
             continue
         yield S
 
