@@ -291,8 +291,13 @@ def test_floor_uses_the_panel_parameters_by_default():
     k = cfg.market.price_usd * cfg.market.supply_btc
     expected = params.depth_share * k * static_depth_factor(params, 240.0)
     assert m.impact.depth_usd_per_pct == pytest.approx(expected, rel=1e-9)
-    legacy = MarketModel.from_config(cfg.with_updates({"market_model": {"panel_params": None}}))
+    legacy = MarketModel.from_config(cfg.with_updates({"market_model": {"panel_params": "none"}}))
     assert legacy.impact.depth_usd_per_pct == cfg.market_model.impact.depth_usd_per_pct
+    # 'none' survives the config's round trip (a null would be dropped and read as the default)
+    again = load_config("configs/events/2025-11-21.yaml").with_updates(
+        {"market_model": {"panel_params": "none"}}
+    )
+    assert again.with_updates({}).market_model.panel_params == "none"
     res = backtest([load_event(EVENTS / "crash-2025-11-21.yaml")], params)
     assert res.rows[0].liquidations_reached
 

@@ -74,7 +74,7 @@ def apply_parameters(
     from reserves.market.schema import MarketModelConfig
 
     data = section.model_dump(mode="python")
-    data["panel_params"] = None  # the single-event fit varies the section's own parameters
+    data["panel_params"] = "none"  # the single-event fit varies the section's own parameters
     if impact_kind is not None:
         data["impact"]["kind"] = impact_kind
     for key, value in params.items():

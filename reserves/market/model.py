@@ -221,7 +221,7 @@ class MarketModel:
         """
         p0 = float(start_price_usd)
         panel = getattr(section, "panel_params", None)
-        if panel:
+        if panel and str(panel).lower() != "none":
             from reserves.market.panel import cached_params
             from reserves.market.structural import MarketState, market_model_from_params
 

@@ -92,7 +92,7 @@ def floor_report(
             "panel_params": section.panel_params,
             "structural_params": (
                 {k: v for k, v in model.sources.items() if isinstance(v, int | float)}
-                if section.panel_params
+                if section.panel_params and str(section.panel_params).lower() != "none"
                 else None
             ),
             "sovereign_bids_usd": model.sovereign_bids.total_usd,

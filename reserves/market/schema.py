@@ -232,7 +232,7 @@ class MarketModelConfig(_Strict):
     With ``panel_params`` (default ``'default'``) the cascade uses the structural parameters
     fitted on the crash panel at this config's state (price, ``ladder.long_oi_usd`` as open
     interest, ``market.supply_btc``, ``market.vol_pa``); ``impact``, the ladder's tiers, entries
-    and shares, and ``dip_buyers`` are then not used. ``panel_params: null`` keeps them.
+    and shares, and ``dip_buyers`` are then not used. ``panel_params: none`` keeps them.
     """
 
     impact: ImpactConfig = Field(default_factory=ImpactConfig)
@@ -247,6 +247,7 @@ class MarketModelConfig(_Strict):
         description=(
             "structural parameters fitted on the crash panel (issue 12): 'default' loads "
             "configs/market/panel_params.yaml (written by `reserves calibrate configs/events/`), "
-            "a path loads that file, null uses this section's own impact and ladder (v0.1)"
+            "a path loads that file, 'none' uses this section's own impact and ladder (v0.1); "
+            "null is read as 'none' (write 'none': configs round-trip without nulls)"
         ),
     )
