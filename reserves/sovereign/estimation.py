@@ -488,6 +488,20 @@ def _hessian(
     return (H + H.T) / 2
 
 
+def _covariance(
+    design: Design, z: np.ndarray, rows: np.ndarray, params: np.ndarray, free: list[int]
+) -> tuple[np.ndarray, str]:
+    """Inverse observed information of the free parameters and a note on how it was formed
+    (pseudo-inverse when the information is singular)."""
+    H = _hessian(design, z, rows, params, free)
+    if np.all(np.isfinite(H)) and np.linalg.eigvalsh(H).min() > 1e-12 * max(np.abs(H).max(), 1):
+        return np.linalg.inv(H), "observed information"
+    return np.linalg.pinv(H), (
+        "observed information is singular (flat directions): standard errors only where the "
+        "pseudo-inverse gives a positive variance; see the profile-likelihood interval"
+    )
+
+
 @dataclass(frozen=True)
 class Coefficient:
     """One structural parameter: estimate, standard error, whether it sits on a bound."""
@@ -539,6 +553,7 @@ class Estimate:
     loo_probs: np.ndarray  # (N, 3) kind probabilities when left out
     fixed: dict[str, float]
     elapsed_s: float
+    se_method: str = "observed information"
 
     @property
     def alpha(self) -> np.ndarray:
@@ -637,6 +652,7 @@ class Estimate:
             "baseline_log_score": self.baseline_log_score,
             "buy_shares": list(self.design.buy_shares),
             "fixed": dict(self.fixed),
+            "se_method": self.se_method,
             "sovereigns": [
                 {
                     "name": n,
@@ -714,10 +730,11 @@ def estimate(
         on_bound = (params >= hi * (1 - 1e-4)) | (params <= hi * 1e-7)
         free = [k for k, name in enumerate(PARAMS) if name not in fixed and not on_bound[k]]
         cov = None
+        se_method = "none (every parameter fixed or on a bound)"
         if free:
-            H = _hessian(design, z, rows, params, free)
+            cf, se_method = _covariance(design, z, rows, params, free)
             cov = np.zeros((len(PARAMS), len(PARAMS)))
-            cov[np.ix_(free, free)] = np.linalg.pinv(H)
+            cov[np.ix_(free, free)] = cf
         coefs = tuple(
             Coefficient(
                 name,
@@ -755,7 +772,39 @@ def estimate(
         loo_probs,
         fixed,
         t.elapsed_s,
+        se_method,
     )
+
+
+def profile_interval(
+    cfg: ReservesConfig,
+    evidence: Evidence,
+    name: str,
+    grid: Sequence[float],
+    *,
+    fixed: dict[str, float] | None = None,
+    buy_shares: Sequence[float] = GRID,
+) -> dict[str, Any]:
+    """Profile likelihood of one parameter: the log-likelihood maximised over the others at
+    each grid value, and the likelihood-ratio 95% set ``{x: 2 (l_max - l(x)) <= 3.84}``
+    (chi-square, one degree of freedom) over the grid."""
+    if name not in COEFFICIENTS:
+        raise ConfigError(f"unknown parameter {name!r}", fix=f"use one of {list(COEFFICIENTS)}")
+    base = default_fixed(cfg) if fixed is None else dict(fixed)
+    ll = []
+    for x in grid:
+        e = estimate(cfg, evidence, fixed={**base, name: float(x)}, buy_shares=buy_shares,
+                     loo=False)  # fmt: skip
+        ll.append(e.loglik)
+    top = max(ll)
+    inside = [float(x) for x, v in zip(grid, ll, strict=True) if 2 * (top - v) <= 3.84]
+    return {
+        "parameter": name,
+        "grid": [float(x) for x in grid],
+        "loglik": ll,
+        "lr95": [min(inside), max(inside)] if inside else None,
+        "open_at": [b for b, x in (("low", grid[0]), ("high", grid[-1])) if x in inside],
+    }
 
 
 # ----------------------------------------------------------------------------- prediction
@@ -881,4 +930,5 @@ __all__ = [
     "make_design",
     "observed_label",
     "predict",
+    "profile_interval",
 ]

@@ -239,6 +239,20 @@ def robustness_checks(cfg: ReservesConfig, ev: Evidence) -> list[dict[str, Any]]
     return out
 
 
+#: grids of the profile likelihoods reported in the paper
+PROFILE_GRIDS: dict[str, tuple[float, ...]] = {
+    "value_usd": (60e3, 80e3, 90e3, 95e3, 100e3, 110e3, 120e3, 150e3, 200e3),
+    "gamma": (0.5, 1.0, 2.0, 3.0, 5.0, 8.0),
+}
+
+
+def profiles(cfg: ReservesConfig, ev: Evidence) -> dict[str, Any]:
+    """Profile-likelihood 95% sets of the value belief and the risk aversion."""
+    from reserves.sovereign.estimation import profile_interval
+
+    return {k: profile_interval(cfg, ev, k, g) for k, g in PROFILE_GRIDS.items()}
+
+
 def _variant(name: str, e: Estimate, *, loo: bool) -> dict[str, Any]:
     return {
         "variant": name,
@@ -293,6 +307,8 @@ def assessment_section(ctx: Any) -> Any:
         "What sovereigns did, and what it implies",
         summary=summary,
         robustness=robustness_checks(ctx.cfg, ev),
+        profiles=profiles(ctx.cfg, ev),
+        se_method=f.estimate.se_method,
         revealed=f.revealed.to_dict(),
         observed_profile=f.observed_check.to_dict(),
         ferranti=f.ferranti.to_dict(),
@@ -322,6 +338,7 @@ __all__ = [
     "assessment_section",
     "evidence_hash",
     "findings_from_estimate",
+    "profiles",
     "robustness_checks",
     "sovereign_findings",
 ]
