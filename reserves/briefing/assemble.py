@@ -306,12 +306,19 @@ def build_briefing(
         ),
         annex_tables=(_market_table(cfg),),
         numbers=tuple(
-            (f.label, f.text, f.footnote)
+            (f.label, f.text, _short_footnote(f.footnote, cfg))
             for name in FINDING_SECTIONS.values()
             if a.section(name).available
             for f in a.section(name).figures.values()
         ),
     )
+
+
+def _short_footnote(footnote: str, cfg: ReservesConfig) -> str:
+    """The inputs without the briefing's own config (named once, under Reproducibility)."""
+    own = f"config {cfg.name} ({cfg.content_hash()})"
+    parts = [p for p in footnote.split("; ") if p != own]
+    return "; ".join(parts) or "the configuration only"
 
 
 def _template_vars(a: Assessment, head: dict[str, Any]) -> dict[str, Any]:
@@ -345,7 +352,8 @@ def _bottom_line(
         )
     fl = parts.get("floor")
     if fl is not None:
-        out.append(_say(env, bl["floor" if fl.data["has_bids"] else "floor_no_bids"], **tvars))
+        key = "floor" if fl.data["has_bids"] else "floor_no_bids"
+        out.append(_say(env, bl[key], **tvars, small_lift=fl.data["small_lift"]))
     if "break_shock" in parts:
         out.append(_say(env, bl["breaking"], **tvars))
     ns = parts.get("never_sell")

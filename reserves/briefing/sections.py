@@ -302,12 +302,21 @@ def demand_band(a: Assessment) -> Part:
     )
 
 
+#: a lift of the low by sovereign bids under this share of the price is "barely" a change
+SMALL_LIFT = 0.01
+
+
 def floor(a: Assessment) -> Part:
     """The trough at the reference shock with and without sovereign bids, the table over
     shocks and the floor chart."""
     sec = _section(a, "floor", "the price floor")
     f = sec.figures
     has_bids = f["trough_with_usd"].value is not None
+    small_lift = bool(
+        has_bids
+        and (f["trough_with_usd"].value - f["trough_without_usd"].value)
+        < SMALL_LIFT * f["start_price_usd"].value
+    )
     rows = []
     for r in sec.data["table"]:
         row = [
@@ -347,13 +356,20 @@ def floor(a: Assessment) -> Part:
             max_shock_usd=float(sh.curve_max_usd),
             points=int(sh.curve_points),
         )
-        take = (
-            f"Sovereign bids lift the low after {f['shock_usd'].text} of selling from "
-            f"{f['trough_without_usd'].text} to {f['trough_with_usd'].text}; they soften "
-            "crashes but do not stop them."
-            if has_bids
-            else "Without sovereign bids the low falls steadily with the size of the selling."
-        )
+        if not has_bids:
+            take = "Without government buy orders the low falls with the size of the selling."
+        elif small_lift:
+            take = (
+                f"After {f['shock_usd'].text} of selling the buy orders barely move the low "
+                f"({f['trough_without_usd'].text} to {f['trough_with_usd'].text}); they matter "
+                "only for bigger crashes."
+            )
+        else:
+            take = (
+                f"Government buy orders lift the low after {f['shock_usd'].text} of selling "
+                f"from {f['trough_without_usd'].text} to {f['trough_with_usd'].text}; they "
+                "soften crashes but do not stop them."
+            )
         charts = (
             ChartSpec(
                 "floor",
@@ -364,7 +380,7 @@ def floor(a: Assessment) -> Part:
         )
     return Part(
         "floor",
-        {"has_bids": has_bids, "reading": sec.data.get("reading")},
+        {"has_bids": has_bids, "reading": sec.data.get("reading"), "small_lift": small_lift},
         tables=(table,),
         charts=charts,
         footnote=f["trough_with_usd"].footnote if has_bids else f["trough_without_usd"].footnote,
