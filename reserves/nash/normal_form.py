@@ -203,6 +203,20 @@ class Game:
         """``v_i(a)`` for every player: payoff of each pure action against the others' mix."""
         sig = [np.asarray(s, dtype=float) for s in profile]
         n = self.num_players
+        if self.num_profiles <= 4096:  # small tensors: one einsum per player (less overhead)
+            axes = list(range(n))
+            return [
+                np.asarray(
+                    np.einsum(
+                        self.payoffs[i],
+                        axes,
+                        *[x for j in range(n) if j != i for x in (sig[j], [j])],
+                        [i],
+                    ),
+                    dtype=float,
+                )
+                for i in range(n)
+            ]
         out = []
         for i in range(n):
             t = self.payoffs[i]
