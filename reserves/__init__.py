@@ -42,6 +42,11 @@ _EXPORTS: dict[str, str] = {
     "two_player_solve": "reserves.nash.two_player",
     "support_enumeration_solve": "reserves.nash.support_enumeration",
     "logit_solve": "reserves.nash.logit",
+    "lemke_howson_solve": "reserves.nash.lemke_howson",
+    "milp_solve": "reserves.nash.milp",
+    "extreme_equilibria": "reserves.nash.vertex_enumeration",
+    "regret_tolerance": "reserves.nash.verify",
+    "check_equilibrium": "reserves.nash.verify",
     # symbolic analysis
     "analyze": "reserves.sovereign.symbolic",
     "dominance_thresholds": "reserves.sovereign.symbolic",
