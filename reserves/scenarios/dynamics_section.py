@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["assessment_section", "dynamics_outcome"]
+__all__ = ["assessment_section", "dynamics_outcome", "reduced_form_effect"]
 
 
 def dynamics_outcome(scenario_set: Any, cfg: Any) -> dict[str, Any]:
@@ -45,6 +45,25 @@ def dynamics_outcome(scenario_set: Any, cfg: Any) -> dict[str, Any]:
         )
         mixed = mix_c15(ests)
     return {"c15": ests, "mixture": mixed, "adoption": scenario_set.modal_adoption()}
+
+
+def reduced_form_effect(cfg: Any, scenario: str, scenario_set: Any) -> Any:
+    """The paired C15 estimate of one scenario under ``volatility.mode: reduced_form`` (the
+    earlier model's hand-set elasticities), same seed, paths and horizon as ``scenario_set``."""
+    from reserves.scenarios.c15 import c15_estimate
+    from reserves.scenarios.simulate import simulate_scenario
+
+    r = scenario_set.run(scenario)
+    rf_cfg = cfg.with_updates({"scenarios": {"base": {"volatility": {"mode": "reduced_form"}}}})
+    kw = {
+        "paths": r.meta["paths"],
+        "seed": r.meta["seed"],
+        "horizon_days": r.meta["horizon_days"],
+    }
+    return c15_estimate(
+        simulate_scenario(rf_cfg, scenario, **kw),
+        simulate_scenario(rf_cfg, scenario, no_sovereigns=True, **kw),
+    )
 
 
 def assessment_section(ctx: Any) -> Any:
@@ -101,6 +120,19 @@ def assessment_section(ctx: Any) -> Any:
             c["p_without"],
             "pct",
         )
+    # what the reduced form said: the same pair on the modal scenario with the old elasticities
+    rf = reduced_form_effect(cfg, ad.scenario, run)
+    b.add("reduced_form_effect_pa", "Change in volatility, old reduced form", rf.effect_pa, "pct")
+    b.add("reduced_form_band_lo_pa", "Old reduced form, 95% band low", rf.band_pa[0], "pct")
+    b.add("reduced_form_band_hi_pa", "Old reduced form, 95% band high", rf.band_pa[1], "pct")
+    from reserves.scenarios.simulate import roster_commitment_usd
+
+    b.add(
+        "old_curve_commitment_usd",
+        "Commitment of the old hand-set adoption curve",
+        roster_commitment_usd(cfg),
+        "usd_short",
+    )
     direction = {
         "raises": "raises",
         "lowers": "lowers",
@@ -130,5 +162,6 @@ def assessment_section(ctx: Any) -> Any:
         table=table,
         c15=mixed.to_dict(),
         c15_by_scenario=[e.to_dict() for e in out["c15"]],
+        c15_reduced_form=rf.to_dict(),
         adoption=ad.to_dict(),
     )

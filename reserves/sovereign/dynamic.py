@@ -308,9 +308,11 @@ class StageGame:
         largest gain switches to its best response (first label on ties).
         ``rule="simultaneous"`` (used at later dates, where the start is the previous
         equilibrium and few sovereigns move): every sovereign with a strict gain switches at
-        once; a path that returns to the profile of two rounds before (a two-cycle) continues
-        by max-gain. Paths stop when no sovereign gains; a path still moving after
-        ``max_rounds`` (default ``10 n + 10``) keeps its last profile and is flagged.
+        once; each time a path returns to the profile of two rounds before (a two-cycle: in
+        an aggregative game many near-indifferent sovereigns overshoot together) only the
+        more eager half of the movers (largest gains) switch from then on, down to the single
+        most eager one (max-gain). Paths stop when no sovereign gains; a path still moving
+        after ``max_rounds`` (default ``10 n + 10``) keeps its last profile and is flagged.
 
         Returns
         -------
@@ -334,6 +336,7 @@ class StageGame:
         active = np.arange(npaths)
         limit = max_rounds if max_rounds is not None else 10 * n + 10
         maxgain = np.full(npaths, rule == "max-gain")
+        frac = np.ones(npaths)  # share of the movers that switch (halved at each two-cycle)
         before = prof.copy()  # profile two rounds back (simultaneous two-cycle check)
         for _ in range(limit):
             u = self.action_payoffs(
@@ -360,11 +363,15 @@ class StageGame:
             r2 = rows[~mg]
             if r2.size:
                 best = np.argmax(u[r2], axis=-1)
-                gain2 = gains[r2] > tol
+                g2 = gains[r2]
+                gain2 = g2 > tol
                 p2 = active[r2]
-                prof[p2] = np.where(gain2, best, prof[p2])
+                k = np.maximum(1, np.ceil(frac[p2] * gain2.sum(axis=1))).astype(np.intp)
+                kth = np.take_along_axis(-np.sort(-g2, axis=1), (k - 1)[:, None], axis=1)
+                movers = gain2 & (g2 >= kth)
+                prof[p2] = np.where(movers, best, prof[p2])
                 cyc = np.all(prof[p2] == before[p2], axis=1)
-                maxgain[p2[cyc]] = True
+                frac[p2[cyc]] *= 0.5
             before[paths] = prof_old
             active = paths
         converged = np.ones(npaths, dtype=bool)
