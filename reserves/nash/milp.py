@@ -82,18 +82,19 @@ def _model(A1: np.ndarray, B1: np.ndarray):  # type: ignore[no-untyped-def]
     hi[r0 + rm] = 1.0
     r0 += m
     M[r0 + rm, ir] = 1.0
-    M[r0 + rm, ia] = -1.0
+    M[r0 + rm, ia] = -(A1.max() - A1.min(axis=1))  # r_i <= (max A1 - min_j A1[i, j]) a_i
     r0 += m
     M[r0 + rn, iy] = 1.0
     M[r0 + rn, ib] = 1.0
     hi[r0 + rn] = 1.0
     r0 += n
     M[r0 + rn, is_] = 1.0
-    M[r0 + rn, ib] = -1.0
+    M[r0 + rn, ib] = -(B1.max() - B1.min(axis=0))
     lb = np.zeros(nv)
     ub = np.ones(nv)
-    lb[[iu, iv]] = -np.inf
-    ub[[iu, iv]] = np.inf
+    # values: at least the security level of pure mixing bounds, at most the largest payoff
+    lb[iu], ub[iu] = float(A1.min(axis=1).max()), float(A1.max())
+    lb[iv], ub[iv] = float(B1.min(axis=0).max()), float(B1.max())
     integrality = np.zeros(nv)
     integrality[ia] = 1
     integrality[ib] = 1
