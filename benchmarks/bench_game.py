@@ -25,9 +25,11 @@ from reserves.nash.logit import logit_solve  # noqa: E402
 from reserves.nash.nfg import read_nfg, write_nfg  # noqa: E402
 from reserves.nash.normal_form import Game  # noqa: E402
 from reserves.nash.pure import pure_solve  # noqa: E402
+from reserves.nash.result import RESULT_OBSERVERS  # noqa: E402
 from reserves.nash.solve import solve  # noqa: E402
 from reserves.nash.support_enumeration import support_enumeration_solve  # noqa: E402
 from reserves.nash.two_player import two_player_solve  # noqa: E402
+from reserves.nash.verify import check_equilibrium  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 ROWS: list[tuple[str, str, str, str, str]] = []
@@ -386,6 +388,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
+    seen: list[tuple[object, object]] = []
+    RESULT_OBSERVERS.append(lambda game, res: seen.append((game, res)))
     have_gambit = importable("pygambit")
     have_qe = importable("quantecon")
     importable("nashpy")
@@ -401,10 +405,30 @@ def main() -> None:
         bench_large_two_player(have_gambit)
     if "baseline" in args.only:
         bench_baseline(have_gambit)
+    checked = _independent_check(seen)
     head = ("task", "ours s", "peer", "peer s (peer/ours)", "detail")
     widths = [max(len(r[k]) for r in [head, *ROWS]) for k in range(5)]
     for r in [head, tuple("-" * w for w in widths), *ROWS]:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+    print(checked)
+
+
+def _independent_check(seen: list) -> str:  # type: ignore[type-arg]
+    """Every profile reported in this run, re-checked by the exact rational regret against its
+    stated tolerance (:func:`reserves.nash.verify.check_equilibrium`)."""
+    total = bad = 0
+    worst = 0.0
+    for game, res in seen:
+        for e in res.equilibria:
+            ok, reg, tol = check_equilibrium(game, e.strategies, e.tolerance)
+            total += 1
+            bad += not ok
+            if tol > 0:
+                worst = max(worst, reg / tol)
+    return (
+        f"independent check: {total - bad} of {total} reported profiles have regret within "
+        f"their stated tolerance (largest regret/tolerance {worst:.2g})"
+    )
 
 
 if __name__ == "__main__":

@@ -1,22 +1,25 @@
-"""All equilibria of a two-player game: candidate generators merged and verified.
+"""All equilibria of a two-player game: which algorithm runs, and what is guaranteed.
 
-Bimatrix games. With payoffs shifted positive, the best-response polytopes are
+With payoffs shifted positive, the best-response polytopes are
 
     P = {x >= 0 : B^T x <= 1},   Q = {y >= 0 : A y <= 1},
 
-and (x, y) != (0, 0) is an equilibrium (after normalisation) iff every label
-``1..m+n`` is a tight constraint of x or of y (von Stengel 2007, *Algorithmic Game Theory*
-ch. 3; Avis, Rosenberg, Savani and von Stengel 2010, "Enumeration of Nash equilibria for
-two-player games", *Economic Theory* 42). Our vertex enumeration finds every vertex of P
-with support ``I`` from a ``k x k`` system ``B[I, J]^T x_I = 1`` over the pairs of
-``k``-subsets ``(I, J)``, batched per ``k`` in one ``numpy.linalg.solve`` (the same number
-of systems as a basis enumeration, ``C(m+n, m) - 1``, but of size ``k`` rather than
-``m``). The game is non-degenerate iff no point of P has more than m labels and no point
-of Q more than n (equivalently P and Q are simple); the vertex enumeration checks this on
-every vertex, and ``complete=True`` is reported only then. When it cannot certify
-non-degeneracy, nashpy's vertex and support enumerations and our own support enumeration
-add candidates (nashpy's support enumeration uses exact float comparisons and can miss
-equilibria; it is never trusted alone).
+and (x, y) != (0, 0) is an equilibrium (after normalisation) iff every label ``1..m+n`` is a
+tight constraint of x or of y (von Stengel 2007, *Algorithmic Game Theory* ch. 3; Avis,
+Rosenberg, Savani and von Stengel 2010, "Enumeration of Nash equilibria for two-player
+games", *Economic Theory* 42).
+
+* Games with ``C(m+n, m)`` up to ``max_bases``: vertex enumeration
+  (:mod:`reserves.nash.vertex_enumeration`). Every vertex comes from a non-singular support
+  pair, degenerate games included, so the completely labelled vertex pairs are exactly the
+  extreme equilibria of the maximal Nash subsets; they are re-solved exactly, grouped into
+  connected components, and the maximal subsets listed (``complete=True``).
+* Larger games: Lemke-Howson from every label and every equilibrium found
+  (:mod:`reserves.nash.lemke_howson`, lexicographic pivoting), then the complete MILP
+  enumeration with no-good cuts (:mod:`reserves.nash.milp`) within a time budget;
+  ``complete`` is what the MILP certifies.
+* Optional cross-checks (``cross_check``): nashpy's vertex and support enumerations and the
+  N-player support enumeration add candidates; every candidate is verified by regret.
 """
 
 from __future__ import annotations
