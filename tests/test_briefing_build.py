@@ -38,7 +38,9 @@ KEYS = [
 
 @pytest.fixture(scope="module")
 def briefing() -> Briefing:
-    return build_briefing("configs/baseline.yaml", seed=SEED, paths=PATHS, date=DATE)
+    return build_briefing(
+        "configs/baseline.yaml", seed=SEED, paths=PATHS, date=DATE, extra_sections=()
+    )
 
 
 def test_bottom_line_first_in_plain_words(briefing: Briefing) -> None:
@@ -148,14 +150,18 @@ def test_same_config_and_seed_give_same_text(briefing: Briefing) -> None:
     from reserves.assessment import clear_cache
 
     clear_cache()  # recompute every number
-    again = build_briefing("configs/baseline.yaml", seed=SEED, paths=PATHS, date=DATE)
+    again = build_briefing(
+        "configs/baseline.yaml", seed=SEED, paths=PATHS, date=DATE, extra_sections=()
+    )
     assert again.text_content() == briefing.text_content()
     assert again.to_dict() == briefing.to_dict()
     assert render_briefing(again, "md") == render_briefing(briefing, "md")
 
 
 def test_date_only_changes_the_footer(briefing: Briefing) -> None:
-    other = build_briefing("configs/baseline.yaml", seed=SEED, paths=PATHS, date="2030-12-31")
+    other = build_briefing(
+        "configs/baseline.yaml", seed=SEED, paths=PATHS, date="2030-12-31", extra_sections=()
+    )
     a = briefing.text_content().replace(DATE, "D")
     b = other.text_content().replace("2030-12-31", "D")
     assert a == b
@@ -187,7 +193,9 @@ def test_wording_comes_from_the_templates(tmp_path: Path, monkeypatch: pytest.Mo
         encoding="utf-8",
     )
     monkeypatch.setattr(assemble_mod, "TEMPLATE_DIR", tmp_path / "templates")
-    b = build_briefing("configs/baseline.yaml", seed=SEED, paths=PATHS, date=DATE)
+    b = build_briefing(
+        "configs/baseline.yaml", seed=SEED, paths=PATHS, date=DATE, extra_sections=()
+    )
     assert b.labels["findings"] == "What we found"
     assert "## What we found" in render_briefing(b, "md").decode()
 
@@ -231,3 +239,37 @@ def test_bad_inputs_raise_reserves_errors(briefing: Briefing) -> None:
     with pytest.raises(ConfigError):
         build_briefing("configs/does-not-exist.yaml")
     assert format_from_path("a/B.PDF") == "pdf"
+
+
+def _extra_section(ctx):  # type: ignore[no-untyped-def]
+    """A section another module would register: one figure and a plain summary."""
+    from reserves.assessment import SectionBuilder
+
+    b = SectionBuilder(ctx, "extra_test", reading="test")
+    b.add("share", "Share of crashes explained", 0.75, "pct")
+    return b.section("An extra finding", summary="Three crashes in four are explained.")
+
+
+def test_sections_other_modules_register_become_findings(
+    briefing: Briefing, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import types
+
+    from reserves import assessment
+
+    mod = types.ModuleType("reserves_extra_test")
+    mod.assessment_section = _extra_section  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "reserves_extra_test", mod)
+    monkeypatch.setitem(
+        assessment.EXTERNAL_SECTIONS, "extra_test", "reserves_extra_test:assessment_section"
+    )
+    b = build_briefing(
+        "configs/baseline.yaml", seed=SEED, paths=PATHS, date=DATE, extra_sections=["extra_test"]
+    )
+    f = b.findings[-1]
+    assert f.key == "extra_test" and f.heading == "An extra finding"
+    assert f.text == "Three crashes in four are explained." and "test reading" in f.footnote
+    table = next(t for t in b.tables if t.key == "extra_test")
+    assert table.rows == (("Share of crashes explained", "75.0%"),)
+    assert len(b.findings) == len(briefing.findings) + 1

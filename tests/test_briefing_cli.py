@@ -23,6 +23,7 @@ def test_brief_writes_the_format_of_the_extension(
             "3",
             "--paths",
             "20",
+            "--core-only",
             "--date",
             "2026-01-15",
         ]

@@ -22,7 +22,9 @@ SEED, PATHS = 0, 20
 
 @pytest.fixture(scope="module")
 def briefing() -> Briefing:
-    return build_briefing("configs/baseline.yaml", seed=SEED, paths=PATHS, date=DATE)
+    return build_briefing(
+        "configs/baseline.yaml", seed=SEED, paths=PATHS, date=DATE, extra_sections=()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +83,9 @@ def test_pdf_has_no_mostly_blank_page(pdf: bytes) -> None:
 
 
 def test_pdf_text_is_deterministic(briefing: Briefing, pdf: bytes) -> None:
-    again = build_briefing("configs/baseline.yaml", seed=SEED, paths=PATHS, date=DATE)
+    again = build_briefing(
+        "configs/baseline.yaml", seed=SEED, paths=PATHS, date=DATE, extra_sections=()
+    )
     assert _pdf_text(render_briefing(again, "pdf"))[1] == _pdf_text(pdf)[1]
 
 

@@ -82,7 +82,7 @@ def test_headline_numbers_equal_on_every_surface(capsys: pytest.CaptureFixture[s
     assert d["config_hash"] and d["seed"] == SEED and d["paths"] == PATHS
 
     # the briefing Markdown: in its text, and in the annex with the same inputs
-    b = build_briefing(CONFIG, seed=SEED, paths=PATHS, date="2026-01-15")
+    b = build_briefing(CONFIG, seed=SEED, paths=PATHS, date="2026-01-15", extra_sections=())
     md = render_briefing(b, "md").decode("utf-8")
     annex = markdown_numbers(md)
     labels = {
@@ -153,7 +153,7 @@ def test_scenario_numbers_equal_in_a_fresh_process_and_the_app(
     ):
         label = fresh["sections"]["scenarios"]["figures"][key.split(".", 1)[1]]["label"]
         assert page[label][0] == fresh["text"][key], key
-    md = render_briefing(build_briefing(CONFIG, paths=paths), "md").decode("utf-8")
+    md = render_briefing(build_briefing(CONFIG, paths=paths, extra_sections=()), "md").decode()
     assert fresh["text"]["scenarios.mixture_median_end_usd"] in md
 
 

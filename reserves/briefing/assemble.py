@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -153,6 +154,7 @@ def build_briefing(
     paths: int | None = None,
     event_config: Any = None,
     date: _dt.date | str | None = None,
+    extra_sections: Sequence[str] | None = None,
 ) -> Briefing:
     """Build the policy briefing of a config from its assessment
     (:func:`reserves.assessment.assess`): the bottom line, findings with their charts,
@@ -172,6 +174,10 @@ def build_briefing(
     date:
         the date printed in the footer (ISO text or a date); default today. It is the only
         text that changes from one day to the next.
+    extra_sections:
+        the assessment sections other modules register
+        (:data:`reserves.assessment.EXTERNAL_SECTIONS`) to add as findings after the core
+        ones; default every registered one that is available.
 
     Returns
     -------
@@ -242,7 +248,8 @@ def build_briefing(
         tables.extend(part.tables)
         charts.extend((c, key) for c in part.charts)
         layers.append(LayerStatus(_layer_name(words, key), True))
-    for name in EXTERNAL_SECTIONS:  # sections other modules add (crash panel, estimates, ...)
+    extras = list(EXTERNAL_SECTIONS) if extra_sections is None else list(extra_sections)
+    for name in extras:  # sections other modules add (crash panel, estimates, ...)
         sec = a.section(name)
         if not sec.available:
             continue

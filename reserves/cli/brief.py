@@ -40,6 +40,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="Monte Carlo paths per scenario (default: the scenario config's)",
     )
     p.add_argument(
+        "--core-only",
+        action="store_true",
+        help="only the core findings, without the sections other modules add "
+        "(crash panel, sovereign estimates, dynamics)",
+    )
+    p.add_argument(
         "--event",
         metavar="CONFIG",
         default=None,
@@ -112,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
         paths=args.paths,
         event_config=args.event,
         date=parse_date(args.date),
+        extra_sections=() if args.core_only else None,
     )
     for path in write_briefing(briefing, args.output):
         print(path, file=sys.stdout)
