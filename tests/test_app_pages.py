@@ -263,7 +263,7 @@ def test_scenarios_tornado_button_draws_a_chart():
     assert_clean(at)
     specs = [el.proto.spec for el in at.get("vega_lite_chart")]
     assert len(specs) == n + 1
-    assert "Which inputs move the floor most" in specs[-1]
+    assert "Which inputs move the result most" in specs[-1]
 
 
 # --------------------------------------------------------------------------- briefing
