@@ -139,6 +139,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    if not os.environ.get(DEBUG_ENV):
+        # numerical warnings are not for users: every result is checked explicitly
+        # (finite payoffs, verified regret) and bad input is refused in one line
+        import warnings
+
+        warnings.simplefilter("ignore", RuntimeWarning)
     try:
         if args.max_memory is not None or args.max_seconds is not None:
             from reserves.budget import set_limits

@@ -109,6 +109,12 @@ def run(args: argparse.Namespace) -> int:
         v = getattr(args, name)
         if v is not None and v < (1 if name == "paths" else 0):
             raise ReservesError(f"--{name} {v} is out of range", field=name, fix="use >= 1")
+    from reserves.scenarios.schema import MAX_PATHS
+
+    if args.paths is not None and args.paths > MAX_PATHS:
+        raise ReservesError(
+            f"--paths {args.paths:,} is over the {MAX_PATHS:,} allowed", field="--paths"
+        )
     from reserves.safe import check_output_path
 
     check_output_path(args.output, "--output")  # a directory, a missing folder: before work

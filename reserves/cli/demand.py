@@ -63,8 +63,18 @@ def run(args: argparse.Namespace) -> int:
             field="--points",
             fix="a schedule of 30-200 prices is usually enough",
         )
-    from reserves.config import load_config
+    from reserves.config import MAX_PRICE_USD, load_config
     from reserves.demand import demand_band, demand_schedule, price_grid
+
+    for option, value in (
+        ("--min-price-usd", args.min_price_usd),
+        ("--max-price-usd", args.max_price_usd),
+    ):
+        if value is not None and not 1.0 <= value <= MAX_PRICE_USD:
+            raise ReservesError(
+                f"{option} {value:g} is outside $1 to ${MAX_PRICE_USD:,.0f} per BTC",
+                field=option,
+            )
 
     cfg = load_config(args.config)
     est = budget.require(

@@ -573,6 +573,16 @@ def simulate_scenario(
         raise ConfigError(f"paths must be >= 1, got {N}", field="paths", fix="e.g. --paths 2000")
     if T < 2:
         raise ConfigError(f"horizon must be >= 2 days, got {T}", field="scenarios.horizon_days")
+    from reserves import budget
+    from reserves.scenarios.schema import MAX_PATHS
+
+    if N > MAX_PATHS or T > 20_000:  # the schema's bounds, for overrides too (issue 15)
+        raise ConfigError(
+            f"{N:,} paths x {T:,} days is over the {MAX_PATHS:,} paths / 20,000 days allowed",
+            field="paths",
+            fix="2,000 paths give C16 probabilities to about +/-1%",
+        )
+    budget.require(budget.estimate_simulation(N, T))  # before any array is allocated
     seed = int(sec.seed if seed is None else seed)
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, names.index(name)])))
 
