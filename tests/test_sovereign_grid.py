@@ -102,3 +102,15 @@ def test_old_configs_keep_their_labels() -> None:
     g = SovereignGame(load_config("configs/baseline.yaml"))
     assert "accumulate" in g.action_labels
     assert all(s.hedge_pa == 0.0 for s in g.sovereigns)
+
+
+def test_thresholds_on_a_grid_use_the_largest_purchase() -> None:
+    """On a share grid the closed-form C14 threshold compares the largest purchase with hold
+    and sell (not 'accumulate is not in the action set')."""
+    from reserves.sovereign.symbolic import dominance_thresholds
+
+    g = SovereignGame(_grid_cfg(n=2))
+    th = dominance_thresholds(g, "theta")
+    assert all(t.note != "accumulate is not in this sovereign's action set" for t in th)
+    assert all(set(t.versus) == {"hold", "sell"} for t in th)
+    assert all(np.isfinite(t.threshold) for t in th)

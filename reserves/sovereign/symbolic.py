@@ -511,8 +511,12 @@ def _threshold_one(
     acts = game.actions[i]
     vals = _player_arg_values(game, i)
     value = float(vals[param])
-    versus = tuple(a for a in acts if a != ACCUMULATE)
-    if ACCUMULATE not in acts:
+    buys = [a for a in acts if action_kind(a)[0] == ACCUMULATE]
+    versus = tuple(a for a in acts if action_kind(a)[0] != ACCUMULATE)
+    if buys and ACCUMULATE not in buys:  # a share grid: the largest purchase stands for buying
+        share = max(action_kind(a)[1] or 0.0 for a in buys)
+        vals = {**vals, "alpha": share}
+    if not buys:
         return DominanceThreshold(
             name, param, value, math.inf, -math.inf, False, False, -math.inf, versus, {},
             "none", 0, "accumulate is not in this sovereign's action set",
@@ -1041,7 +1045,7 @@ class Analysis:
             lines.append(f"    {'sovereign':<26}{sym:>12}{sym + '*':>14}  dominant  binding")
             for t in self.thresholds:
                 b = t.binding.get("profile")
-                nacc = sum(1 for v in b.values() if v == ACCUMULATE) if b else None
+                nacc = sum(1 for v in b.values() if str(v).startswith(ACCUMULATE)) if b else None
                 bind = (
                     f"vs {t.binding.get('versus')}, {nacc} others accumulate"
                     if b is not None
@@ -1204,7 +1208,13 @@ def _analyze_sovereign(
         num = [None if k is None else G.actions[i][k] for i, k in enumerate(dominant_actions(G))]
         check = {"method": "reserves.nash.pure.dominant_actions on the payoff tensor",
                  "dominant_action": num, "agrees": num == dom}  # fmt: skip
-        if num != dom:
+        grid = any(action_kind(a)[1] is not None for a in game.action_labels)
+        if grid:
+            notes.append(
+                "share grid: the closed form tests the largest purchase against holding and "
+                "selling; the tensor check asks for one action dominating every other share too"
+            )
+        elif num != dom:
             notes.append("closed-form and tensor dominance disagree (a player is at a threshold)")
     forms: dict[str, str] = {}
     versus = sorted({a for t in th for a in t.versus})
