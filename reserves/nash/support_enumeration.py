@@ -410,6 +410,28 @@ def _support_profiles(game: Game, max_profiles: int) -> Iterator[tuple[tuple[int
         )
     tol = 1e-12 * game.payoff_scale
     tables = _dominated_tables(game, per_player, tol)
+    sizes = [np.array([len(c) for c in p]) for p in per_player]
+    if tables is not None:
+        # every test at once on the grid of subset indices (one axis per player)
+        grid = [len(p) for p in per_player]
+        keep = np.ones(grid, dtype=bool)
+        extra = [
+            (sz - 1).reshape([-1 if j == i else 1 for j in range(n)]) for i, sz in enumerate(sizes)
+        ]
+        tot = sum(extra)
+        for e in extra:
+            keep &= 2 * e <= tot  # counting condition
+        keep &= tot > 0  # pure profiles come from the pure solver
+        for i in range(n):
+            ind = np.array([[a in c for a in range(shape[i])] for c in per_player[i]], dtype=float)
+            hit = np.tensordot(ind, tables[i].astype(float), axes=([1], [0])) > 0
+            # hit axes: (s_i, opponents in order) -> move s_i to position i
+            keep &= ~np.moveaxis(hit, 0, i)
+        K_all = np.argwhere(keep)
+        order = np.argsort(sum(sizes[j][K_all[:, j]] for j in range(n)), kind="stable")
+        for K in K_all[order]:
+            yield tuple(per_player[j][K[j]] for j in range(n))
+        return
     index_profiles = sorted(
         itertools.product(*[range(len(p)) for p in per_player]),
         key=lambda k: sum(len(per_player[j][k[j]]) for j in range(n)),
@@ -419,16 +441,11 @@ def _support_profiles(game: Game, max_profiles: int) -> Iterator[tuple[tuple[int
         S = tuple(per_player[j][K[j]] for j in range(n))
         if all(len(s) == 1 for s in S):
             continue  # pure profiles come from the pure solver
-        extra = [len(s) - 1 for s in S]
-        tot = sum(extra)
-        if any(e > tot - e for e in extra):
+        extra_k = [len(s) - 1 for s in S]
+        tot_k = sum(extra_k)
+        if any(e > tot_k - e for e in extra_k):
             continue  # counting condition fails (generic games have no such equilibrium)
-        if tables is not None:
-            if any(
-                tables[i][(list(S[i]), *(K[j] for j in range(n) if j != i))].any() for i in range(n)
-            ):
-                continue
-        elif _conditionally_dominated(game, S, tol, cache):
+        if _conditionally_dominated(game, S, tol, cache):
             continue
         yield S
 
@@ -611,16 +628,20 @@ def _certified_roots(
     bound = _multihomogeneous_bezout(sys_)
     if Zc.size == 0:
         return Zc, sel, np.arange(nsys)
-    Z, res, cond = _newton(sys_, Zc, sel, iters=15)
+    with np.errstate(all="ignore"):
+        Z, res, _ = _newton(sys_, Zc, sel, iters=5)
+        near = np.isfinite(res) & (res < 1e-3)  # spurious candidates do not approach a root
+        Z, res, cond = _newton(sys_, Z[near], sel[near], iters=10)
+    sel = sel[near]
     ok = (res < 1e-11) & (cond < 1e10) & np.all(np.isfinite(Z), axis=1)
     Z, sel = Z[ok], sel[ok]
     keep_Z, keep_sel, short = [], [], []
     for k in range(nsys):
         roots = Z[sel == k]
-        distinct: list[np.ndarray] = []
-        for r in roots:
-            if not any(np.max(np.abs(r - d)) <= 1e-8 * (1 + np.max(np.abs(d))) for d in distinct):
-                distinct.append(r)
+        # distinct roots: a root is new unless an earlier one lies within 1e-8 (relative)
+        scale = 1 + np.abs(roots).max(axis=1) if len(roots) else np.zeros(0)
+        close = np.abs(roots[:, None, :] - roots[None, :, :]).max(axis=2) <= 1e-8 * scale[:, None]
+        distinct = roots[np.argmax(close, axis=1) == np.arange(len(roots))]
         if len(distinct) >= bound:
             keep_Z.extend(distinct)
             keep_sel.extend([k] * len(distinct))
