@@ -638,8 +638,11 @@ def _certified_roots(
     keep_Z, keep_sel, short = [], [], []
     for k in range(nsys):
         roots = Z[sel == k]
+        if len(roots) < bound:
+            short.append(k)
+            continue
         # distinct roots: a root is new unless an earlier one lies within 1e-8 (relative)
-        scale = 1 + np.abs(roots).max(axis=1) if len(roots) else np.zeros(0)
+        scale = 1 + np.abs(roots).max(axis=1)
         close = np.abs(roots[:, None, :] - roots[None, :, :]).max(axis=2) <= 1e-8 * scale[:, None]
         distinct = roots[np.argmax(close, axis=1) == np.arange(len(roots))]
         if len(distinct) >= bound:
