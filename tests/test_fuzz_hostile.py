@@ -247,6 +247,12 @@ def make_hostile(tmp: Path) -> list[dict[str, Any]]:
         {"id": "paths-1e7", "argv": ["simulate", str(SCEN_CONFIG), "--paths", "10000000"]},
         {"id": "days-1e8", "argv": ["simulate", str(SCEN_CONFIG), "--days", "100000000"]},
         {"id": "demand-points-1e8", "argv": ["demand", str(BASE_CONFIG), "--points", "100000000"]},
+        {
+            "id": "demand-price-1e308",
+            "argv": ["demand", str(BASE_CONFIG), "--max-price-usd", "1e308"],
+        },
+        {"id": "brief-paths-1e8", "argv": ["brief", str(BASE_CONFIG), "--paths", "100000000"]},
+        {"id": "floor-shock-1e308", "argv": ["floor", str(EVENT_CONFIG), "--shock-usd", "1e308"]},
         {"id": "sweep-latin1", "argv": ["sweep", t("sweep_latin1.yaml")]},
         {"id": "sweep-scheduler", "argv": ["sweep", t("sweep_empty.yaml"), "--scheduler", "::::"]},
         {"id": "sweep-empty", "argv": ["sweep", t("sweep_empty.yaml")]},

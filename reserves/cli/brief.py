@@ -75,8 +75,8 @@ def ensure_out_dir() -> Path:
 
 
 def default_output(config: str) -> str:
-    """``out/<config stem>.pdf``."""
-    return str(ensure_out_dir() / f"{Path(config).stem}.pdf")
+    """``out/<config stem>.pdf`` (the folder is created only when the briefing is written)."""
+    return str(Path(DEFAULT_OUT_DIR) / f"{Path(config).stem}.pdf")
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -101,8 +101,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.output is None:
         args.output = default_output(args.config)
-    elif Path(args.output).parent == Path(DEFAULT_OUT_DIR):
-        ensure_out_dir()
+    in_out_dir = Path(args.output).parent == Path(DEFAULT_OUT_DIR)
     fmt = format_from_path(args.output)  # fail fast on an unknown extension
     require_format(fmt)  # and on a missing optional package, before any computation
     for name in ("seed", "paths"):
@@ -117,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
         )
     from reserves.safe import check_output_path
 
-    check_output_path(args.output, "--output")  # a directory, a missing folder: before work
+    if not (in_out_dir and not Path(DEFAULT_OUT_DIR).exists()):
+        check_output_path(args.output, "--output")  # a directory, a missing folder: before work
     briefing = build_briefing(
         Path(args.config),
         seed=args.seed,
@@ -126,6 +126,8 @@ def run(args: argparse.Namespace) -> int:
         date=parse_date(args.date),
         extra_sections=() if args.core_only else None,
     )
+    if in_out_dir:
+        ensure_out_dir()
     for path in write_briefing(briefing, args.output):
         print(path, file=sys.stdout)
     return 0
