@@ -241,8 +241,8 @@ def robustness_checks(cfg: ReservesConfig, ev: Evidence) -> list[dict[str, Any]]
 
 #: grids of the profile likelihoods reported in the paper
 PROFILE_GRIDS: dict[str, tuple[float, ...]] = {
-    "value_usd": (60e3, 80e3, 90e3, 95e3, 100e3, 110e3, 120e3, 150e3, 200e3),
-    "gamma": (0.5, 1.0, 2.0, 3.0, 5.0, 8.0),
+    "value_usd": (70e3, 85e3, 95e3, 105e3, 120e3, 150e3),
+    "gamma": (0.5, 1.0, 3.0, 5.0, 8.0),
 }
 
 
