@@ -8,6 +8,9 @@
 * :mod:`~reserves.sovereign.symbolic`, :mod:`~reserves.sovereign.selection`,
   :mod:`~reserves.sovereign.aggregative`: thresholds (C14), equilibrium selection, large
   rosters;
+* :mod:`~reserves.sovereign.symmetric`, :mod:`~reserves.sovereign.adoption`,
+  :mod:`~reserves.sovereign.dynamic`: identical-sovereign games, adoption paths, the dynamic
+  game over decision dates;
 * :mod:`~reserves.sovereign.evidence`: what sovereigns did in 2024-2025 (``configs/evidence``);
 * :mod:`~reserves.sovereign.estimation`: parameters from observables by logit-QRE maximum
   likelihood, leave-one-out, predictions;
