@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from reserves.errors import ReservesError
+from reserves.errors import BudgetError, ReservesError
 
 __all__ = [
     "MEMORY_ENV",
@@ -68,10 +68,6 @@ SECONDS_PER_DAY = 1.5e-3  # simulate: fixed cost of one day (kernel calls, quant
 BYTES_PER_PATH = 8 * 80  # simulate: ~80 float64 state/window arrays per path (30-day window)
 SECONDS_PER_PROFILE_PLAYER = 2e-8  # tensor work (pure enumeration), per profile per player
 BYTES_PER_PROFILE_PLAYER_PURE = 8 * 6  # pure enumeration: payoffs, best-response maxima, masks
-
-
-class BudgetError(ReservesError):
-    """A request would exceed the memory or time budget (see :mod:`reserves.budget`)."""
 
 
 @dataclass(frozen=True)

@@ -46,3 +46,12 @@ class SolverError(ReservesError):
 
 class ExpressionError(ReservesError):
     """A user-typed expression was rejected by the whitelist parser."""
+
+
+class BudgetError(ReservesError):
+    """A request would exceed the work budget (memory or time; see :mod:`reserves.budget`).
+
+    The message names the estimate, the limit, and how to shrink the request or raise the
+    limit (``--max-memory`` / ``--max-seconds``, ``RESERVES_MAX_MEMORY_MB`` /
+    ``RESERVES_MAX_SECONDS``).
+    """
