@@ -88,11 +88,6 @@ def _poly_roots(values: np.ndarray, tol: float = 1e-10) -> list[np.ndarray | Non
     return out
 
 
-def _layout(sys_: Any, sig: dict[int, np.ndarray]) -> np.ndarray:
-    """Free coordinates (sigma[1:] per mixing player, in mixing order) of one profile."""
-    return np.concatenate([sig[j][1:] for j in range(3)])
-
-
 def hidden_variable_roots(sys_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Roots of every system of a 3-mixing-player pattern covered by the module docstring.
 
@@ -163,39 +158,36 @@ def _two_two_three(
     sig_s = np.broadcast_to(np.stack([1 - t, t], axis=1), (nsys, T, 2)).astype(complex)
     Mq = _player_matrix(sys_, q, s, sig_s)  # (nsys, T, 2, 2): acts on sigma_p
     roots = _poly_roots(np.linalg.det(Mq))
-    Z, sel, hard = [], [], []
-    for n, rts in enumerate(roots):
-        if rts is None:
-            hard.append(n)
-            continue
-        for tr in rts:
-            ss = np.array([1 - tr, tr])
-            mq = np.einsum("eab,a->eb" if _others(q).index(s) == 0 else "eab,b->ea",
-                           sys_.delta[q][n], ss)  # fmt: skip
-            row = mq[int(np.argmax(np.abs(mq).sum(axis=1)))]
-            vp = np.array([-row[1], row[0]])
-            if abs(vp.sum()) < 1e-12 * (1 + np.abs(vp).max()):
-                continue
-            vp = vp / vp.sum()
-            # sigma_q from player s's and player p's equations and 1' sigma_q = 1
-            rows = []
-            for r, known in ((s, vp), (p, ss)):
-                oth = _others(r)
-                D = sys_.delta[r][n][0]  # (k_A, k_B)
-                other_known = p if r == s else s
-                if oth.index(other_known) == 0:
-                    rows.append(known @ D)
-                else:
-                    rows.append(D @ known)
-            Mlin = np.vstack([*rows, np.ones(3)])
-            try:
-                vq = np.linalg.solve(Mlin, np.array([0.0, 0.0, 1.0]))
-            except np.linalg.LinAlgError:
-                hard.append(n)
-                break
-            Z.append(_layout(sys_, {s: ss, p: vp, q: vq}))
-            sel.append(n)
-    return _pack(sys_, Z, sel, sorted(set(hard)))
+    hard = [n for n, r in enumerate(roots) if r is None]
+    own = np.array([n for n, r in enumerate(roots) if r is not None for _ in r], dtype=int)
+    if own.size == 0:
+        return _pack(sys_, [], [], hard)
+    tr = np.concatenate([r for r in roots if r is not None])
+    ss = np.stack([1 - tr, tr], axis=1)  # (K, 2)
+    spec = "keab,ka->keb" if _others(q).index(s) == 0 else "keab,kb->kea"
+    mq = np.einsum(spec, sys_.delta[q][own], ss)  # (K, 2, 2), singular at the roots
+    row = mq[np.arange(len(own)), np.argmax(np.abs(mq).sum(axis=2), axis=1)]
+    vp = np.stack([-row[:, 1], row[:, 0]], axis=1)
+    tot = vp.sum(axis=1)
+    ok = np.abs(tot) >= 1e-12 * (1 + np.abs(vp).max(axis=1))
+    own, ss, vp = own[ok], ss[ok], vp[ok] / tot[ok, None]
+    # sigma_q from player s's and player p's equations and 1' sigma_q = 1
+    rows = []
+    for r, known, other_known in ((s, vp, p), (p, ss, s)):
+        D = sys_.delta[r][own][:, 0]  # (K, k_A, k_B)
+        if _others(r).index(other_known) == 0:
+            rows.append(np.einsum("ka,kab->kb", known, D))
+        else:
+            rows.append(np.einsum("kab,kb->ka", D, known))
+    Mlin = np.stack([*rows, np.ones((len(own), 3))], axis=1)  # (K, 3, 3)
+    regular = np.abs(np.linalg.det(Mlin)) > 1e-12 * (1 + np.abs(Mlin).max(axis=(1, 2)) ** 3)
+    hard.extend(int(n) for n in np.unique(own[~regular]))
+    rhs = np.zeros((int(regular.sum()), 3, 1))
+    rhs[:, 2] = 1.0
+    vq = np.linalg.solve(Mlin[regular], rhs)[..., 0] if regular.any() else np.zeros((0, 3))
+    sig = {s: ss[regular], p: vp[regular], q: vq}
+    Zk = np.concatenate([sig[j][:, 1:] for j in range(3)], axis=1)
+    return _pack(sys_, list(Zk), list(own[regular]), hard)
 
 
 def _sylvester_det(p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
