@@ -32,6 +32,7 @@ def generated(build):
     return build.generate()
 
 
+@pytest.mark.slow
 def test_numbers_and_tables_are_not_stale(build, generated):
     bad = build.stale(generated)
     assert not bad, (
@@ -40,6 +41,7 @@ def test_numbers_and_tables_are_not_stale(build, generated):
     )
 
 
+@pytest.mark.slow
 def test_every_claim_has_a_verdict(build, generated):
     numbers = json.loads(generated["numbers.json"])
     claims = numbers["claims"]
@@ -83,3 +85,30 @@ def test_note_compiles_with_the_claims_table(build, tmp_path):
     assert "not computed in this build" not in text or not all(
         json.loads((PAPERS / "numbers.json").read_text())["layers"].values()
     )
+
+
+def test_headline_strings_are_the_assessment(build):
+    """The note prints the assessment's text for every headline number (one number
+    everywhere), and numbers.json keeps the assessment with the inputs of each figure."""
+    numbers = json.loads((PAPERS / "numbers.json").read_text(encoding="utf-8"))
+    a = numbers["assessment"]
+    assert a["config_name"] == "baseline" and a["paths"] == build.SETTINGS["scenario_paths"]
+    for fkey, key in build.HEADLINE_KEYS.items():
+        assert numbers["fmt"][fkey] == a["text"][key], fkey
+        assert a["footnotes"][key], key
+    for key, text in a["text"].items():
+        if key.startswith("scenarios.") and key.endswith(".median_end_usd"):
+            assert numbers["fmt"][f"sc_{key.split('.')[1]}_median"] == text
+
+
+def test_topic_sections_are_included_when_present(build, tmp_path):
+    root = tmp_path / "papers"
+    (root / "sections").mkdir(parents=True)
+    assert "#include" not in build.sections_include(root)
+    (root / "sections" / "dynamics.typ").write_text("== Dynamics\n", encoding="utf-8")
+    (root / "sections" / "crash_panel.typ").write_text("== Crashes\n", encoding="utf-8")
+    text = build.sections_include(root)
+    assert text.index("crash_panel.typ") < text.index("dynamics.typ")
+    assert "sovereigns.typ" not in text
+    committed = (PAPERS / "generated" / "sections.typ").read_text(encoding="utf-8")
+    assert committed == build.sections_include(PAPERS)
