@@ -6,6 +6,7 @@ import streamlit as st
 from _shared import PAGES, assessment_of, headline_metrics, key_of, page_setup, show_chart
 
 from reserves.charts.roster import roster_chart
+from reserves.units import pct, usd, usd_price
 
 cfg = page_setup(
     "Sovereign bitcoin reserves",
@@ -20,9 +21,9 @@ cfg = page_setup(
 
 m = cfg.market
 cols = st.columns(5)
-cols[0].metric("Price P0", f"${m.price_usd:,.0f}")
-cols[1].metric("Market cap", f"${m.market_cap_usd / 1e12:,.2f}T")
-cols[2].metric("Volatility", f"{m.vol_pa:.0%} a year")
+cols[0].metric("Price P0", usd_price(m.price_usd))
+cols[1].metric("Market cap", usd(m.market_cap_usd))
+cols[2].metric("Volatility", f"{pct(m.vol_pa)} a year")
 cols[3].metric("Horizon", f"{m.horizon_years:g} years")
 cols[4].metric("Sovereigns playing", f"{len(cfg.players)} / {len(cfg.sovereigns)}")
 

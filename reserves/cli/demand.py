@@ -103,12 +103,14 @@ def run(args: argparse.Namespace) -> int:
         json.dump(payload, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
+    from reserves.units import btc, usd_price, usd_short
+
     print(schedule.table())
     print(
-        f"at the entry price ${at_p0['price_usd']:,.0f}: demand ${at_p0['demand_usd'] / 1e9:,.2f}B "
-        f"({at_p0['demand_btc']:,.0f} BTC), band ${at_p0['low_usd'] / 1e9:,.2f}B to "
-        f"${at_p0['high_usd'] / 1e9:,.2f}B ({at_p0['low_btc']:,.0f} to {at_p0['high_btc']:,.0f} "
-        f"BTC); accumulating: {', '.join(at_p0['accumulators']) or 'none'} "
-        f"[{at_p0['selected_by']}]"
+        f"at the entry price {usd_price(at_p0['price_usd'])}: demand "
+        f"{usd_short(at_p0['demand_usd'])} ({btc(at_p0['demand_btc'])}), band "
+        f"{usd_short(at_p0['low_usd'])} to {usd_short(at_p0['high_usd'])} "
+        f"({btc(at_p0['low_btc'])} to {btc(at_p0['high_btc'])}); accumulating: "
+        f"{', '.join(at_p0['accumulators']) or 'none'} [{at_p0['selected_by']}]"
     )
     return 0
