@@ -51,44 +51,63 @@ class SupportSystem:
     Unknowns: for every *mixing* player j (``|S_j| > 1``) the probabilities of ``S_j[1:]``;
     ``sigma_j(S_j[0]) = 1 - sum``. Equations: for every mixing player i and ``a in S_i[1:]``,
     ``sum_{a_-i} [u_i(a, a_-i) - u_i(S_i[0], a_-i)] prod_{j != i} sigma_j(a_j) = 0``, each of
-    degree ``(#mixing players) - 1``. Payoffs are divided by the game's payoff scale. All
-    profiles in ``profiles`` must have the same support sizes; ``sel[p]`` says which profile
-    row ``p`` of a batch ``Z`` belongs to, so many systems are tracked in one array.
+    degree ``(#mixing players) - 1``. Payoffs are divided by the game's payoff scale.
+
+    The mixing players of each profile are taken in the canonical order (support size, then
+    index), so profiles that differ by a relabelling of the players -- the same multiset of
+    mixing support sizes -- share one system shape and are solved in one batch
+    (``mixing_of[k]`` lists system k's mixing players in that order). ``sel[p]`` says which
+    profile row ``p`` of a batch ``Z`` belongs to.
     """
 
     def __init__(self, game: Game, profiles: Sequence[Sequence[Sequence[int]]]) -> None:
         self.game = game
         self.profiles = [[list(s) for s in S] for S in profiles]
+        self.mixing_of = [
+            sorted((i for i, s in enumerate(S) if len(s) > 1), key=lambda i, S=S: (len(S[i]), i))
+            for S in self.profiles
+        ]
         first = self.profiles[0]
-        self.mixing = [i for i, s in enumerate(first) if len(s) > 1]
-        M = self.mixing
-        self.sizes = [len(first[j]) for j in M]
+        self.mixing = self.mixing_of[0]
+        M0 = self.mixing
+        self.sizes = [len(first[j]) for j in M0]
+        if any(
+            [len(S[j]) for j in m] != self.sizes
+            for S, m in zip(self.profiles, self.mixing_of, strict=True)
+        ):
+            raise SolverError("support profiles of one system must share their mixing sizes")
         self.offsets = np.concatenate([[0], np.cumsum([k - 1 for k in self.sizes])]).astype(int)
         self.dim = int(self.offsets[-1])
-        self.degree = len(M) - 1
-        # difference tensors over the mixing opponents only (pure opponents are fixed)
+        self.degree = len(M0) - 1
+        # difference tensors over the mixing opponents only (pure opponents are fixed), built
+        # per exact mixing order by one fancy index per axis, then put back in profile order
         n = game.num_players
-        # payoffs of the mixing players over the supports, pure players fixed at their action:
-        # (num systems, len(M), sizes...) gathered by one fancy index per axis
-        nsys = len(self.profiles)
-        grids = []
-        for j in range(n):
-            if j in M:
-                k = M.index(j)
-                idx = np.array([S[j] for S in self.profiles])  # (nsys, k_j)
-                shape = [nsys] + [1] * len(M)
-                shape[1 + k] = idx.shape[1]
-                grids.append(idx.reshape(shape))
-            else:
-                grids.append(
-                    np.array([S[j][0] for S in self.profiles]).reshape([nsys] + [1] * len(M))
-                )
         scale = game.payoff_scale
-        self.delta = []
-        for k, i in enumerate(M):
-            u = game.payoffs[i][tuple(grids)] / scale  # (nsys, sizes of M...)
-            u = np.moveaxis(u, 1 + k, 1)  # own axis first after the system axis
-            self.delta.append(u[:, 1:] - u[:, :1])  # (num systems, k_i - 1, others...)
+        by_order: dict[tuple[int, ...], list[int]] = {}
+        for k, m in enumerate(self.mixing_of):
+            by_order.setdefault(tuple(m), []).append(k)
+        parts: list[list[np.ndarray]] = [[] for _ in M0]
+        order: list[int] = []
+        for M, members in by_order.items():
+            profs = [self.profiles[k] for k in members]
+            nsys = len(profs)
+            grids = []
+            for j in range(n):
+                if j in M:
+                    pos = M.index(j)
+                    idx = np.array([S[j] for S in profs])  # (nsys, k_j)
+                    shape = [nsys] + [1] * len(M)
+                    shape[1 + pos] = idx.shape[1]
+                    grids.append(idx.reshape(shape))
+                else:
+                    grids.append(np.array([S[j][0] for S in profs]).reshape([nsys] + [1] * len(M)))
+            for pos, i in enumerate(M):
+                u = game.payoffs[i][tuple(grids)] / scale  # (nsys, sizes in M's order)
+                u = np.moveaxis(u, 1 + pos, 1)  # own axis first after the system axis
+                parts[pos].append(u[:, 1:] - u[:, :1])  # (nsys, k_i - 1, others...)
+            order.extend(members)
+        inverse = np.argsort(np.array(order))
+        self.delta = [np.concatenate(d)[inverse] for d in parts]
 
     def sigmas(self, Z: np.ndarray) -> list[np.ndarray]:
         """Full probability vectors of the mixing players, batched: ``Z`` is ``(P, dim)``."""
@@ -167,10 +186,11 @@ class SupportSystem:
         """The full-game mixed profile of one real solution ``z`` of system ``system``."""
         sig = self.sigmas(np.asarray(z)[None, :])
         out = []
+        mixing = self.mixing_of[system]
         for i, s in enumerate(self.profiles[system]):
             v = np.zeros(self.game.shape[i], dtype=np.asarray(z).dtype)
-            if i in self.mixing:
-                v[s] = sig[self.mixing.index(i)][0]
+            if i in mixing:
+                v[s] = sig[mixing.index(i)][0]
             else:
                 v[s[0]] = 1.0
             out.append(v)
@@ -537,7 +557,7 @@ def support_enumeration_solve(
         bar = _progress(progress)
         groups: dict[tuple[int, ...], list[tuple[tuple[int, ...], ...]]] = {}
         for S in _support_profiles(work, max_support_profiles):
-            groups.setdefault(tuple(len(s) for s in S), []).append(S)
+            groups.setdefault(tuple(sorted(len(s) for s in S if len(s) > 1)), []).append(S)
         for group in groups.values():
             for c0 in range(0, len(group), 256):
                 chunk = group[c0 : c0 + 256]
