@@ -167,3 +167,68 @@ def test_paper_scenario_numbers_are_the_assessment() -> None:
     for key, t in paper["text"].items():
         if key.startswith("scenarios."):
             assert a.text(key) == t, key
+
+
+# --------------------------------------------------------------------------- the assessment
+@pytest.fixture(scope="module")
+def small_cfg() -> Any:
+    """The baseline with two sovereigns: every section is quick."""
+    from reserves.config import load_config
+
+    # its own name: a config hash no other test assesses, so nothing is cached yet
+    return load_config(ROOT / CONFIG).with_updates(
+        {"name": "one-number-small", "game": {"players": ["China", "Japan"]}}
+    )
+
+
+def test_sections_are_lazy_and_shared_across_seeds(small_cfg: Any) -> None:
+    from reserves.assessment import assess
+
+    a = assess(small_cfg, seed=1, paths=5)
+    assert a.computed() == []
+    trough = a.figure("floor.trough_with_usd")
+    assert set(a.computed()) == {"floor"}  # no Monte Carlo, no calibration
+    assert assess(small_cfg, seed=1, paths=5) is a  # cached by config hash, seed, paths
+    b = assess(small_cfg, seed=2, paths=5)
+    assert b is not a and b.computed() == ["floor"]  # the seed does not change the floor
+    assert b.figure("floor.trough_with_usd") is trough
+
+
+def test_figures_carry_their_inputs_and_json(small_cfg: Any) -> None:
+    from reserves.assessment import assess
+
+    a = assess(small_cfg, seed=1, paths=5)
+    f = a.figure("floor.trough_without_usd")
+    assert f.inputs["config_hash"] == small_cfg.content_hash()
+    assert f.inputs["sovereign_bids"] is False and f.inputs["shock_usd"] > 0
+    assert "no sovereign bids" in f.footnote and "shock $" in f.footnote
+    assert f.text.startswith("$") and "," in f.text
+    d = json.loads(json.dumps(a.to_dict(["floor", "breaking"])))
+    assert d["figures"]["floor.trough_without_usd"] == pytest.approx(f.value)
+    assert d["text"]["floor.trough_without_usd"] == f.text
+    assert set(d["sections"]) == {"floor", "breaking"}
+
+
+def test_unknown_section_and_bad_arguments_are_reserves_errors(small_cfg: Any) -> None:
+    from reserves.assessment import assess
+    from reserves.errors import ConfigError, ReservesError
+
+    a = assess(small_cfg, seed=1, paths=5)
+    with pytest.raises(ReservesError, match="unknown assessment section"):
+        a.section("nope")
+    with pytest.raises(KeyError, match="floor"):
+        a.figure("floor.nope")
+    with pytest.raises(ConfigError, match="paths"):
+        assess(small_cfg, paths=0)
+    with pytest.raises(ConfigError, match="seed"):
+        assess(small_cfg, seed=-1)
+
+
+def test_missing_external_module_is_an_unavailable_section(
+    small_cfg: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reserves import assessment
+
+    monkeypatch.setitem(assessment.EXTERNAL_SECTIONS, "ghost", "reserves.no_such_module:f")
+    sec = assessment.assess(small_cfg, seed=3, paths=5).section("ghost")
+    assert not sec.available and "not in this build" in sec.note
