@@ -221,6 +221,7 @@ def robustness_checks(cfg: ReservesConfig, ev: Evidence) -> list[dict[str, Any]]
     """The estimate under alternative codings and assumptions (for the paper):
 
     * the Czech test portfolio coded ``hold`` (it sits outside the reserves), with LOO;
+    * the evidence's legal restrictions of actions lifted (the UK may sell), with LOO;
     * the fixed risk aversion at 1 and at 5 instead of the roster median (no LOO).
     """
     out: list[dict[str, Any]] = []
@@ -233,6 +234,11 @@ def robustness_checks(cfg: ReservesConfig, ev: Evidence) -> list[dict[str, Any]]
         ]
         e = estimate(cfg, ev.model_copy(update={"sovereigns": sov}))
         out.append(_variant("Czech test portfolio coded hold", e, loo=True))
+    restricted = [o.name for o in ev.sovereigns if o.actions_available is not None]
+    if restricted:
+        sov = [o.model_copy(update={"actions_available": None}) for o in ev.sovereigns]
+        e = estimate(cfg, ev.model_copy(update={"sovereigns": sov}))
+        out.append(_variant(f"no legal restriction on {', '.join(restricted)}", e, loo=True))
     for g in (1.0, 5.0):
         e = estimate(cfg, ev, fixed={"gamma": g}, loo=False)
         out.append(_variant(f"risk aversion fixed at {g:g}", e, loo=False))
@@ -284,6 +290,10 @@ def assessment_section(ctx: Any) -> Any:
           e.loo_hit_rate, "pct", n_sovereigns=len(e.names))  # fmt: skip
     b.add("baseline_hit_rate", "The same for 'everyone holds' (the most common action)",
           e.baseline_hit_rate, "pct")  # fmt: skip
+    b.add("loo_log_score", "Mean log probability of each left-out action", e.loo_log_score,
+          "number")  # fmt: skip
+    b.add("baseline_log_score", "The same for the others' action frequencies",
+          e.baseline_log_score, "number")  # fmt: skip
     b.add("value_belief_usd", "Value of a coin the choices imply", e.params["value_usd"],
           "usd_price")  # fmt: skip
     c = a.c14_counts
