@@ -892,7 +892,8 @@ def predict(est: Estimate, roster: PredictRoster) -> Prediction:
                     *d.evidence.sovereigns,
                     d.evidence.sovereigns[0].model_copy(
                         update={"name": e.name, "action": "hold", "amount_usd": None,
-                                "amount_btc": None, "observables": dict(e.observables)}
+                                "amount_btc": None, "observables": dict(e.observables),
+                                "actions_available": None, "sources": {}}
                     ),
                 ]
             }
