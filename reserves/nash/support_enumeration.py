@@ -681,9 +681,10 @@ def _box_prefilter(sys_: SupportSystem, rounds: int = 8, max_boxes: int = 20_000
     a box its values lie between its smallest and largest value at the box's corners (the
     corner values are its Bernstein coefficients on the box). A box on which some equation
     is strictly positive, or strictly negative, at every corner holds no root. Starting from
-    ``[0, 1]^d`` per system, surviving boxes are bisected along their widest side for
-    ``rounds`` rounds; a system with no surviving box has no solution with positive
-    probabilities and is skipped (the exclusion test of Gambit's ``enumpoly``; Turocy 2008).
+    ``[0, 1]^d`` per system, surviving boxes are split for ``rounds`` rounds -- into their
+    ``2^d`` orthants while ``d <= 4`` and the boxes stay few, else along their widest side; a
+    system with no surviving box has no solution with positive probabilities and is skipped
+    (the exclusion test of Gambit's ``enumpoly``; Turocy 2008).
     """
     d = sys_.dim
     nsys = len(sys_.profiles)
@@ -699,6 +700,12 @@ def _box_prefilter(sys_: SupportSystem, rounds: int = 8, max_boxes: int = 20_000
         lo, hi, owner = lo[~excluded], hi[~excluded], owner[~excluded]
         if owner.size == 0 or rnd == rounds or 2 * owner.size > max_boxes:
             break
+        if d <= 4 and owner.size * len(bits) <= max_boxes // 8:
+            half = (hi - lo) / 2  # all orthants at once
+            lo = (lo[:, None, :] + half[:, None, :] * bits[None, :, :]).reshape(-1, d)
+            hi = lo + np.repeat(half, len(bits), axis=0)
+            owner = np.repeat(owner, len(bits))
+            continue
         w = hi - lo
         k = np.argmax(w, axis=1)
         mid = lo[np.arange(len(lo)), k] + w[np.arange(len(lo)), k] / 2
@@ -793,10 +800,27 @@ def _solve_supports(
             continue
         if c > 1e10:
             bad_systems.add(int(k))
-        if game.max_regret(prof) > 10 * REGRET_TOL * game.payoff_scale:
-            continue  # a solution of the system, but some action outside S pays more
         out.append(prof)
+    if out:  # a solution of the system, but some action outside S may pay more
+        reg = _batch_regrets(game, out)
+        out = [p for p, r in zip(out, reg, strict=True) if r <= 10 * REGRET_TOL * game.payoff_scale]
     return out, fails, singular + len(bad_systems)
+
+
+def _batch_regrets(game: Game, profiles: Sequence[Sequence[np.ndarray]]) -> np.ndarray:
+    """Max regret of each profile, all profiles contracted at once (one einsum per player)."""
+    n = game.num_players
+    sig = [np.array([np.asarray(p[j], dtype=float) for p in profiles]) for j in range(n)]
+    worst = np.zeros(len(profiles))
+    K = n + 1  # label of the batch axis
+    for i in range(n):
+        ops: list = [game.payoffs[i], list(range(n))]
+        for j in range(n):
+            if j != i:
+                ops += [sig[j], [K, j]]
+        v = np.einsum(*ops, [K, i])  # (batch, n_i): deviation payoffs
+        worst = np.maximum(worst, v.max(axis=1) - np.einsum("ka,ka->k", v, sig[i]))
+    return worst
 
 
 def _bilinear(D: np.ndarray) -> tuple[np.ndarray, ...]:
