@@ -76,6 +76,9 @@ _EXPORTS: dict[str, str] = {
     "simulate_scenario": "reserves.scenarios.simulate",
     "run_sweep": "reserves.scenarios.sweep",
     "tornado": "reserves.scenarios.sensitivity",
+    # the assessment: every headline number of a config, rendered by every surface
+    "assess": "reserves.assessment",
+    "Assessment": "reserves.assessment",
     # briefings
     "build_briefing": "reserves.briefing.assemble",
     "render_briefing": "reserves.briefing.render",
