@@ -89,7 +89,7 @@ def parse_date(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ReservesError(
-            f"--date {text[:40]!r} is not a date", field="--date", fix="write it as YYYY-MM-DD"
+            f"--date {text[:40]!r} is not a date", fix="write it as YYYY-MM-DD"
         ) from None
 
 
@@ -111,9 +111,7 @@ def run(args: argparse.Namespace) -> int:
     from reserves.scenarios.schema import MAX_PATHS
 
     if args.paths is not None and args.paths > MAX_PATHS:
-        raise ReservesError(
-            f"--paths {args.paths:,} is over the {MAX_PATHS:,} allowed", field="--paths"
-        )
+        raise ReservesError(f"--paths {args.paths:,} is over the {MAX_PATHS:,} allowed")
     from reserves.safe import check_output_path
 
     if not (in_out_dir and not Path(DEFAULT_OUT_DIR).exists()):

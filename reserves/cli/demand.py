@@ -60,7 +60,6 @@ def run(args: argparse.Namespace) -> int:
     if not 2 <= args.points <= MAX_POINTS:
         raise ReservesError(
             f"--points {args.points:,} is outside 2..{MAX_POINTS:,}",
-            field="--points",
             fix="a schedule of 30-200 prices is usually enough",
         )
     from reserves.config import MAX_PRICE_USD, load_config
@@ -73,7 +72,6 @@ def run(args: argparse.Namespace) -> int:
         if value is not None and not 1.0 <= value <= MAX_PRICE_USD:
             raise ReservesError(
                 f"{option} {value:g} is outside $1 to ${MAX_PRICE_USD:,.0f} per BTC",
-                field=option,
             )
 
     cfg = load_config(args.config)

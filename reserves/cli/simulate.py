@@ -86,15 +86,14 @@ def check_request(cfg: Any, args: argparse.Namespace) -> None:
     from reserves.scenarios.schema import MAX_PATHS
 
     if args.seed is not None and not 0 <= args.seed < 2**63:
-        raise ReservesError(f"--seed {args.seed} must be an integer >= 0", field="--seed")
+        raise ReservesError(f"--seed {args.seed} must be an integer >= 0")
     if args.paths is not None and not 1 <= args.paths <= MAX_PATHS:
         raise ReservesError(
             f"--paths {args.paths:,} is outside 1..{MAX_PATHS:,}",
-            field="--paths",
             fix="2,000 paths give C16 probabilities to about +/-1%",
         )
     if args.days is not None and not 2 <= args.days <= 20_000:
-        raise ReservesError(f"--days {args.days:,} is outside 2..20,000", field="--days")
+        raise ReservesError(f"--days {args.days:,} is outside 2..20,000")
     sec = getattr(cfg, "scenarios", None)
     if sec is None:
         return  # simulate_all names the missing section
