@@ -73,3 +73,28 @@ def test_box_prefilter_keeps_systems_with_roots_and_drops_others() -> None:
     U[1] = np.random.default_rng(1).normal(size=(2, 2, 2))
     U[2] = np.random.default_rng(2).normal(size=(2, 2, 2))
     assert not se._box_prefilter(SupportSystem(Game(U), [S])).any()
+
+
+def test_uncertified_resultant_falls_back_to_path_tracking(monkeypatch: pytest.MonkeyPatch) -> None:
+    g = Game(np.random.default_rng(11).normal(size=(3, 3, 3, 3)))
+    full = support_enumeration_solve(g)
+    # a resultant that returns too few candidates cannot certify its count: homotopy instead
+    import reserves.nash.hidden_variable as hv
+
+    def starved(sys_, nsys):  # type: ignore[no-untyped-def]
+        Z, sel, hard = hv._pack(sys_, [], [], [])
+        return Z, sel, hard
+
+    monkeypatch.setattr(hv, "_three_ternary", starved)
+    calls: list[int] = []
+    orig = se._track_linear_product
+
+    def tracked(system, rng, max_steps=4000):  # type: ignore[no-untyped-def]
+        calls.append(len(system.profiles))
+        return orig(system, rng, max_steps)
+
+    monkeypatch.setattr(se, "_track_linear_product", tracked)
+    again = support_enumeration_solve(g)
+    assert _same_sets(full.equilibria, again.equilibria)
+    if any(all(len(s) == 3 for s in e.support) for e in full):
+        assert calls  # the (3, 3, 3) system went to the homotopy
