@@ -74,6 +74,14 @@ DEMAND_TABLE_RATIOS: tuple[float, ...] = (0.4, 0.55, 0.7, 0.85, 1.0, 1.25, 1.5)
 # --------------------------------------------------------------------------- figures
 
 
+#: the calibration readings of the crash, in words for footnotes
+READING_WORDS: dict[str, str] = {
+    "article": "the article's reading of the crash",
+    "sourced": "the public-record reading of the crash",
+    "config": "the config's own shock",
+}
+
+
 @dataclass(frozen=True)
 class Figure:
     """One headline number with its unit, its text for people and the inputs that made it.
@@ -109,7 +117,7 @@ class Figure:
         parts = []
         i = self.inputs
         if "reading" in i:
-            parts.append(f"{i['reading']} reading")
+            parts.append(READING_WORDS.get(str(i["reading"]), f"{i['reading']} reading"))
         if i.get("shock_usd") is not None:
             parts.append(f"shock {units.usd_short(i['shock_usd'])}")
         if "sovereign_bids" in i:
