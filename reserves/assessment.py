@@ -383,7 +383,10 @@ class AssessmentContext:
                 field="scenarios",
                 fix="add one, or use configs/scenarios/c17.yaml",
             )
-        updates: dict[str, Any] = {"scenarios": sc.to_dict()["scenarios"]}
+        updates: dict[str, Any] = {
+            "name": f"{self.cfg.name} with the scenarios of {sc.name}",
+            "scenarios": sc.to_dict()["scenarios"],
+        }
         if self._has_market:
             updates["market_model"] = self.market_config.to_dict()["market_model"]
         return self.cfg.with_updates(updates)
