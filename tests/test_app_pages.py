@@ -25,8 +25,15 @@ if str(APP) not in sys.path:
 TIMEOUT_S = 120
 
 
-def run_page(name: str) -> AppTest:
+#: the Scenarios page at its smallest path count: the same code, a third of the simulation
+SMALL = {"paths": 200}
+
+
+def run_page(name: str, **state: object) -> AppTest:
+    """Run a page once; ``state`` presets widget values by key (``paths=200``)."""
     at = AppTest.from_file(str(APP / name), default_timeout=TIMEOUT_S)
+    for key, value in state.items():
+        at.session_state[key] = value
     at.run()
     return at
 
@@ -228,7 +235,7 @@ def test_price_floor_shows_the_stress_commitment_when_the_shock_does_not_break()
 
 # --------------------------------------------------------------------------- scenarios
 def test_scenarios_default_and_weights_change_mixture():
-    at = run_page("pages/4_Scenarios.py")
+    at = run_page("pages/4_Scenarios.py", **SMALL)
     assert_clean(at)
     base = charts(at)
     assert len(base) == 2  # C16 bars and the fan chart
@@ -244,7 +251,7 @@ def test_scenarios_default_and_weights_change_mixture():
 
 
 def test_scenarios_lag_correlations_of_the_selected_run():
-    at = run_page("pages/4_Scenarios.py")
+    at = run_page("pages/4_Scenarios.py", **SMALL)
     assert len(charts(at)) == 2
     names = [o for o in at.radio(key="fan_scenario").options if o != "mixture"]
     at.radio(key="fan_scenario").set_value(names[0]).run()
@@ -257,7 +264,7 @@ def test_scenarios_lag_correlations_of_the_selected_run():
 
 
 def test_scenarios_tornado_button_draws_a_chart():
-    at = run_page("pages/4_Scenarios.py")
+    at = run_page("pages/4_Scenarios.py", **SMALL)
     n = len(charts(at))
     at.button(key="run_tornado").click().run()
     assert_clean(at)
@@ -267,8 +274,9 @@ def test_scenarios_tornado_button_draws_a_chart():
 
 
 # --------------------------------------------------------------------------- briefing
+@pytest.mark.slow  # builds every layer once (about a minute); CI's browser test builds it too
 def test_briefing_builds_and_offers_downloads():
-    at = run_page("pages/5_Briefing.py")
+    at = run_page("pages/5_Briefing.py", brief_paths=200)
     assert_clean(at)
     assert at.info, "asks before building"
     at.button(key="build_briefing").click().run()
