@@ -134,7 +134,7 @@ if result is not None:
         )
     c = st.columns(4)
     c[0].metric("Equilibria", len(result.equilibria))
-    c[1].metric("Largest max regret", f"{result.max_regret:.3g} USD")
+    c[1].metric("Largest max regret", usd(result.max_regret))
     c[2].metric("Method", result.method)
     c[3].metric("Complete set", "yes" if result.complete else "no")
     if result.equilibria:
@@ -200,7 +200,7 @@ else:
             f"Objective ({objective})",
             "n/a" if ce.objective_value is None else usd(ce.objective_value),
         )
-        m[1].metric("Max incentive violation", f"{ce.max_violation:.3g} USD")
+        m[1].metric("Max incentive violation", usd(ce.max_violation))
         m[2].metric("Profiles in the support", len(ce.probabilities))
         m[3].metric(
             "Expected sovereign demand",
