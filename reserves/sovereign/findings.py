@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from reserves.config import ReservesConfig, load_config
-from reserves.sovereign.estimation import Estimate, estimate
+from reserves.sovereign.estimation import Estimate, bootstrap, estimate
 from reserves.sovereign.evidence import DEFAULT_EVIDENCE, Evidence, load_evidence
 from reserves.sovereign.identified import (
     ProfileCheck,
@@ -245,6 +245,9 @@ def robustness_checks(cfg: ReservesConfig, ev: Evidence) -> list[dict[str, Any]]
     return out
 
 
+#: parametric-bootstrap replications of the paper's standard errors
+BOOTSTRAP_REPS = 30
+
 #: grids of the profile likelihoods reported in the paper
 PROFILE_GRIDS: dict[str, tuple[float, ...]] = {
     "value_usd": (70e3, 85e3, 95e3, 105e3, 120e3, 150e3),
@@ -318,6 +321,7 @@ def assessment_section(ctx: Any) -> Any:
         summary=summary,
         robustness=robustness_checks(ctx.cfg, ev),
         profiles=profiles(ctx.cfg, ev),
+        bootstrap=bootstrap(f.estimate, reps=BOOTSTRAP_REPS, seed=seed),
         se_method=f.estimate.se_method,
         revealed=f.revealed.to_dict(),
         observed_profile=f.observed_check.to_dict(),
