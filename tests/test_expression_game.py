@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 
 from reserves.cli import main
 from reserves.errors import ConfigError, ExpressionError, ReservesError
+from reserves.game_files import load_game_file
 from reserves.nash.expression_game import (
     ExpressionGame,
     count_name,
     indicator_name,
     is_expression_game_file,
     load_expression_game,
-    load_game_file,
     own_name,
     safe_name,
 )

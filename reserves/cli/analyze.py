@@ -42,13 +42,13 @@ def register(subparsers: Any) -> None:
 
 
 def load_game(path: str) -> Any:
-    """The game in ``path`` (see :func:`reserves.nash.expression_game.load_game_file`): a
+    """The game in ``path`` (see :func:`reserves.game_files.load_game_file`): a
     ``SovereignGame`` from a config, a ``Game`` from an ``expression_game:`` YAML or a ``.nfg``."""
     if path.lower().endswith(".nfg"):  # the fast path: no sympy, no pydantic, no YAML
         from reserves.nash.nfg import read_nfg
 
         return read_nfg(Path(path))
-    from reserves.nash.expression_game import load_game_file
+    from reserves.game_files import load_game_file
 
     return load_game_file(path)
 
