@@ -238,3 +238,15 @@ def test_estimator_recovers_the_value_belief_on_simulated_choices() -> None:
     e = estimate(cfg, ev, fixed={"gamma": 3.0}, loo=False)
     assert e.params["value_usd"] == pytest.approx(truth["value_usd"], rel=0.05)
     assert 0.2 * truth["k_fixed"] < e.params["k_fixed"] < 5 * truth["k_fixed"]
+
+
+def test_bootstrap_replicates_the_estimator(est) -> None:  # type: ignore[no-untyped-def]
+    from reserves.sovereign.estimation import bootstrap
+
+    b = bootstrap(est, reps=3, seed=1)
+    assert b["reps"] == 3
+    assert "gamma" not in b["params"]  # fixed parameters are not bootstrapped
+    v = b["params"]["value_usd"]
+    assert v["p05"] <= v["p95"] and v["sd"] >= 0
+    with pytest.raises(ConfigError, match="reps"):
+        bootstrap(est, reps=0)
