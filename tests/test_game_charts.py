@@ -25,7 +25,8 @@ def test_dynamics_chart_stays_under_the_row_limit(cfg):
             }
         }
     )
-    run = replicator(SovereignGame(four).to_game(), step_size=0.01)
+    # 600 steps of 12 columns: past the row limit, and bounded so the test stays fast
+    run = replicator(SovereignGame(four).to_game(), step_size=0.01, max_steps=600)
     assert run.trajectory.shape[0] * run.trajectory.shape[1] > MAX_ROWS  # a long run
     df = dynamics_frame(run)
     assert len(df) < MAX_ROWS

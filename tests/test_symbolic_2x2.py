@@ -132,6 +132,7 @@ def test_sovereign_2x2_closed_form_matches_tensor_and_regions() -> None:
     assert threshold_chart(a.thresholds).to_dict()["layer"]
 
 
+@pytest.mark.slow  # 400 random parameter draws through sympy's statics (~5 s alone)
 def test_sovereign_mixed_closed_form_and_statics() -> None:
     """Where the sovereign 2x2 has an interior mixed equilibrium, the symbolic one equals the
     numeric formula on the lambdified payoffs, and its gradient matches finite differences."""
