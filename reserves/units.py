@@ -17,10 +17,12 @@ import math
 
 __all__ = [
     "btc",
+    "date_text",
     "human",
     "json_number",
     "num",
     "pct",
+    "plain",
     "ratio",
     "usd",
     "usd_bn",
@@ -151,6 +153,32 @@ def ratio(x: float | None, digits: int = 1) -> str:
     return f"{_trim(f'{float(x):,.{digits}f}')}x"  # type: ignore[arg-type]
 
 
+def plain(x: float | None, digits: int = 4) -> str:
+    """A number with ``digits`` significant digits and never an exponent, for quantities
+    without a unit (payoffs of an abstract game, parameters): ``-343679012.3 -> "-343,679,000"``
+    (``digits=6``), ``71870.2 -> "71,870"``, ``0.000032 -> "0.000032"``, ``2.5 -> "2.5"``."""
+    if _bad(x):
+        return _missing(x)
+    v = float(x)  # type: ignore[arg-type]
+    if v == 0:
+        return "0"
+    mag = math.floor(math.log10(abs(v)))
+    v = round(v, digits - 1 - mag)
+    decimals = min(12, max(0, digits - 1 - mag))
+    return _trim(f"{v:,.{decimals}f}")
+
+
+def date_text(iso: object) -> str:
+    """An ISO date in words: ``"2026-12-31" -> "31 December 2026"`` (other text unchanged)."""
+    import datetime as dt
+
+    try:
+        d = dt.date.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
 #: unit name -> formatter, used by :func:`human` and by ``reserves.assessment.Figure``
 FORMATTERS = {
     "usd": usd,
@@ -160,7 +188,7 @@ FORMATTERS = {
     "pct": lambda x: pct(x, 1),
     "count": lambda x: num(x, 0),
     "ratio": ratio,
-    "number": lambda x: num(x, 2),
+    "number": plain,
 }
 
 

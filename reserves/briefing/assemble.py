@@ -56,6 +56,7 @@ def jinja_environment(**options: Any) -> jinja2.Environment:
         btc=fmt.btc,
         pct=fmt.pct,
         num=fmt.num,
+        date=fmt.date_text,
     )
     env.globals["names"] = _names
     return env

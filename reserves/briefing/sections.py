@@ -444,7 +444,10 @@ def scenarios(a: Assessment) -> Part:
             "Weight",
             "Median price at the end",
             f"Chance of falling below {level}",
-            *(f"Chance volatility < {fmt.pct(c['below_vol_pa'])} on {c['date']}" for c in checks),
+            *(
+                f"Chance volatility < {fmt.pct(c['below_vol_pa'])} on {fmt.date_text(c['date'])}"
+                for c in checks
+            ),
         ),
         tuple(rows),
         ("l", "r", "r", "r", *("r" for _ in checks)),
