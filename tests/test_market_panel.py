@@ -309,3 +309,72 @@ def test_replace_keeps_params_frozen():
         p.leveraged_share = 0.9  # type: ignore[misc]
     with pytest.raises(ConfigError, match="leveraged_share"):
         StructuralParams(leveraged_share=1.5)
+
+
+def test_inverse_contracts_liquidate_longs_earlier_and_shorts_later():
+    from reserves.market.leverage import build_ladder
+    from reserves.market.schema import EntryConfig
+
+    entry = EntryConfig(kind="lognormal", center_ratio=1.0, dispersion=0.02)
+    lev, w = [2.0, 5.0, 20.0], [0.5, 0.3, 0.2]
+    lin = build_ladder(100.0, 1e9, 1e9, lev, w, entry, entry, 0.005, 400)
+    inv = build_ladder(100.0, 1e9, 1e9, lev, w, entry, entry, 0.005, 400, inverse_share=1.0)
+    # a 2x inverse long is liquidated near -33% (L / (1 + L)), a linear one near -50%
+    assert inv.long_liquidated_usd(60.0) > lin.long_liquidated_usd(60.0) + 1e8
+    # a 5x inverse short is liquidated near +24% ((L - 1) / (1 - mm)), a linear one near +19%
+    assert inv.short_liquidated_usd(121.0) < 0.6 * lin.short_liquidated_usd(121.0)
+    half = build_ladder(100.0, 1e9, 1e9, lev, w, entry, entry, 0.005, 400, inverse_share=0.5)
+    mid = 0.5 * (lin.long_liquidated_usd(60.0) + inv.long_liquidated_usd(60.0))
+    assert half.long_liquidated_usd(60.0) == pytest.approx(mid, rel=1e-9)
+    with pytest.raises(ConfigError, match="inverse_share"):
+        build_ladder(100.0, 1e9, 1e9, lev, w, entry, entry, inverse_share=1.5)
+
+
+def test_crypto_margined_share_from_the_event_or_the_dated_proxy():
+    from reserves.market.events import crypto_margined_proxy
+
+    e = load_event(EVENTS / "crash-2021-05-19.yaml")
+    assert e.inverse_share == e.crypto_margined_share == pytest.approx(0.60)
+    # the Glassnode trend: ~70% in early 2021, under 20% by late 2024, flat outside
+    assert crypto_margined_proxy(dt.date(2020, 3, 12)) == pytest.approx(0.70)
+    assert crypto_margined_proxy(dt.date(2026, 1, 1)) < 0.2
+    assert crypto_margined_proxy(dt.date(2021, 5, 19)) > crypto_margined_proxy(dt.date(2023, 3, 1))
+    minimal = CrashEvent(
+        date=dt.date(2021, 5, 19),
+        price_before_usd=100.0,
+        trough_usd=80.0,
+        liquidations_usd=1e8,
+        long_share=0.9,
+        open_interest_usd=1e10,
+    )
+    assert minimal.inverse_share == pytest.approx(crypto_margined_proxy(dt.date(2021, 5, 19)))
+    hi = minimal.model_copy(update={"crypto_margined_share": 0.9})
+    lo = minimal.model_copy(update={"crypto_margined_share": 0.0})
+    p = StructuralParams()
+    assert (
+        predict_event(hi, p, shocks=False).predicted_liquidations_usd
+        > predict_event(lo, p, shocks=False).predicted_liquidations_usd
+    )
+
+
+def test_long_share_rises_with_the_fall_under_the_committed_fit():
+    # issue 12 second pass: momentum shorts scale with the longs liquidated and are entered
+    # along the fall, so the rebound never liquidates more than rho of them; the long share
+    # no longer turns down at -50%
+    params = load_params()
+    lad = event_ladder(load_event(EVENTS / "crash-2025-11-21.yaml"), params)
+    longs, shorts = lad.at(np.array([0.05, 0.15, 0.3, 0.5]))
+    share = longs / (longs + shorts)
+    assert share[0] < share[1] < share[2]
+    assert share[3] > 0.9
+
+
+def test_fall_short_fraction_is_bounded_by_the_rebound_share():
+    from reserves.market.leverage import crash_short_fraction, fall_short_fraction
+
+    lev, w = np.array([2.0, 10.0, 50.0]), np.array([0.3, 0.4, 0.3])
+    x = np.array([0.05, 0.3, 0.6, 0.9])
+    f = fall_short_fraction(lev, w, 0.005, x, 0.4)
+    assert np.all(f <= 0.4 + 1e-12) and np.all(np.diff(f) >= -1e-12)
+    r = 0.4 * x / (1 - x)
+    assert crash_short_fraction(lev, w, 0.005, r)[-1] > 0.9  # the v0.1 form tends to one

@@ -19,7 +19,12 @@ Optional (with the proxy used when absent)
     ``net_flow_usd`` (ETF or other measured net flow on the day, negative = outflow; absent:
     unknown); ``vol_pa`` (annualized volatility; absent: 0.60); ``duration_minutes`` (length of
     the fall; absent: 240); ``price_after_usd`` (price 24 h after the trough; absent: the
-    rebound share of the panel parameters); ``supply_btc`` (absent: from the issuance schedule
+    rebound share of the panel parameters); ``crypto_margined_share`` (share of futures open
+    interest margined in BTC, i.e. inverse contracts, Glassnode's "Percent Futures Open
+    Interest Crypto-Margined"; absent: :func:`crypto_margined_proxy` of the date, the published
+    Glassnode trend); ``funding_rate_8h`` and ``estimated_leverage_ratio`` (CryptoQuant's
+    open interest / derivative-exchange reserve; recorded for the state-variable tests of the
+    panel, not used by the default model); ``supply_btc`` (absent: from the issuance schedule
     at ``date``); ``name``, ``description``, ``sources`` and ``notes`` (free text, where sources
     disagree).
 
@@ -38,6 +43,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from reserves.errors import ConfigError
@@ -48,6 +54,7 @@ __all__ = [
     "DEFAULT_VOL_PA",
     "CrashEvent",
     "PathPoint",
+    "crypto_margined_proxy",
     "event_from_dict",
     "load_event",
     "load_panel",
@@ -66,6 +73,42 @@ _HALVINGS: tuple[tuple[dt.date, float, float], ...] = (
     (dt.date(2020, 5, 11), 18_375_000.0, 900.0),
     (dt.date(2024, 4, 20), 19_687_500.0, 450.0),
 )
+
+
+#: Glassnode "Percent Futures Open Interest Crypto-Margined" (BTC, all exchanges) as quoted in
+#: public reports: (date, share). ~70% in early 2021 (Glassnode via CryptoSlate, "Decline in
+#: crypto-margined futures signals shift to stable collateral", 2024); above 50% until
+#: September 2021 (Blockware via CoinDesk, 4 Sep 2023); all-time low 29% at 415k BTC of OI
+#: = $8.5bn, i.e. ~$20.5k in early November 2022 (Glassnode via bitcoinethereumnews, tag
+#: cryptomargin); ~26% after FTX
+#: (btc-newswire, early 2023); ~20% in July 2023 and 33% in early September 2023 (Glassnode via
+#: CoinDesk, 4 Sep 2023); 23% in January 2024, 20% mid-February, above 27% after the April 2024
+#: halving, below 24% by June (CryptoSlate, 2024); 18.2% at 478k BTC of OI = $31.8bn (Glassnode
+#: via CoinDesk, "cash-margined bitcoin futures more popular than ever", 2024).
+CRYPTO_MARGINED_ANCHORS: tuple[tuple[dt.date, float], ...] = (
+    (dt.date(2021, 1, 15), 0.70),
+    (dt.date(2021, 9, 1), 0.50),
+    (dt.date(2022, 11, 5), 0.29),
+    (dt.date(2023, 1, 15), 0.26),
+    (dt.date(2023, 7, 15), 0.20),
+    (dt.date(2023, 9, 1), 0.33),
+    (dt.date(2024, 1, 15), 0.23),
+    (dt.date(2024, 2, 15), 0.20),
+    (dt.date(2024, 5, 1), 0.27),
+    (dt.date(2024, 6, 15), 0.24),
+    (dt.date(2024, 10, 15), 0.182),
+)
+
+
+def crypto_margined_proxy(date: dt.date) -> float:
+    """Share of BTC futures open interest that is crypto-margined at ``date`` (proxy).
+
+    Linear interpolation of :data:`CRYPTO_MARGINED_ANCHORS` (Glassnode's series as quoted in
+    public reports), flat before the first (the 2020-21 peak, ~70%) and after the last anchor.
+    """
+    xs = [a[0].toordinal() for a in CRYPTO_MARGINED_ANCHORS]
+    ys = [a[1] for a in CRYPTO_MARGINED_ANCHORS]
+    return float(np.interp(date.toordinal(), xs, ys))
 
 
 def supply_at(date: dt.date) -> float:
@@ -115,6 +158,8 @@ class CrashEvent(BaseModel):
     duration_minutes: float | None = Field(default=None, gt=0, le=1440)
     price_after_usd: float | None = Field(default=None, gt=0)
     supply_btc: float | None = Field(default=None, gt=0, le=21_000_000)
+    crypto_margined_share: float | None = Field(default=None, ge=0, le=1)
+    estimated_leverage_ratio: float | None = Field(default=None, gt=0, le=5)
     sources: dict[str, str] = Field(default_factory=dict)
     notes: dict[str, str] = Field(default_factory=dict)
 
@@ -153,6 +198,13 @@ class CrashEvent(BaseModel):
     @property
     def funding(self) -> float:
         return DEFAULT_FUNDING_8H if self.funding_rate_8h is None else float(self.funding_rate_8h)
+
+    @property
+    def inverse_share(self) -> float:
+        """Crypto-margined share of open interest (observed, else the date proxy)."""
+        if self.crypto_margined_share is not None:
+            return float(self.crypto_margined_share)
+        return crypto_margined_proxy(self.date)
 
     @property
     def vol(self) -> float:

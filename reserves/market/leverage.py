@@ -16,6 +16,14 @@ liquidated once the price has fallen to ``y P0`` is
 and a liquidated long sells its BTC at its liquidation price, so the USD sold in a bucket
 is its notional at ``P0`` times ``y`` (Brunnermeier and Pedersen 2009 for the margin spiral
 this ladder feeds). Cumulative volumes are stored at bucket edges and interpolated linearly.
+
+Coin-margined (inverse) contracts. A share ``c`` of open interest may be crypto-margined:
+collateral ``C = N / (L E)`` BTC, profit ``N (1/E - 1/P)`` BTC, liquidation when the equity
+falls to ``mm N / P`` BTC. A long is then liquidated at ``E k_L`` with
+``k_L = L (1 + mm) / (1 + L)`` (its collateral loses value as the price falls: the same as a
+linear long of leverage ``(1 + L) / (1 + mm)``), a short at ``E L (1 - mm) / (L - 1)`` (a 1x
+inverse short is a hedge, never liquidated). These enter as extra tiers with weights
+``c w_L`` beside the linear tiers' ``(1 - c) w_L`` (``inverse_share`` of :func:`build_ladder`).
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ __all__ = [
     "build_ladder",
     "crash_short_fraction",
     "entry_cdf",
+    "fall_short_fraction",
     "ladder_from_config",
 ]
 
@@ -125,6 +134,9 @@ class LeverageLadder:
     params: dict[str, Any] = field(default_factory=dict)
     window_short_usd: float = 0.0
     window_full_drop: float = 0.0
+    #: momentum shorts opened along the whole fall (:func:`fall_short_fraction`, the panel
+    #: model) instead of near the trough (:func:`crash_short_fraction`, version 0.1)
+    fall_entries: bool = False
 
     def long_liquidated_usd(self, price_usd: ArrayLike) -> NDArray[np.float64]:
         """USD of longs sold once the price has fallen to ``price_usd`` (``Lq(p)``)."""
@@ -158,10 +170,22 @@ class LeverageLadder:
         ``window_short_usd min(1, x / window_full_drop)`` at drop ``x = 1 - p* / P0``.
         """
         p = np.asarray(trough_usd, dtype=float)
-        r = np.where(p > 0, self.rebound_price_usd(p) / np.maximum(p, 1e-300) - 1.0, 0.0)
-        frac = crash_short_fraction(
-            self.params["leverage"], self.params["weights"], self.params["maintenance_margin"], r
-        )
+        if self.fall_entries:
+            frac = fall_short_fraction(
+                self.params["leverage"],
+                self.params["weights"],
+                self.params["maintenance_margin"],
+                np.clip(1.0 - p / self.start_price_usd, 0.0, 1.0),
+                self.rebound_share,
+            )
+        else:
+            r = np.where(p > 0, self.rebound_price_usd(p) / np.maximum(p, 1e-300) - 1.0, 0.0)
+            frac = crash_short_fraction(
+                self.params["leverage"],
+                self.params["weights"],
+                self.params["maintenance_margin"],
+                r,
+            )
         longs = np.asarray(long_liquidated_usd, dtype=float)
         out = frac * self.crash_short_ratio * longs
         if self.window_short_usd > 0:
@@ -242,6 +266,31 @@ def crash_short_fraction(
     return np.where(r > 0, np.sum(w * share, axis=-1), 0.0)
 
 
+def fall_short_fraction(
+    leverage: ArrayLike,
+    weights: ArrayLike,
+    maintenance_margin: float,
+    drop: ArrayLike,
+    rebound_share: float,
+) -> NDArray[np.float64]:
+    """Share of momentum shorts opened along the fall that the rebound liquidates.
+
+    Shorts opened at entries spread uniformly over the fall ``[p*, P0]`` (drop ``x = 1 - p* /
+    P0``) are liquidated by the rebound to ``R = p* + rho (P0 - p*)`` if ``E k^s_L <= R``, so
+    the share is ``sum_L w_L clip(((1 - x + rho x) / k^s_L - (1 - x)) / x, 0, 1)``. It never
+    exceeds ``rho``: a deeper fall does not let the rebound reach shorts opened higher up,
+    unlike :func:`crash_short_fraction` (entries near the trough), whose share tends to one.
+    """
+    x = np.asarray(drop, dtype=float)
+    lev = np.asarray(leverage, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    w = w / w.sum()
+    k_s = 1.0 + 1.0 / lev - maintenance_margin
+    xx = np.clip(x, 1e-12, 1.0)[..., None]
+    share = np.clip(((1.0 - xx + rebound_share * xx) / k_s - (1.0 - xx)) / xx, 0.0, 1.0)
+    return np.where(x > 0, np.sum(w * share, axis=-1), 0.0)
+
+
 def build_ladder(
     start_price_usd: float,
     long_oi_usd: float,
@@ -255,6 +304,7 @@ def build_ladder(
     *,
     rebound_share: float = 0.0,
     crash_short_ratio: float = 0.0,
+    inverse_share: float = 0.0,
 ) -> LeverageLadder:
     """Build the ladder from open interest, leverage tiers and entry distributions.
 
@@ -275,6 +325,9 @@ def build_ladder(
     rebound_share, crash_short_ratio:
         Share of the drop retraced after the trough, and USD of momentum shorts opened near
         the trough per USD of longs liquidated (see :meth:`LeverageLadder.short_liquidated_usd`).
+    inverse_share:
+        Share ``c`` in [0, 1] of open interest in coin-margined (inverse) contracts, whose
+        liquidation prices follow the module docstring (0: all linear, as before).
 
     Raises
     ------
@@ -310,11 +363,27 @@ def build_ladder(
     if int(buckets) < 2:
         raise ConfigError("needs at least 2 buckets", field="ladder.buckets")
     w = w / w.sum()
+    w_tiers = w
+    c = float(inverse_share)
+    if not (math.isfinite(c) and 0.0 <= c <= 1.0):
+        raise ConfigError(
+            f"inverse_share must be in [0, 1], got {inverse_share!r}",
+            field="crypto_margined_share",
+            fix="give the share of open interest in coin-margined contracts, e.g. 0.2",
+        )
+    # liquidation price ratios per tier: linear, then (c > 0) inverse contracts
+    k_long = 1.0 - 1.0 / lev + mm
+    k_short = 1.0 + 1.0 / lev - mm
+    if c > 0.0:
+        k_long = np.concatenate([k_long, lev * (1.0 + mm) / (1.0 + lev)])
+        with np.errstate(divide="ignore"):
+            k_inv_s = np.where(lev > 1.0 + 1e-12, lev * (1.0 - mm) / (lev - 1.0), 1e300)
+        k_short = np.concatenate([k_short, np.minimum(k_inv_s, 1e300)])
+        w = np.concatenate([(1.0 - c) * w, c * w])
 
     # longs: cumulative share liquidated at price ratio y (edges ascending), per tier
     y_long = np.linspace(LONG_FLOOR_RATIO, 1.0, int(buckets) + 1)
     g_long = entry_cdf(long_entry)
-    k_long = 1.0 - 1.0 / lev + mm
     surv = g_long(1.0 / k_long)  # (T,)
     share = np.zeros_like(y_long)
     for wl, kl, sl in zip(w, k_long, surv, strict=True):
@@ -328,7 +397,6 @@ def build_ladder(
 
     y_short = np.linspace(1.0, SHORT_CAP_RATIO, int(buckets) + 1)
     g_short = entry_cdf(short_entry)
-    k_short = 1.0 + 1.0 / lev - mm
     alive = 1.0 - g_short(1.0 / k_short)
     sshare = np.zeros_like(y_short)
     for wl, kl, al in zip(w, k_short, alive, strict=True):
@@ -350,10 +418,11 @@ def build_ladder(
             "long_oi_usd": float(long_oi_usd),
             "short_oi_usd": float(short_oi_usd),
             "leverage": lev.tolist(),
-            "weights": w.tolist(),
+            "weights": w_tiers.tolist(),
             "maintenance_margin": mm,
             "buckets": int(buckets),
             "rebound_share": float(rebound_share),
+            "inverse_share": c,
         },
     )
 

@@ -27,9 +27,23 @@ Both sides liquidatable
     liquidate the pre-existing shorts from the same ladder on the short side: the price rises
     ``u_e = kappa sigma_d,e`` above ``P0`` (``sigma_d = vol / sqrt(365)``; the observed
     ``price_after_usd`` when it went higher), reached in full once the day has moved one daily
-    sd, so ``Sq_e(x) = phi OI_e Lambda_s(u_e) min(1, x / sigma_d)``. Shorts are flat in the
-    size of the crash while the ladder's longs grow with it, so the long share rises with the
-    drop (deep crashes are nearly all longs, as observed).
+    sd, so ``Sq_e(x) = phi OI_e Lambda_s(u_e) min(1, x / sigma_d)``. Momentum shorts opened
+    during the fall are ``mu`` USD per USD of longs liquidated (bounded by the flow the
+    liquidations create, not by the open interest), entered along the whole fall ``[p*, P0]``;
+    the rebound to ``p* + rho (P0 - p*)`` liquidates a share
+    :func:`~reserves.market.leverage.fall_short_fraction` of them, never more than ``rho``.
+    Pre-existing shorts are flat in the size of the crash while the ladder's longs grow with
+    it, so the long share rises with the drop (deep crashes are nearly all longs, as
+    observed).
+
+Coin-margined contracts
+    A share ``c_e`` of open interest is crypto-margined (inverse contracts; the event's
+    ``crypto_margined_share``, else the Glassnode trend by date,
+    :func:`reserves.market.events.crypto_margined_proxy`: ~60% in May 2021, ~18% in 2025). An
+    inverse long of leverage ``L`` is liquidated like a linear long of ``(1 + L) / (1 + mm)``
+    (its BTC collateral falls with the price) and an inverse short like one of
+    ``(L - 1) / (1 - mm)``: no new parameter, the contract's arithmetic
+    (:mod:`reserves.market.leverage`).
 
 Cascade in time (Obizhaeva and Wang 2013)
     Over the event (``duration_minutes``, steps of ``dt`` minutes), the shock arrives evenly;
@@ -62,7 +76,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from reserves.errors import ConfigError, ReservesError
 from reserves.market.events import CrashEvent
-from reserves.market.leverage import build_ladder, crash_short_fraction
+from reserves.market.leverage import build_ladder, fall_short_fraction
 
 __all__ = [
     "FITTED",
@@ -166,13 +180,13 @@ PRIORS: dict[str, Prior] = {
         "sqrt(365)); one sd is the typical daily range",
     ),
     "momentum_short_ratio": Prior(
-        0.3,
+        1.0,
         1.0,
         "log",
         (0.001, 20.0),
-        "USD of shorts opened during the fall per USD of leveraged OI (liquidated by the "
-        "rebound as crash_short_fraction); the 21 Nov single-event fit gave 1-2 USD of crash "
-        "shorts per USD of longs liquidated, ~0.1-0.2 of leveraged OI",
+        "USD of momentum shorts opened during the fall per USD of longs liquidated (v0.1's "
+        "crash_short_ratio; liquidated by the rebound as fall_short_fraction); the 21 Nov "
+        "single-event fit gave 1-2; wide prior",
     ),
     "rebound_share": Prior(
         0.4, 0.3, "logit", (0.05, 0.95), "21 Nov 2025: low $80,553, rebound to ~$85,000 (40%)"
@@ -428,6 +442,7 @@ def event_ladder(
         short_entry,
         MAINTENANCE_MARGIN,
         buckets,
+        inverse_share=float(getattr(event, "inverse_share", 0.0)),
     )
     drops, longs = ladder.long_in_drop_space()
     keep = drops <= max_drop
@@ -440,14 +455,9 @@ def event_ladder(
     window = window_short_usd(event, params, ladder)
     sigma_d = event.vol / math.sqrt(365.0)
     shorts = window * np.minimum(1.0, drops / sigma_d)
-    # and the shorts opened during the fall, liquidated by the rebound after the trough
-    p0 = event.price_before_usd
-    trough = p0 * (1.0 - drops)
-    rebound = trough + params.rebound_share * (p0 - trough)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.where(trough > 0, rebound / trough - 1.0, 0.0)
-    frac = crash_short_fraction(lev, w, MAINTENANCE_MARGIN, np.maximum(r, 0.0))
-    shorts = shorts + params.momentum_short_ratio * oi_lev * frac
+    # and the momentum shorts opened along the fall, liquidated by the rebound after the trough
+    frac = fall_short_fraction(lev, w, MAINTENANCE_MARGIN, drops, params.rebound_share)
+    shorts = shorts + params.momentum_short_ratio * longs * frac
     return EventLadder(drops, longs, np.maximum(shorts, 0.0), m, oi_lev)
 
 
@@ -621,6 +631,18 @@ class MarketState:
     path: Any = None
     price_after_usd: float | None = None
     spot_depth_1pct_usd: float | None = None
+    #: crypto-margined share of open interest (None: the events module's proxy for today)
+    crypto_margined_share: float | None = None
+
+    @property
+    def inverse_share(self) -> float:
+        if self.crypto_margined_share is not None:
+            return float(self.crypto_margined_share)
+        import datetime as _dt
+
+        from reserves.market.events import crypto_margined_proxy
+
+        return crypto_margined_proxy(_dt.date.today())
 
     @property
     def market_cap_usd(self) -> float:
@@ -658,9 +680,10 @@ def market_model_from_params(
 
     Impact: linear depth ``q = d K`` (or the observed spot depth) times
     :func:`static_depth_factor`, or the square-root law with ``V = v K`` divided by it; ladder:
-    :func:`event_ladder`'s leverage grid, mix and entries, with the momentum shorts of the fall
-    as ``window_short_usd``; dip bids ``b K`` per 1% of fall. ``leverage_scale`` multiplies
-    every leverage (the fragility-versus-leverage curve).
+    :func:`event_ladder`'s leverage grid, mix, entries and crypto-margined share, the
+    pre-existing shorts of the window as ``window_short_usd`` and the momentum shorts of the
+    fall as ``crash_short_ratio`` (per USD of longs liquidated); dip bids ``b K`` per 1% of
+    fall. ``leverage_scale`` multiplies every leverage (the fragility-versus-leverage curve).
     """
     from reserves.market.absorption import dip_buyer_bids, no_bids
     from reserves.market.impact import LinearImpact, SqrtImpact
@@ -700,11 +723,14 @@ def market_model_from_params(
         MAINTENANCE_MARGIN,
         buckets,
         rebound_share=params.rebound_share,
+        crash_short_ratio=params.momentum_short_ratio,
+        inverse_share=state.inverse_share,
     )
     ladder = dataclasses.replace(
         ladder,
         window_short_usd=window_short_usd(state, params, ladder),
         window_full_drop=state.vol / math.sqrt(365.0),
+        fall_entries=True,
     )
     p0 = state.price_before_usd
     dip = dip_buyer_bids(p0, params.dip_bid_share * K, None, max_drop=max_drop)
