@@ -377,4 +377,5 @@ def test_fall_short_fraction_is_bounded_by_the_rebound_share():
     f = fall_short_fraction(lev, w, 0.005, x, 0.4)
     assert np.all(f <= 0.4 + 1e-12) and np.all(np.diff(f) >= -1e-12)
     r = 0.4 * x / (1 - x)
-    assert crash_short_fraction(lev, w, 0.005, r)[-1] > 0.9  # the v0.1 form tends to one
+    v01 = crash_short_fraction(lev, w, 0.005, r)
+    assert v01[-1] > 2 * f[-1]  # the v0.1 form (entries near the trough) tends to one
