@@ -35,6 +35,13 @@ def parse_usd(text: str, option: str = "--shock-usd") -> float:
     value = float(m.group(1)) * _SUFFIX[(m.group(2) or "").lower()]
     if not math.isfinite(value) or value < 0:
         raise ReservesError(f"{text!r} must be a finite amount >= 0", field=option)
+    from reserves.config import MAX_AMOUNT_USD
+
+    if value > MAX_AMOUNT_USD:
+        raise ReservesError(
+            f"{text!r} is more than ${MAX_AMOUNT_USD:,.0f} (about 80 times the world's reserves)",
+            field=option,
+        )
     return value
 
 
