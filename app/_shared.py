@@ -244,6 +244,35 @@ def show_chart(
     st.vega_lite_chart(spec=data, theme=None, width="stretch" if stretch else "content", key=key)
 
 
+def _plain_number(x: Any) -> str:
+    """A number for a table cell without scientific notation: 4 decimals at most, trailing
+    zeros dropped, magnitudes below 0.00005 shown as 0; ``None``/NaN as "none"."""
+    if x is None or (isinstance(x, float) and x != x):
+        return "none"
+    v = float(x)
+    if abs(v) < 5e-5:
+        return "0"
+    text = f"{v:,.4f}" if abs(v) < 1000 else f"{v:,.0f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def readable_frame(frame: Any) -> Any:
+    """A copy of a table whose list cells (intervals such as ``[lo, hi]``) read "lo to hi"
+    and whose missing intervals read "none", so no cell shows a raw float like ``1.2e-10``."""
+    out = frame.copy()
+    for col in out.columns:
+        cells = out[col]
+        if cells.map(lambda v: isinstance(v, list | tuple)).any():
+            out[col] = cells.map(
+                lambda v: (
+                    " to ".join(_plain_number(x) for x in v)
+                    if isinstance(v, list | tuple)
+                    else _plain_number(v)
+                )
+            )
+    return out
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _chart_spec(cache_key: tuple[Any, ...], _build: Callable[[], dict[str, Any]]) -> dict:
     return _build()

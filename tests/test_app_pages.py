@@ -330,3 +330,16 @@ def test_region_map_default_range_is_around_the_config():
     assert abs(region_axis_max(0.02, [0.09, 1914.0]) - 0.27) < 1e-12
     assert abs(region_axis_max(0.02, [0.0019]) - 0.06) < 1e-12  # none above: the config
     assert region_axis_max(0.0, []) is None  # nothing to go by: the library's default
+
+
+def test_readable_frame_has_no_scientific_notation():
+    import pandas as pd
+    from _shared import readable_frame
+
+    raw = pd.DataFrame(
+        {"theta set": [[0.0, 1.2221852895e-10], [0.0116, 0.1], None], "n": [1, 2, 3]}
+    )
+    out = readable_frame(raw)
+    assert list(out["theta set"]) == ["0 to 0", "0.0116 to 0.1", "none"]
+    assert list(out["n"]) == [1, 2, 3]  # other columns untouched
+    assert "e-" not in out.to_string()

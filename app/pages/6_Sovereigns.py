@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
-from _shared import guarded, key_of, page_setup, show_chart
+from _shared import guarded, key_of, page_setup, readable_frame, show_chart
 
 from reserves.charts.sovereigns import ferranti_chart, predicted_chart, theta_interval_chart
 from reserves.sovereign.evidence import DEFAULT_EVIDENCE
@@ -47,7 +47,7 @@ if f is None:
     st.stop()
 
 h = f.headline()
-m = st.columns(4)
+m = st.columns([1, 1, 1, 2])  # the band reads "$2.97bn to $4.1bn": room for both ends
 m[0].metric(
     "Left-out actions predicted",
     h["loo_hit_rate"],
@@ -67,7 +67,7 @@ show_chart(
     lambda: predicted_chart(f), cache_key=("sov_pred", f.config_hash, f.evidence_hash, draws)
 )
 st.dataframe(
-    f.to_frame(),
+    readable_frame(f.to_frame()),
     hide_index=True,
     column_config={
         k: st.column_config.NumberColumn(k, format="percent")
@@ -89,7 +89,14 @@ rows = [
     }
     for c in f.estimate.coefficients
 ]
-st.dataframe(rows, hide_index=True)
+st.dataframe(
+    rows,
+    hide_index=True,
+    column_config={
+        k: st.column_config.NumberColumn(k, format="localized")
+        for k in ("estimate", "standard error")
+    },
+)
 
 st.subheader("Why hold bitcoin: the sanctions hedge (Ferranti 2025)")
 show_chart(lambda: ferranti_chart(f.ferranti), cache_key=("sov_ferranti", f.evidence_hash))
