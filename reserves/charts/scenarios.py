@@ -16,7 +16,15 @@ from reserves.charts.palette import PALETTE, SERIES_COLORS
 from reserves.scenarios.simulate import LEVELS
 from reserves.units import human
 
-__all__ = ["METRIC_NAMES", "c16_chart", "fan_chart", "lag_corr_chart", "tornado_chart"]
+__all__ = [
+    "METRIC_NAMES",
+    "adoption_chart",
+    "c15_chart",
+    "c16_chart",
+    "fan_chart",
+    "lag_corr_chart",
+    "tornado_chart",
+]
 
 _TITLES = {
     "price_usd": "Price (USD)",
@@ -174,17 +182,45 @@ def lag_corr_chart(run: Any) -> Any:
     import pandas as pd
 
     df = pd.DataFrame(run.lag_corr)
+    df["pair"] = [_pair_words(p) for p in df["pair"]] if len(df) else df.get("pair", [])
     return (
         alt.Chart(df)
         .mark_line(point=True)
         .encode(
-            x=alt.X("lag_days:Q", title="lag (days; > 0: first series leads)"),
-            y=alt.Y("corr:Q", title="correlation"),
-            color=alt.Color("pair:N", title=None),
-            tooltip=["pair", "lag_days", "corr"],
+            x=alt.X("lag_days:Q", title="lag in days (above 0: the first series leads)"),
+            y=alt.Y("corr:Q", title="correlation of weekly changes"),
+            color=alt.Color("pair:N", title=None, legend=alt.Legend(labelLimit=320)),
+            tooltip=[
+                alt.Tooltip("pair:N", title="series"),
+                alt.Tooltip("lag_days:Q", title="lag (days)"),
+                alt.Tooltip("corr:Q", format=".2f", title="correlation"),
+            ],
         )
-        .properties(title=f"C15 loop: lagged correlations ({run.name})", width=560, height=260)
+        .properties(
+            title=alt.TitleParams(
+                "Does one series lead another? (the C15 loop)",
+                subtitle=f"{run.name.replace('_', ' ')}: lagged correlations of weekly changes",
+            ),
+            width=560,
+            height=260,
+        )
     )
+
+
+#: plain names of the simulated series (legend labels)
+_SERIES_WORDS = {
+    "vol_pa": "volatility",
+    "leverage": "leverage",
+    "sovereign_share": "sovereign share",
+    "price_usd": "price",
+    "floor_usd": "floor",
+}
+
+
+def _pair_words(pair: str) -> str:
+    """``"vol_pa->leverage"`` reads "volatility, then leverage"."""
+    a, _, b = str(pair).partition("->")
+    return f"{_SERIES_WORDS.get(a, a.replace('_', ' '))}, then {_SERIES_WORDS.get(b, b.replace('_', ' '))}"
 
 
 def tornado_chart(tornado: Any) -> Any:
@@ -244,3 +280,106 @@ def tornado_chart(tornado: Any) -> Any:
             height=32 * max(len(order), 1),
         )
     )
+
+
+def adoption_chart(adoption: Any, unit: str = "usd", *, top: int = 8) -> Any:
+    """Stacked areas of the median committed USD (or BTC) by sovereign at each decision date
+    (:class:`reserves.sovereign.dynamic.AdoptionPaths`); the ``top`` largest buyers by name,
+    the rest summed as "others"; sovereigns that never commit are left out."""
+    import altair as alt
+    import pandas as pd
+
+    vals = adoption.committed_usd if unit == "usd" else adoption.committed_btc
+    dates = adoption.dates()
+    end = np.abs(vals[-1])
+    order = [int(i) for i in np.argsort(-end) if end[i] > 0]
+    keep, rest = order[:top], order[top:]
+    frames = [
+        pd.DataFrame({"date": dates, "sovereign": adoption.players[i], "value": vals[:, i]})
+        for i in keep
+    ]
+    if rest:
+        frames.append(
+            pd.DataFrame({"date": dates, "sovereign": "others", "value": vals[:, rest].sum(1)})
+        )
+    if not frames:
+        frames = [pd.DataFrame({"date": dates, "sovereign": "none", "value": 0.0})]
+    df = pd.concat(frames, ignore_index=True)
+    df["value"] = df["value"].astype(float)
+    df["text"] = [human(v, "usd_short" if unit == "usd" else "btc") for v in df["value"]]
+    if unit == "usd":
+        df["value"] = df["value"] / 1e9
+    names = list(dict.fromkeys(df["sovereign"]))
+    colors = [
+        "#9a9a9a" if nm == "others" else PALETTE[k % len(PALETTE)] for k, nm in enumerate(names)
+    ]
+    title = "USD committed, $bn" if unit == "usd" else "BTC bought"
+    return (
+        alt.Chart(df)
+        .mark_area(opacity=0.85)
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y")),
+            y=alt.Y(
+                "value:Q",
+                stack="zero",
+                title=f"{title} (median across paths)",
+                axis=alt.Axis(format="$,.1f" if unit == "usd" else ",.0f"),
+            ),
+            color=alt.Color(
+                "sovereign:N",
+                sort=names,
+                scale=alt.Scale(domain=names, range=colors),
+                title=None,
+            ),
+            tooltip=[
+                "sovereign:N",
+                alt.Tooltip("date:T", format="%d %b %Y"),
+                alt.Tooltip("text:N", title=title),
+            ],
+        )
+        .properties(
+            width=560,
+            height=260,
+            title=alt.TitleParams(
+                f"Adoption by sovereign, {adoption.scenario.replace('_', ' ')} "
+                f"({adoption.concept})",
+                anchor="start",
+            ),
+        )
+    )
+
+
+def c15_chart(estimates: Any) -> Any:
+    """The paired effect of sovereign entry on volatility (vol points) with its 95% band, per
+    scenario and for the mixture (:class:`reserves.scenarios.c15.C15Estimate`)."""
+    import altair as alt
+    import pandas as pd
+
+    rows = [
+        {
+            "case": e.scenario.replace("_", " "),
+            "effect": 100 * e.effect_pa,
+            "lo": 100 * e.band_pa[0],
+            "hi": 100 * e.band_pa[1],
+            "text": f"{100 * e.effect_pa:+.1f} points ({100 * e.band_pa[0]:+.1f} to "
+            f"{100 * e.band_pa[1]:+.1f})",
+        }
+        for e in estimates
+    ]
+    df = pd.DataFrame(rows)
+    cases = list(df["case"])
+    base = alt.Chart(df).encode(y=alt.Y("case:N", sort=cases, title=None))
+    rule = base.mark_rule(strokeWidth=2, color=PALETTE[0]).encode(
+        x=alt.X("lo:Q", title="change in volatility from sovereign entry (vol points)"),
+        x2="hi:Q",
+    )
+    dot = base.mark_point(filled=True, size=70, color=PALETTE[0]).encode(
+        x="effect:Q",
+        tooltip=[alt.Tooltip("case:N", title="scenario"), alt.Tooltip("text:N", title="effect")],
+    )
+    zero = (
+        alt.Chart(pd.DataFrame({"x": [0.0]}))
+        .mark_rule(strokeDash=[4, 3], color="#888")
+        .encode(x="x:Q")
+    )
+    return (zero + rule + dot).properties(width=420, height=28 * max(len(cases), 1))
