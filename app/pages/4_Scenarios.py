@@ -37,6 +37,8 @@ if not has_layer("reserves.scenarios.mixture"):
     st.stop()
 
 from reserves.charts.scenarios import (  # noqa: E402
+    adoption_chart,
+    c15_chart,
     c16_chart,
     fan_chart,
     lag_corr_chart,
@@ -131,6 +133,47 @@ m = st.columns(max(1, len(res.mixture_checks)))
 for col, check in zip(m, res.mixture_checks, strict=False):
     col.metric(check.get("label") or check["date"], pct(check["probability"], 1))
 show_chart(lambda: c16_chart(res), cache_key=("c16", key, paths, weights))
+
+st.subheader("Sovereigns over time: who buys, and what it does to volatility")
+with_game = [r.name for r in base.runs if r.adoption is not None]
+if with_game:
+    a1, a2 = st.columns([3, 1])
+    pick = a1.radio(
+        "Adoption path of",
+        with_game,
+        horizontal=True,
+        key="adoption_scenario",
+        format_func=lambda s: s.replace("_", " "),
+    )
+    unit = a2.radio(
+        "In", ["usd", "btc"], horizontal=True, key="adoption_unit", format_func=str.upper
+    )
+    adr = base.run(pick).adoption
+    show_chart(
+        lambda: adoption_chart(adr, unit),
+        stretch=True,
+        cache_key=("adoption", key, paths, pick, unit),
+    )
+    st.caption(
+        "Each month every sovereign plays the game at that path's price, volatility and holdings; "
+        "the first month's choice is the game's demand at today's price."
+    )
+    if st.button("Estimate the effect of sovereign entry on volatility", key="run_c15") or (
+        st.session_state.get("c15_ran")
+    ):
+        st.session_state["c15_ran"] = True
+        dyn_a = assessment_of(key, sim_cfg, None, int(paths))
+        headline_metrics(
+            dyn_a,
+            ["dynamics.c15_effect_pa", "dynamics.vol_with_pa", "dynamics.vol_without_pa"],
+        )
+        sec = guarded("The paired runs", lambda: dyn_a.section("dynamics"))
+        if sec is not None and sec.available:
+            rows = [*sec.data["c15_by_scenario"], sec.data["c15"]]
+            show_chart(lambda: c15_chart(rows), cache_key=("c15", key, paths))
+            st.caption(sec.data["summary"])
+else:
+    st.caption("This scenario set uses a fixed adoption curve, not the dynamic game.")
 
 st.subheader(SERIES[series])
 which = st.radio(

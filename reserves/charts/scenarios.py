@@ -220,7 +220,8 @@ _SERIES_WORDS = {
 def _pair_words(pair: str) -> str:
     """``"vol_pa->leverage"`` reads "volatility, then leverage"."""
     a, _, b = str(pair).partition("->")
-    return f"{_SERIES_WORDS.get(a, a.replace('_', ' '))}, then {_SERIES_WORDS.get(b, b.replace('_', ' '))}"
+    first = _SERIES_WORDS.get(a, a.replace("_", " "))
+    return f"{first}, then {_SERIES_WORDS.get(b, b.replace('_', ' '))}"
 
 
 def tornado_chart(tornado: Any) -> Any:
@@ -351,21 +352,26 @@ def adoption_chart(adoption: Any, unit: str = "usd", *, top: int = 8) -> Any:
 
 def c15_chart(estimates: Any) -> Any:
     """The paired effect of sovereign entry on volatility (vol points) with its 95% band, per
-    scenario and for the mixture (:class:`reserves.scenarios.c15.C15Estimate`)."""
+    scenario and for the mixture (:class:`reserves.scenarios.c15.C15Estimate` objects or their
+    ``to_dict()``)."""
     import altair as alt
     import pandas as pd
 
-    rows = [
-        {
-            "case": e.scenario.replace("_", " "),
-            "effect": 100 * e.effect_pa,
-            "lo": 100 * e.band_pa[0],
-            "hi": 100 * e.band_pa[1],
-            "text": f"{100 * e.effect_pa:+.1f} points ({100 * e.band_pa[0]:+.1f} to "
-            f"{100 * e.band_pa[1]:+.1f})",
-        }
-        for e in estimates
-    ]
+    def get(e: Any, k: str) -> Any:
+        return e[k] if isinstance(e, dict) else getattr(e, k)
+
+    rows = []
+    for e in estimates:
+        eff, (lo, hi) = float(get(e, "effect_pa")), get(e, "band_pa")
+        rows.append(
+            {
+                "case": str(get(e, "scenario")).replace("_", " "),
+                "effect": 100 * eff,
+                "lo": 100 * float(lo),
+                "hi": 100 * float(hi),
+                "text": f"{100 * eff:+.1f} points ({100 * lo:+.1f} to {100 * hi:+.1f})",
+            }
+        )
     df = pd.DataFrame(rows)
     cases = list(df["case"])
     base = alt.Chart(df).encode(y=alt.Y("case:N", sort=cases, title=None))
