@@ -31,6 +31,20 @@ def register(subparsers: Any) -> None:
     p.add_argument("--all", action="store_true", help="every registered section, extras too")
     p.add_argument("--seed", type=int, default=None, help="scenario seed (default: config's)")
     p.add_argument("--paths", type=int, default=None, help="paths per scenario (default: config's)")
+    p.add_argument(
+        "--event",
+        metavar="CONFIG",
+        default=None,
+        help="config whose market_model a config without one borrows "
+        "(default configs/events/2025-11-21.yaml)",
+    )
+    p.add_argument(
+        "--scenarios",
+        metavar="CONFIG",
+        default=None,
+        help="config whose scenarios a config without them simulates "
+        "(default configs/scenarios/c17.yaml)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run)
 
@@ -53,7 +67,9 @@ def format_table(d: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     from reserves.assessment import CORE_SECTIONS, assess, section_names
 
-    a = assess(args.config, seed=args.seed, paths=args.paths)
+    a = assess(
+        args.config, seed=args.seed, paths=args.paths, event=args.event, scenarios=args.scenarios
+    )
     names = args.section or (section_names() if args.all else list(CORE_SECTIONS))
     d = a.to_dict(names)
     if args.json:
