@@ -115,7 +115,8 @@ def test_internal_error_is_one_line_exit_3(monkeypatch, capsys):
 
 
 def test_budget_options_refuse_with_the_way_to_raise_them(capsys, monkeypatch):
-    monkeypatch.delenv("RESERVES_MAX_MEMORY_MB", raising=False)
+    # set (not delete) first, so monkeypatch restores the environment that main() changes
+    monkeypatch.setenv("RESERVES_MAX_MEMORY_MB", "2000")
     assert main(["--max-memory", "0.001", "solve", NFG]) == 2
     err = capsys.readouterr().err
     assert "work budget" in err and "--max-memory" in err and "\n" not in err.strip()
