@@ -25,6 +25,7 @@ def test_app_dir_holds_the_entry_page_and_every_page():
         "3_Price_floor.py",
         "4_Scenarios.py",
         "5_Briefing.py",
+        "6_Sovereigns.py",
     ]
 
 
