@@ -9,7 +9,9 @@ module                                 figures
 :mod:`reserves.charts.game`            correlated equilibria, dynamics, demand
 :mod:`reserves.charts.analysis`        dominance thresholds, game-type regions
 :mod:`reserves.charts.market`          ladder, cascade, trough against shock
-:mod:`reserves.charts.scenarios`       fan charts, scenario mixtures
+:mod:`reserves.charts.scenarios`       fan charts, C16 bars, lagged correlations, tornado
+:mod:`reserves.charts.sovereigns`      fitted actions, theta sets, the sanctions hedge
+:mod:`reserves.charts.palette`         the colours of all of them (no figures)
 =====================================  ===============================================
 
 Importing this package registers and enables the ``"reserves"`` Altair theme (one typeface,
