@@ -238,7 +238,7 @@ def test_scenarios_default_and_weights_change_mixture():
     at = run_page("pages/4_Scenarios.py", **SMALL)
     assert_clean(at)
     base = charts(at)
-    assert len(base) == 2  # C16 bars and the fan chart
+    assert len(base) == 3  # C16 bars, the fan chart and the adoption path
     weights = [n for n in at.number_input if n.key.startswith("weight_")]
     assert len(weights) >= 2
     weights[0].set_value(0.2).run()
@@ -252,12 +252,12 @@ def test_scenarios_default_and_weights_change_mixture():
 
 def test_scenarios_lag_correlations_of_the_selected_run():
     at = run_page("pages/4_Scenarios.py", **SMALL)
-    assert len(charts(at)) == 2
+    assert len(charts(at)) == 3
     names = [o for o in at.radio(key="fan_scenario").options if o != "mixture"]
     at.radio(key="fan_scenario").set_value(names[0]).run()
     assert_clean(at)
     first = charts(at)
-    assert len(first) == 3  # C16, fan, lagged correlations
+    assert len(first) == 4  # C16, fan, lagged correlations, adoption path
     at.radio(key="fan_scenario").set_value(names[1]).run()
     assert_clean(at)
     assert charts(at)[2] != first[2]
@@ -308,7 +308,7 @@ def test_scenarios_of_an_uploaded_config_are_used():
     at.switch_page("pages/4_Scenarios.py").run()
     assert_clean(at)
     assert not [s for s in at.selectbox if s.key == "scenario_file"]  # its own scenarios
-    assert len(charts(at)) == 2
+    assert len(charts(at)) == 3  # C16, fan, adoption path
     assert any(c17.name in c.value for c in at.main.caption)
 
 

@@ -134,6 +134,37 @@ for col, check in zip(m, res.mixture_checks, strict=False):
     col.metric(check.get("label") or check["date"], pct(check["probability"], 1))
 show_chart(lambda: c16_chart(res), cache_key=("c16", key, paths, weights))
 
+st.subheader(SERIES[series])
+which = st.radio(
+    "Show",
+    ["mixture", *names],
+    horizontal=True,
+    key="fan_scenario",
+    format_func=lambda s: s.replace("_", " "),
+)
+show_chart(
+    lambda: fan_chart(res, series, scenario=None if which == "mixture" else which),
+    stretch=True,
+    cache_key=("fan", key, paths, weights, series, which),
+)
+if which != "mixture":
+    run = res.run(which)
+    if getattr(run, "lag_corr", None):
+        show_chart(
+            lambda: lag_corr_chart(run),
+            stretch=True,
+            cache_key=("lagcorr", key, paths, which),
+        )
+else:
+    st.caption("Pick a scenario above to see its lagged correlations (the C15 loop).")
+with st.expander("Scenario metrics"):
+    st.dataframe(res.to_dict()["scenarios"], hide_index=True)
+st.caption(
+    f"{res.meta.get('paths')} paths per scenario, seed {res.meta.get('seed')}, "
+    f"from {res.meta.get('start_date')} for {res.meta.get('horizon_days')} days "
+    f"(config {res.meta.get('config_name')}, {res.meta.get('config_hash')})."
+)
+
 st.subheader("Sovereigns over time: who buys, and what it does to volatility")
 with_game = [r.name for r in base.runs if r.adoption is not None]
 if with_game:
@@ -174,37 +205,6 @@ if with_game:
             st.caption(sec.data["summary"])
 else:
     st.caption("This scenario set uses a fixed adoption curve, not the dynamic game.")
-
-st.subheader(SERIES[series])
-which = st.radio(
-    "Show",
-    ["mixture", *names],
-    horizontal=True,
-    key="fan_scenario",
-    format_func=lambda s: s.replace("_", " "),
-)
-show_chart(
-    lambda: fan_chart(res, series, scenario=None if which == "mixture" else which),
-    stretch=True,
-    cache_key=("fan", key, paths, weights, series, which),
-)
-if which != "mixture":
-    run = res.run(which)
-    if getattr(run, "lag_corr", None):
-        show_chart(
-            lambda: lag_corr_chart(run),
-            stretch=True,
-            cache_key=("lagcorr", key, paths, which),
-        )
-else:
-    st.caption("Pick a scenario above to see its lagged correlations (the C15 loop).")
-with st.expander("Scenario metrics"):
-    st.dataframe(res.to_dict()["scenarios"], hide_index=True)
-st.caption(
-    f"{res.meta.get('paths')} paths per scenario, seed {res.meta.get('seed')}, "
-    f"from {res.meta.get('start_date')} for {res.meta.get('horizon_days')} days "
-    f"(config {res.meta.get('config_name')}, {res.meta.get('config_hash')})."
-)
 
 st.subheader("Which inputs move the floor most?")
 st.caption(
