@@ -530,12 +530,19 @@ def reweighted(key: str, _cfg: ReservesConfig, paths: int, weights: tuple[float,
 
 # --------------------------------------------------------------------------- briefing
 @st.cache_data(show_spinner="Building the briefing (every layer runs once)…", max_entries=8)
-def briefing_of(key: str, _cfg: ReservesConfig, seed: int | None, paths: int | None = None) -> Any:
+def briefing_of(
+    key: str,
+    _cfg: ReservesConfig,
+    seed: int | None,
+    paths: int | None = None,
+    core_only: bool = False,
+) -> Any:
     """:func:`reserves.briefing.build_briefing` of the config (footer dated today); ``seed``
-    and ``paths`` of the scenarios (``None``: the scenario config's own)."""
+    and ``paths`` of the scenarios (``None``: the scenario config's own); ``core_only``
+    leaves out the sections other modules add (some take tens of seconds)."""
     from reserves.briefing import build_briefing
 
-    return build_briefing(_cfg, seed=seed, paths=paths)
+    return build_briefing(_cfg, seed=seed, paths=paths, extra_sections=() if core_only else None)
 
 
 # --------------------------------------------------------------------------- assessment

@@ -55,19 +55,27 @@ paths = int(
         "in the briefing and in `reserves assess --paths N`.",
     )
 )
-wanted = f"{key}:{seed}:{paths}"
+core_only = st.toggle(
+    "Core findings only (faster)",
+    value=False,
+    key="brief_core_only",
+    help="Leave out the sections other parts of the model add (the crash panel, the "
+    "sovereign estimates, the dynamics); the sovereign estimates take tens of seconds.",
+)
+wanted = f"{key}:{seed}:{paths}:{core_only}"
 if st.button("Build the briefing", type="primary", key="build_briefing"):
     st.session_state["briefing_built"] = wanted
 if st.session_state.get("briefing_built") != wanted:
     st.info("Press **Build the briefing**: it takes a few seconds the first time for a config.")
     st.stop()
 
-briefing = guarded("Building the briefing", lambda: briefing_of(key, cfg, seed, paths))
+briefing = guarded("Building the briefing", lambda: briefing_of(key, cfg, seed, paths, core_only))
 if briefing is None:
     st.stop()
 files = {
     fmt: guarded(
-        f"Rendering {label}", lambda fmt=fmt: briefing_bytes(f"{key}:{paths}", briefing, seed, fmt)
+        f"Rendering {label}",
+        lambda fmt=fmt: briefing_bytes(f"{key}:{paths}:{core_only}", briefing, seed, fmt),
     )
     for fmt, (label, _) in FORMATS.items()
 }
