@@ -496,10 +496,11 @@ class Assessment:
                 field="section",
                 fix=f"use one of {section_names()}",
             )
-        store = self._sections if name in STOCHASTIC_SECTIONS or name in EXTERNAL_SECTIONS else None
-        if store is None:
-            store = self.ctx._base.sections if isinstance(self.ctx, _View) else self.ctx.sections
-        with self._lock:
+        base = self.ctx._base if isinstance(self.ctx, _View) else self.ctx
+        shared = name not in STOCHASTIC_SECTIONS and name not in EXTERNAL_SECTIONS
+        # a seed-free section is computed once for every seed and paths, under the base's lock
+        store, lock = (base.sections, base.lock) if shared else (self._sections, self._lock)
+        with lock:
             if name in store:
                 return store[name]
             try:
