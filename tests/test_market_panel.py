@@ -211,7 +211,9 @@ def test_fit_recovers_synthetic_panel():
     for row in fit.in_sample:
         assert abs(np.log(row.loo_liquidations_ratio)) < np.log(1.25)
         assert abs(row.loo_trough_error) < 0.02
-    assert fit.n_parameters == 7 and fit.n_observations == 12
+    from reserves.market.structural import FITTED
+
+    assert fit.n_parameters == len(FITTED) == 8 and fit.n_observations == 12
 
 
 def test_params_round_trip_atomic(tmp_path):

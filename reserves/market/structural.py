@@ -9,13 +9,16 @@ Leverage ladder (built from state)
     A share ``phi`` of the open interest is margined at the leverage tiers (the rest is hedged:
     CME basis trades, fully collateralized positions). Each tier's leverage is multiplied by
 
-        m_e = m_0 (OI_e / K_e / 0.025)^eta,
+        m_e = m_0 (OI_e / K_e / 0.025)^eta exp(gamma (c_e - 0.3)),
 
-    the *leverage mix tied to an observable*: a derivatives market that is larger relative to
-    the coin carries more (``eta > 0``) or less (``eta < 0``) leverage per position; the panel
-    estimates ``eta``. Entries: where the event gives its pre-event path, each increase of open
-    interest along it enters at that day's price (the positions added in the run-up, as in
-    Brunnermeier and Pedersen 2009's margin spiral the ladder feeds); the open interest present
+    the *leverage mix tied to observables*: a derivatives market that is larger relative to
+    the coin carries more (``eta > 0``) or less (``eta < 0``) leverage per position, and the
+    crypto-margined share ``c_e`` (below) marks the retail, coin-margined venues of 2020-21
+    (``gamma``); the panel estimates ``eta`` and ``gamma`` (kept because it lowers the
+    leave-one-out errors, not only the in-sample fit). Entries: where the event gives its
+    pre-event path, each increase of open interest along it enters at that day's price (the
+    positions added in the run-up, as in Brunnermeier and Pedersen 2009's margin spiral the
+    ladder feeds); the open interest present
     at the start of the path and every event without a path use the documented proxy, entries
     log-normal around ``P0`` with sd ``s_0 vol_e / 0.6`` (positions opened over the last weeks
     at prices of the time). Only positions still open at ``P0`` count
@@ -156,6 +159,16 @@ PRIORS: dict[str, Prior] = {
         (-4.0, 4.0),
         "elasticity of leverage to OI / market cap; centred on none",
     ),
+    "leverage_cm_elasticity": Prior(
+        0.0,
+        1.0,
+        "linear",
+        (-6.0, 6.0),
+        "semi-elasticity of leverage to the crypto-margined share c (m ∝ exp(gamma (c - 0.3))): "
+        "the coin-margined venues of 2020-21 (BitMEX, Bybit, Binance COIN-M) were the retail "
+        "high-leverage venues (up to 100-125x), cash-margined and CME open interest is more "
+        "institutional; centred on none",
+    ),
     "leverage_tail": Prior(
         1.0,
         1.0,
@@ -229,6 +242,7 @@ FITTED: tuple[str, ...] = (
     "leveraged_share",
     "leverage_scale",
     "leverage_oi_elasticity",
+    "leverage_cm_elasticity",
     "leverage_tail",
     "entry_dispersion",
     "upswing_vol_multiple",
@@ -243,6 +257,7 @@ class StructuralParams:
     leveraged_share: float = 0.3
     leverage_scale: float = 1.0
     leverage_oi_elasticity: float = 0.0
+    leverage_cm_elasticity: float = 0.0
     leverage_tail: float = 0.7
     entry_dispersion: float = 0.10
     upswing_vol_multiple: float = 1.0
@@ -369,9 +384,14 @@ def tier_weights(alpha: float) -> NDArray[np.float64]:
 
 
 def leverage_multiplier(event: CrashEvent, params: StructuralParams) -> float:
-    """``m_e = m_0 (OI / K / 0.025)^eta`` (capped so no tier liquidates at entry)."""
+    """``m_e = m_0 (OI / K / 0.025)^eta exp(gamma (c - 0.3))`` (``c`` crypto-margined share)."""
     ratio = max(event.oi_to_market_cap, 1e-6) / OI_MCAP_REF
-    return float(params.leverage_scale * ratio**params.leverage_oi_elasticity)
+    c = float(getattr(event, "inverse_share", 0.3))
+    return float(
+        params.leverage_scale
+        * ratio**params.leverage_oi_elasticity
+        * math.exp(params.leverage_cm_elasticity * (c - 0.3))
+    )
 
 
 def _entry_buckets(event: Any, dispersion: float) -> Any:
