@@ -71,7 +71,7 @@ RUNNER = textwrap.dedent(
 
 def run_cases(cases: list[dict[str, Any]], timeout: float = 600) -> dict[str, dict[str, Any]]:
     """Run ``cases`` (``{"id", "argv", "env"?}``) in one limited child; results by id."""
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RESERVES_MAX_")}
     env.setdefault("PYTHONWARNINGS", "ignore")
     env["COLUMNS"] = "100"
     proc = subprocess.run(

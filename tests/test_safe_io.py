@@ -265,8 +265,8 @@ def test_profile_counts_never_overflow():
 
 
 def test_budget_refusal_names_the_limit_and_how_to_raise_it(monkeypatch):
-    monkeypatch.delenv(budget.MEMORY_ENV, raising=False)
-    monkeypatch.delenv(budget.SECONDS_ENV, raising=False)
+    monkeypatch.setenv(budget.MEMORY_ENV, "2000")  # restored after the test, set_limits too
+    monkeypatch.setenv(budget.SECONDS_ENV, "3600")
     est = budget.estimate_simulation(100_000, 20_000, 3)
     assert est.seconds > 3600
     with pytest.raises(budget.BudgetError, match=r"time budget .*--max-seconds"):

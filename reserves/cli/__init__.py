@@ -145,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         import warnings
 
         warnings.simplefilter("ignore", RuntimeWarning)
+    budget_env = ("RESERVES_MAX_MEMORY_MB", "RESERVES_MAX_SECONDS")
+    saved_env = {k: os.environ.get(k) for k in budget_env}
     try:
         if args.max_memory is not None or args.max_seconds is not None:
             from reserves.budget import set_limits
@@ -187,6 +189,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 3
+    finally:  # --max-memory/--max-seconds hold for this command only (main may be reused)
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 if __name__ == "__main__":  # pragma: no cover
