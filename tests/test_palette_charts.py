@@ -180,3 +180,18 @@ def test_no_two_series_colours_repeat():
     cols = list(palette.SERIES_COLORS.items())
     for (a, ca), (b, cb) in itertools.combinations(cols, 2):
         assert ca != cb, (a, b)
+
+
+def test_no_chart_module_hard_codes_a_colour():
+    """Every colour of a figure comes from reserves.charts.palette (one place to change)."""
+    from pathlib import Path
+
+    import reserves.charts
+
+    hexes = re.compile(r"['\"]#(?:[0-9a-fA-F]{3}){1,2}['\"]")
+    offenders = {
+        p.name: hexes.findall(p.read_text(encoding="utf-8"))
+        for p in Path(reserves.charts.__file__).parent.glob("*.py")
+        if p.name != "palette.py"
+    }
+    assert not {k: v for k, v in offenders.items() if v}

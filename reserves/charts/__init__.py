@@ -30,7 +30,13 @@ from typing import Any
 
 import altair as alt
 
-from reserves.charts.palette import ACTION_COLORS, ACTION_ORDER, GAME_TYPE_COLORS, PALETTE
+from reserves.charts.palette import (
+    ACTION_COLORS,
+    ACTION_ORDER,
+    GAME_TYPE_COLORS,
+    GREYS,
+    PALETTE,
+)
 
 __all__ = [
     "ACTION_COLORS",
@@ -63,18 +69,18 @@ def theme_config() -> dict[str, Any]:
                 "anchor": "start",
                 "offset": 10,
                 "subtitleFontSize": 12,
-                "subtitleColor": "#555",
+                "subtitleColor": GREYS["subtitle"],
                 "subtitlePadding": 4,
             },
             "axis": {
                 "labelFontSize": 12,
                 "titleFontSize": 12,
                 "titleFontWeight": 500,
-                "titleColor": "#333",
-                "labelColor": "#444",
-                "gridColor": "#e8e8e8",
-                "domainColor": "#999",
-                "tickColor": "#999",
+                "titleColor": GREYS["title"],
+                "labelColor": GREYS["label"],
+                "gridColor": GREYS["grid"],
+                "domainColor": GREYS["axis"],
+                "tickColor": GREYS["axis"],
             },
             "legend": {
                 "labelFontSize": 12,

@@ -13,7 +13,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from reserves.charts.palette import ACTION_COLORS, GAME_TYPE_COLORS, PALETTE
+from reserves.charts.palette import ACTION_COLORS, GAME_TYPE_COLORS, GREYS, NEUTRAL, PALETTE
 
 __all__ = ["PARAM_WORDS", "param_title", "region_map_chart", "threshold_chart", "threshold_frame"]
 
@@ -200,7 +200,7 @@ def threshold_chart(thresholds: Sequence[Any], *, title: str | None = None) -> a
     ]
     base = alt.Chart(df).properties(width=420, height=24 * max(len(df), 1))
     finite = base.transform_filter("isValid(datum.threshold_plot)")
-    rule = finite.mark_rule(color="#bbb", strokeWidth=2).encode(
+    rule = finite.mark_rule(color=GREYS["rule"], strokeWidth=2).encode(
         y=y, x=alt.X("value_plot:Q", scale=scale), x2="threshold_plot:Q"
     )
     star = finite.mark_point(shape="diamond", filled=True, size=90, color="black").encode(
@@ -208,7 +208,7 @@ def threshold_chart(thresholds: Sequence[Any], *, title: str | None = None) -> a
     )
     off = (
         base.transform_filter("!isValid(datum.threshold_plot)")
-        .mark_point(shape="triangle-left", filled=True, size=70, color="#888")
+        .mark_point(shape="triangle-left", filled=True, size=70, color=NEUTRAL)
         .encode(y=y, x=alt.X("edge:Q", scale=scale), tooltip=tooltip)
     )
     dots = base.mark_circle(size=110, opacity=1).encode(
@@ -223,7 +223,7 @@ def threshold_chart(thresholds: Sequence[Any], *, title: str | None = None) -> a
         tooltip=tooltip,
     )
     words = base.mark_text(
-        align="left", baseline="middle", dx=14, fontSize=12, color="#333"
+        align="left", baseline="middle", dx=14, fontSize=12, color=GREYS["title"]
     ).encode(y=y, x=alt.X("right:Q", scale=scale), text="verdict:N")
     return alt.layer(rule, star, off, dots, words).properties(
         title=title

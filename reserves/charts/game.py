@@ -24,7 +24,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from reserves.charts.palette import ACTION_COLORS, ACTION_ORDER, PALETTE
+from reserves.charts.palette import ACTION_COLORS, ACTION_ORDER, GREYS, PALETTE
 from reserves.units import usd_short
 
 __all__ = [
@@ -160,7 +160,7 @@ def correlated_heatmap(game: Any, result: Any) -> alt.LayerChart:
     )
     text = base.mark_text(fontSize=12, lineBreak="\n", lineHeight=16).encode(
         text="label:N",
-        color=alt.condition("datum.prob > 0.55", alt.value("white"), alt.value("#222")),
+        color=alt.condition("datum.prob > 0.55", alt.value("white"), alt.value(GREYS["ink"])),
     )
     return (rect + text).properties(
         width=170 * len(game.actions[1]),

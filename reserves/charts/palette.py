@@ -23,6 +23,7 @@ __all__ = [
     "ACTION_COLORS",
     "ACTION_ORDER",
     "GAME_TYPE_COLORS",
+    "GREYS",
     "MIN_TYPE_DELTA_E",
     "NEUTRAL",
     "OKABE_ITO",
@@ -77,6 +78,18 @@ SERIES_COLORS: dict[str, str] = {
 
 #: rules, reference lines and muted marks
 NEUTRAL = "#888888"
+
+#: the greys of text, axes and grid lines (darkest first)
+GREYS: dict[str, str] = {
+    "ink": "#222222",
+    "title": "#333333",
+    "label": "#444444",
+    "subtitle": "#555555",
+    "muted": NEUTRAL,
+    "axis": "#999999",
+    "rule": "#BBBBBB",
+    "grid": "#E8E8E8",
+}
 
 #: one colour per 2x2 game type (the names of ``reserves.sovereign.symbolic.GAME_TYPES``)
 GAME_TYPE_COLORS: dict[str, str] = {

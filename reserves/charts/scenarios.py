@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from reserves.charts.palette import PALETTE, SERIES_COLORS
+from reserves.charts.palette import NEUTRAL, PALETTE, SERIES_COLORS
 from reserves.scenarios.simulate import LEVELS
 from reserves.units import human
 
@@ -312,7 +312,7 @@ def adoption_chart(adoption: Any, unit: str = "usd", *, top: int = 8) -> Any:
         df["value"] = df["value"] / 1e9
     names = list(dict.fromkeys(df["sovereign"]))
     colors = [
-        "#9a9a9a" if nm == "others" else PALETTE[k % len(PALETTE)] for k, nm in enumerate(names)
+        NEUTRAL if nm == "others" else PALETTE[k % len(PALETTE)] for k, nm in enumerate(names)
     ]
     title = "USD committed, $bn" if unit == "usd" else "BTC bought"
     return (
@@ -385,7 +385,7 @@ def c15_chart(estimates: Any) -> Any:
     )
     zero = (
         alt.Chart(pd.DataFrame({"x": [0.0]}))
-        .mark_rule(strokeDash=[4, 3], color="#888")
+        .mark_rule(strokeDash=[4, 3], color=NEUTRAL)
         .encode(x="x:Q")
     )
     return (zero + rule + dot).properties(width=420, height=28 * max(len(cases), 1))
