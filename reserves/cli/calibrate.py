@@ -1,13 +1,21 @@
 """``reserves calibrate``: fit the structural crash model on the event panel (issue 12).
 
-``reserves calibrate configs/events/ [--out FILE] [--json]`` reads every crash event file of
-the directory (or the event files given), fits the structural parameters jointly (the shock of
-each event is its only unknown), runs leave-one-out cross-validation (each event predicted by
-the parameters fitted on the others) and writes the parameters to ``--out`` (default
+``reserves calibrate configs/events/ [--out FILE] [--json] [--ablations]`` reads every crash
+event file of the directory (or the event files given), fits the structural parameters jointly
+(the shock of each event is its only unknown), runs leave-one-out cross-validation (each event
+predicted by the parameters fitted on the others) and writes the parameters to ``--out`` (default
 ``configs/market/panel_params.yaml``, atomically), the file ``reserves backtest``, ``reserves
 floor`` and the scenario layer load. ``--json`` prints ``params``, ``standard_errors``,
 ``priors``, ``in_sample`` and ``events`` (one per event: ``name``, ``loo_liquidations_ratio``,
-``loo_long_share_error``, ``loo_trough_error``, ...) and ``summary``.
+``loo_long_share_error``, ``loo_trough_error``, ...) and ``summary``; with ``--ablations``
+also ``ablations`` (leave-one-out with each structural link removed,
+:func:`reserves.market.panel.ablation_table`), stored in the parameter file too.
+
+Each crash enters the panel once: a directory's files whose top level is a model config
+(``market_model``, ``extends`` or ``market``, such as ``configs/events/2025-11-21.yaml``, the
+version 0.1 single-event calibration config of the 21 Nov 2025 crash) are skipped by
+:func:`reserves.market.events.load_panel`, so ``crash-2025-11-21.yaml`` is that crash's only
+panel entry; duplicate event names are an error.
 
 ``reserves calibrate CONFIG.yaml`` (a model config with ``market_model.calibration``) keeps the
 single-event least-squares fit of version 0.1.
@@ -78,11 +86,16 @@ def _clean(obj: Any) -> Any:
 
 
 def panel_report(
-    paths: list[str], *, impact_kind: str | None = None, starts: int = 2, loo: bool = True
+    paths: list[str],
+    *,
+    impact_kind: str | None = None,
+    starts: int = 2,
+    loo: bool = True,
+    ablations: bool = False,
 ) -> dict[str, Any]:
-    """Fit the panel and (optionally) run leave-one-out; a JSON-ready dict."""
+    """Fit the panel and (optionally) run leave-one-out and the ablations; a JSON-ready dict."""
     from reserves.market.events import load_panel
-    from reserves.market.panel import choose_impact, fit_panel, leave_one_out
+    from reserves.market.panel import ablation_table, choose_impact, fit_panel, leave_one_out
 
     events = load_panel(paths)
     fit = fit_panel(events, impact_kind=impact_kind or "linear", starts=starts)
@@ -115,6 +128,10 @@ def panel_report(
         out["events"] = [r.to_dict() for r in table.rows]
         out["summary"] = table.summary()
         out["loo_seconds"] = table.seconds
+        if ablations:
+            out["ablations"] = ablation_table(
+                events, impact_kind=impact_kind, base=fit.params, reference=table
+            )
     else:
         out["events"] = [p.to_dict() for p in fit.in_sample]
     out["_params_object"] = fit.params
@@ -168,6 +185,15 @@ def format_panel(rep: dict[str, Any]) -> str:
         )
         if s["missed"]:
             lines.append("events missing a target: " + ", ".join(s["missed"]))
+    for name, ab in (rep.get("ablations") or {}).items():
+        a = ab["summary"]
+        lines.append(
+            f"  {name:<26} ({ab['n_parameters']} params): liquidations worst "
+            f"{ratio(a['max_liquidation_factor'], 2)}, median "
+            f"{ratio(a['median_liquidation_factor'], 2)}; troughs within 5% "
+            f"{a['troughs_within_5pct']}/{a['events']}; long shares within 10 points "
+            f"{a['long_shares_within_10pts']}/{a['events']}"
+        )
     return "\n".join(lines)
 
 
@@ -190,7 +216,13 @@ def run(args: argparse.Namespace) -> int:
     if _is_panel(args.config):
         from reserves.market.panel import DEFAULT_PARAMS_PATH, save_params
 
-        rep = panel_report(args.config, impact_kind=args.impact, starts=starts, loo=not args.no_loo)
+        rep = panel_report(
+            args.config,
+            impact_kind=args.impact,
+            starts=starts,
+            loo=not args.no_loo,
+            ablations=bool(args.ablations) and not args.no_loo,
+        )
         params = rep.pop("_params_object")
         table = rep.pop("_loo_object")
         out = Path(args.out) if args.out else DEFAULT_PARAMS_PATH
@@ -200,7 +232,7 @@ def run(args: argparse.Namespace) -> int:
             + "`.\n# Regenerate with that command; loaded by `reserves floor/backtest`, the "
             "scenario layer and market_model.panel_params.\n"
         )
-        save_params(params, out, header=header, loo=table)
+        save_params(params, out, header=header, loo=table, ablations=rep.get("ablations"))
         rep["params_file"] = str(out)
         if args.json:
             from reserves.cli import files_hash
@@ -245,6 +277,11 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--out", default=None, help="where to write the panel parameters (YAML)")
     p.add_argument("--no-loo", action="store_true", help="skip leave-one-out (faster)")
+    p.add_argument(
+        "--ablations",
+        action="store_true",
+        help="also run leave-one-out with each structural link removed (stored with the params)",
+    )
     p.add_argument(
         "--reading",
         action="append",

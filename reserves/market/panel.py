@@ -48,18 +48,21 @@ from reserves.market.structural import (
 )
 
 __all__ = [
+    "ABLATIONS",
     "DEFAULT_PARAMS_PATH",
     "TARGETS",
     "BacktestResult",
     "EventPrediction",
     "LooTable",
     "PanelFit",
+    "ablation_table",
     "assessment_section",
     "backtest",
     "cached_params",
     "choose_impact",
     "fit_panel",
     "leave_one_out",
+    "load_ablations",
     "load_loo",
     "load_params",
     "predict_event",
@@ -262,8 +265,12 @@ def fit_panel(
     base: StructuralParams | None = None,
     starts: int = 3,
     seed: int = 0,
+    fitted: Sequence[str] | None = None,
 ) -> PanelFit:
     """Fit the structural parameters jointly on ``events`` (MAP with the priors).
+
+    ``fitted`` names the parameters to fit (default :data:`FITTED`); the others stay at
+    ``base`` (used by :func:`ablation_table` to drop one structural link).
 
     Raises
     ------
@@ -279,15 +286,19 @@ def fit_panel(
         )
     t0 = time.perf_counter()
     base = (base or StructuralParams()).with_values(impact_kind=impact_kind)  # type: ignore[arg-type]
-    priors = [PRIORS[n] for n in FITTED]
-    z0 = np.array([p.to_z(getattr(base, n)) for n, p in zip(FITTED, priors, strict=True)])
+    names = tuple(FITTED if fitted is None else fitted)
+    unknown = sorted(set(names) - set(PRIORS))
+    if unknown or not names:
+        raise ConfigError(f"cannot fit {unknown or 'no parameters'}", field="fitted")
+    priors = [PRIORS[n] for n in names]
+    z0 = np.array([p.to_z(getattr(base, n)) for n, p in zip(names, priors, strict=True)])
     zc = np.array([p.z_center for p in priors])
     sd = np.array([p.sd for p in priors])
     zlo = np.array([p.to_z(p.bounds[0]) for p in priors])
     zhi = np.array([p.to_z(p.bounds[1]) for p in priors])
 
     def params_of(z: np.ndarray) -> StructuralParams:
-        vals = {n: p.from_z(float(v)) for n, p, v in zip(FITTED, priors, z, strict=True)}
+        vals = {n: p.from_z(float(v)) for n, p, v in zip(names, priors, z, strict=True)}
         return dataclasses.replace(base, **vals)
 
     def resid(z: np.ndarray) -> np.ndarray:
@@ -313,7 +324,7 @@ def fit_panel(
     except np.linalg.LinAlgError:  # pragma: no cover - pinv is robust
         cov = np.full((zc.size, zc.size), np.nan)
     se: dict[str, float] = {}
-    for i, (n, p) in enumerate(zip(FITTED, priors, strict=True)):
+    for i, (n, p) in enumerate(zip(names, priors, strict=True)):
         v = p.from_z(float(best.x[i]))
         dz = math.sqrt(max(float(cov[i, i]), 0.0))
         if p.scale == "log":
@@ -339,7 +350,7 @@ def fit_panel(
         in_sample=preds,
         cost=float(best.cost),
         n_observations=3 * len(events),
-        n_parameters=len(FITTED),
+        n_parameters=len(names),
         seconds=time.perf_counter() - t0,
         message=str(best.message),
     )
@@ -437,18 +448,97 @@ def leave_one_out(
     base: StructuralParams | None = None,
     starts: int = 2,
     progress: bool | Callable[[int, int], None] = False,
+    fitted: Sequence[str] | None = None,
+    shocks: bool = True,
 ) -> LooTable:
-    """For each event: fit on the others, then predict it by (i) and (ii)."""
+    """For each event: fit on the others, then predict it by (i) and (ii).
+
+    ``fitted`` as in :func:`fit_panel`; ``shocks=False`` skips the implied-shock searches
+    (the ablations need only the leave-one-out errors).
+    """
     t0 = time.perf_counter()
     rows, fold = [], []
     for i, e in enumerate(events):
         others = [o for j, o in enumerate(events) if j != i]
-        fit = fit_panel(others, impact_kind=impact_kind, base=base, starts=starts)
+        fit = fit_panel(others, impact_kind=impact_kind, base=base, starts=starts, fitted=fitted)
         fold.append(fit.params)
-        rows.append(predict_event(e, fit.params))
+        rows.append(predict_event(e, fit.params, shocks=shocks))
         if callable(progress):
             progress(i + 1, len(events))
     return LooTable(tuple(rows), tuple(fold), time.perf_counter() - t0)
+
+
+#: structural links tested by leave-one-out (issue 12, second pass): name -> (what is removed,
+#: parameters dropped from the fit, event fields reset). The full model is the reference.
+ABLATIONS: dict[str, tuple[str, tuple[str, ...], dict[str, Any]]] = {
+    "without_coin_margined": (
+        "every contract linear (no coin-margined contracts) and no leverage link to their share",
+        ("leverage_cm_elasticity",),
+        {"crypto_margined_share": 0.0},
+    ),
+    "without_cm_leverage_link": (
+        "coin-margined contracts kept, leverage not tied to their share (gamma = 0)",
+        ("leverage_cm_elasticity",),
+        {},
+    ),
+}
+
+
+def ablation_table(
+    events: Sequence[CrashEvent],
+    *,
+    impact_kind: str = "linear",
+    base: StructuralParams | None = None,
+    starts: int = 1,
+    reference: LooTable | None = None,
+) -> dict[str, Any]:
+    """Leave-one-out of the model with each link of :data:`ABLATIONS` removed.
+
+    A structural link is kept only if removing it worsens the leave-one-out errors (not the
+    in-sample fit). Returns ``{name: {"description", "n_parameters", "summary", "events"}}``
+    with ``"model"`` (``reference``, when given) first; ``events`` rows hold ``name``,
+    ``loo_liquidations_ratio``, ``loo_long_share_error`` and ``loo_trough_error``.
+    """
+
+    def rows(t: LooTable) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": r.name,
+                "loo_liquidations_ratio": r.loo_liquidations_ratio,
+                "loo_long_share_error": r.loo_long_share_error,
+                "loo_trough_error": r.loo_trough_error,
+            }
+            for r in t.rows
+        ]
+
+    out: dict[str, Any] = {}
+    if reference is not None:
+        out["model"] = {
+            "description": "the model: coin-margined contracts and the leverage link to them",
+            "n_parameters": len(FITTED),
+            "summary": reference.summary(),
+            "events": rows(reference),
+        }
+    b = base or StructuralParams()
+    for name, (what, dropped, reset) in ABLATIONS.items():
+        fitted = tuple(n for n in FITTED if n not in dropped)
+        zero = {n: 0.0 for n in dropped if PRIORS[n].scale == "linear"}
+        evs = [e.model_copy(update=reset) if reset else e for e in events]
+        t = leave_one_out(
+            evs,
+            impact_kind=impact_kind,
+            base=dataclasses.replace(b, **zero),
+            starts=starts,
+            fitted=fitted,
+            shocks=False,
+        )
+        out[name] = {
+            "description": what,
+            "n_parameters": len(fitted),
+            "summary": t.summary(),
+            "events": rows(t),
+        }
+    return out
 
 
 @dataclass(frozen=True)
@@ -488,6 +578,7 @@ def save_params(
     *,
     header: str = "",
     loo: LooTable | None = None,
+    ablations: dict[str, Any] | None = None,
 ) -> Path:
     """Write the parameters as YAML, atomically (temp file beside it, then ``os.replace``).
 
@@ -507,6 +598,8 @@ def save_params(
                 {k: v for k, v in r.items() if not isinstance(v, list)} for r in d["events"]
             ],
         }
+    if ablations:
+        data["ablations"] = ablations
     text = (header if header.endswith("\n") or not header else header + "\n") + yaml.safe_dump(
         _plain(data), sort_keys=False, allow_unicode=True
     )
@@ -539,6 +632,16 @@ def load_loo(path: str | Path | None = None) -> dict[str, Any]:
     data = load_yaml_mapping(p, where=str(p))
     loo = data.get("loo")
     return loo if isinstance(loo, dict) else {}
+
+
+def load_ablations(path: str | Path | None = None) -> dict[str, Any]:
+    """The ablation table stored with the parameters (``{}`` if none was stored)."""
+    from reserves.safe import load_yaml_mapping
+
+    p = Path(path) if path is not None else DEFAULT_PARAMS_PATH
+    data = load_yaml_mapping(p, where=str(p))
+    ab = data.get("ablations")
+    return ab if isinstance(ab, dict) else {}
 
 
 _PARAMS_CACHE: dict[tuple[str, int, int], StructuralParams] = {}
