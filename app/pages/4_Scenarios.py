@@ -209,7 +209,7 @@ else:
 st.subheader("Which inputs move the floor most?")
 st.caption(
     f"A tornado over the ranges in `configs/sweeps/{TORNADO_SWEEP.name}`: each input at its "
-    "low and its high value, the others at the base (13 simulations of one scenario)."
+    "low and its high value, the others at the base (one simulation of one scenario for each)."
 )
 t1, t2 = st.columns([1, 3])
 t_paths = t1.select_slider("Paths per run", [20, 50, 100, 300], value=20, key="tornado_paths")
