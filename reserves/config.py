@@ -388,6 +388,94 @@ def config_from_yaml_text(text: str | bytes, *, where: str = "uploaded config") 
     return config_from_dict(data, where=where)
 
 
+#: the child that parses an upload: address-space limit, the bounded loader, JSON out
+_UPLOAD_CHILD = r"""
+import json, resource, sys
+limit = int(sys.argv[1]) * 2**20
+try:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+except (ValueError, OSError):
+    pass
+from reserves.config import config_from_yaml_text
+from reserves.errors import ReservesError
+try:
+    cfg = config_from_yaml_text(sys.stdin.buffer.read(), where=sys.argv[2])
+    out = {"config": cfg.to_dict()}
+except ReservesError as exc:
+    out = {"error": str(exc)}
+except (MemoryError, RecursionError):
+    out = {"error": f"{sys.argv[2]}: too large or too deep to read"}
+sys.stdout.write(json.dumps(out))
+"""
+
+
+#: uploads larger than this are parsed in a child process (smaller ones cost < 0.1 s)
+ISOLATE_ABOVE_BYTES = 65_536
+
+
+def config_from_upload(
+    data: bytes,
+    *,
+    where: str = "uploaded config",
+    timeout_s: float = 30.0,
+    memory_mb: int = 1536,
+    isolate_above_bytes: int = ISOLATE_ABOVE_BYTES,
+) -> ReservesConfig:
+    """Validate an upload so that no upload can hold a server.
+
+    Uploads up to ``isolate_above_bytes`` are parsed in process by
+    :func:`config_from_yaml_text` (the bounded loader: an alias bomb of any size is refused
+    in milliseconds, and parsing 64 kB costs under 0.1 s). Larger ones are parsed in a child
+    Python process with an address-space limit of ``memory_mb`` and a ``timeout_s`` wall-clock
+    limit; the parent only re-validates the resulting plain data, so the server's threads
+    never run the parser on a big document and other sessions keep their share of the
+    interpreter.
+
+    Raises
+    ------
+    ConfigError
+        one line: the child's message, or a timeout / crash of the child.
+    """
+    import os
+    import subprocess
+    import sys
+
+    from reserves.safe import file_limit
+
+    limit = file_limit(MAX_CONFIG_BYTES)
+    if len(data) > limit:  # refused before any process starts
+        raise ConfigError(
+            f"{where}: {len(data):,} bytes is larger than the {limit:,} allowed",
+            fix="upload a config YAML, not a data file",
+        )
+    if len(data) <= isolate_above_bytes:
+        return config_from_yaml_text(bytes(data), where=where)
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", _UPLOAD_CHILD, str(int(memory_mb)), where],
+            input=bytes(data),
+            capture_output=True,
+            timeout=timeout_s,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ConfigError(f"{where}: reading it took more than {timeout_s:g} s; refused") from None
+    try:
+        out = json.loads(proc.stdout.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ConfigError(
+            f"{where}: could not be read (the reader stopped with code {proc.returncode})"
+        ) from None
+    if "error" in out:
+        raise ConfigError(str(out["error"]))
+    return config_from_dict(out["config"], where=where)
+
+
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "baseline.yaml"
 
 

@@ -182,3 +182,34 @@ def test_property_sovereign_fields_valid_or_clear_error(
     else:
         with pytest.raises(ConfigError, match=r"sovereigns\[0\]"):
             config_from_dict(data)
+
+
+def _roster(n: int) -> str:
+    rows = "".join(
+        f"  - {{name: S{i}, reserves_usd: 1.0e10, holdings_btc: 0, max_buy_share: 0.01, "
+        f"strategic_weight: 0.01, cost_of_capital_pa: 0.04, risk_aversion: 1.0}}\n"
+        for i in range(n)
+    )
+    return (
+        "market: {price_usd: 91770, supply_btc: 19950000, flow_multiplier: 5, vol_pa: 0.5, "
+        "horizon_years: 5, value_belief_usd: 100000}\nsovereigns:\n" + rows
+    )
+
+
+def test_large_upload_is_parsed_in_a_child_with_the_same_result() -> None:
+    from reserves.config import ISOLATE_ABOVE_BYTES, config_from_upload
+
+    text = _roster(600)
+    assert len(text) > ISOLATE_ABOVE_BYTES
+    isolated = config_from_upload(text.encode(), where="big.yaml")
+    assert isolated.content_hash() == config_from_yaml_text(text).content_hash()
+    dense = "market: {price_usd: 1}\nwide:\n" + "  - [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" * 12_000
+    with pytest.raises(ConfigError, match="has more than 100,000 values"):
+        config_from_upload(dense.encode(), where="dense.yaml")
+
+
+def test_upload_child_timeout_is_one_line() -> None:
+    from reserves.config import config_from_upload
+
+    with pytest.raises(ConfigError, match=r"took more than 0\.001 s"):
+        config_from_upload(_roster(600).encode(), where="slow.yaml", timeout_s=0.001)
