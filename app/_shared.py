@@ -34,7 +34,7 @@ if importlib.util.find_spec("reserves") is None:  # a source checkout not instal
 import reserves.charts  # noqa: E402, F401  (registers the Altair theme)
 from reserves.config import (  # noqa: E402
     ReservesConfig,
-    config_from_yaml_text,
+    config_from_upload,
     default_config_path,
     load_config,
 )
@@ -127,13 +127,14 @@ def set_config(cfg: ReservesConfig) -> None:
 
 def read_upload(data: bytes, name: str) -> ReservesConfig:
     """Validate an uploaded YAML config with the same bounded loader as files
-    (:func:`reserves.config.config_from_yaml_text`: size-limited, strict UTF-8, alias bombs,
-    deep nesting and duplicate keys refused in milliseconds, no ``extends``), so a hostile
-    upload cannot hold the server.
+    (:func:`reserves.config.config_from_upload`: size-limited, strict UTF-8, alias bombs,
+    deep nesting and duplicate keys refused, no ``extends``; a large upload is parsed in a
+    child process under a memory limit and a timeout), so a hostile upload cannot hold the
+    server or stall other sessions.
 
     Raises :class:`reserves.errors.ReservesError` with a one-line message.
     """
-    return config_from_yaml_text(bytes(data), where=name)
+    return config_from_upload(bytes(data), where=name)
 
 
 def config_box(cfg: ReservesConfig | None = None) -> None:
