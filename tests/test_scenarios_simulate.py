@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -100,7 +101,7 @@ def test_cascades_add_volatility_and_destroy_open_interest(c17):
 
 
 def test_c16_checks_and_mixture(c17):
-    s = simulate_all(c17, paths=80, seed=1)
+    s = simulate_all(c17, paths=40, seed=1)
     days = [c["day"] for c in s.runs[0].checks]
     assert days == [405, 1136]  # 2026-12-31 and 2028-12-31 from 2025-11-21
     for i, mc in enumerate(s.mixture_checks):
@@ -146,10 +147,17 @@ def test_bad_override_and_unknown_scenario(c17):
         simulate_scenario(c17, "nope", paths=5, horizon_days=5)
 
 
-def test_cli_simulate_json(capsys):
+def test_cli_simulate_json(capsys, tmp_path):
     from reserves.cli import main
 
-    args = ["simulate", C17, "--paths", "10", "--seed", "2", "--days", "1136", "--json"]
+    short = tmp_path / "short.yaml"  # two C16 checks inside a 120-day horizon (speed)
+    short.write_text(
+        f"extends: {Path(C17).resolve()}\nscenarios:\n  horizon_days: 120\n  checks:\n"
+        "    - {date: 2026-01-31, below_vol_pa: 0.25}\n"
+        "    - {date: 2026-03-15, below_vol_pa: 0.15}\n",
+        encoding="utf-8",
+    )
+    args = ["simulate", str(short), "--paths", "10", "--seed", "2", "--json"]
     assert main([*args, "--no-c15"]) == 0
     out = json.loads(capsys.readouterr().out)
     names = [s["name"] for s in out["scenarios"]]
