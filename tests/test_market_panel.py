@@ -381,3 +381,23 @@ def test_fall_short_fraction_is_bounded_by_the_rebound_share():
     r = 0.4 * x / (1 - x)
     v01 = crash_short_fraction(lev, w, 0.005, r)
     assert v01[-1] > 2 * f[-1]  # the v0.1 form (entries near the trough) tends to one
+
+
+def test_committed_ablations_show_each_kept_link_improves_leave_one_out():
+    from reserves.market.panel import ABLATIONS, load_ablations
+
+    ab = load_ablations()
+    assert next(iter(ab)) == "model" and set(ABLATIONS) <= set(ab)
+    model = ab["model"]["summary"]
+    for name in ABLATIONS:
+        s = ab[name]["summary"]
+        assert ab[name]["n_parameters"] < ab["model"]["n_parameters"]
+        # a structural link stays only if leave-one-out (not the in-sample fit) improves
+        assert model["median_liquidation_factor"] < s["median_liquidation_factor"]
+        assert model["max_liquidation_factor"] < s["max_liquidation_factor"]
+        assert [r["name"] for r in ab[name]["events"]] == [r["name"] for r in ab["model"]["events"]]
+
+
+def test_fit_panel_rejects_unknown_fitted_names(panel):
+    with pytest.raises(ConfigError, match="cannot fit"):
+        fit_panel(panel[:2], fitted=["no_such_parameter"])
