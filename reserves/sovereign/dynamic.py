@@ -310,8 +310,8 @@ class StageGame:
         equilibrium and few sovereigns move): every sovereign with a strict gain switches at
         once; each time a path returns to the profile of two rounds before (a two-cycle: in
         an aggregative game many near-indifferent sovereigns overshoot together), and every
-        round after the third, only the more eager half of the movers (largest gains) switch,
-        down to the single most eager one (max-gain), so longer cycles end too. Paths stop
+        eighth round, only the more eager half of the movers (largest gains) switch from then
+        on, down to the single most eager one (max-gain), so longer cycles end too. Paths stop
         when no sovereign gains; a path still moving after ``max_rounds`` (default
         ``10 n + 10``) keeps its last profile and is flagged.
 
@@ -340,8 +340,8 @@ class StageGame:
         frac = np.ones(npaths)  # share of the movers that switch (halved at each two-cycle)
         before = prof.copy()  # profile two rounds back (simultaneous two-cycle check)
         for rnd in range(limit):
-            if rnd >= 3:  # no longer cycles undetected: the movers halve every round from here
-                np.minimum(frac, 0.5 ** (rnd - 2), out=frac)
+            if rnd >= 8 and rnd % 8 == 0:  # longer cycles: the movers halve every 8 rounds
+                frac *= 0.5
             u = self.action_payoffs(
                 P[active],
                 sig[active],
