@@ -243,6 +243,8 @@ def make_hostile(tmp: Path) -> list[dict[str, Any]]:
         {"id": "expr-log-param", "argv": ["solve", t("expr_logparam.yaml")]},
         {"id": "expr-div0", "argv": ["solve", t("expr_div0.yaml")]},
         {"id": "seed-negative", "argv": ["simulate", str(SCEN_CONFIG), "--seed", "-1"]},
+        {"id": "paths-not-a-number", "argv": ["simulate", str(SCEN_CONFIG), "--paths", "1e3"]},
+        {"id": "unknown-command", "argv": ["nosuch"]},
         {"id": "paths-1e8", "argv": ["simulate", str(SCEN_CONFIG), "--paths", "100000000"]},
         {"id": "paths-1e7", "argv": ["simulate", str(SCEN_CONFIG), "--paths", "10000000"]},
         {"id": "days-1e8", "argv": ["simulate", str(SCEN_CONFIG), "--days", "100000000"]},
@@ -321,7 +323,7 @@ def _check(cases: list[dict[str, Any]], results: dict[str, dict[str, Any]]) -> l
             r["rc"] == want
             and "Traceback" not in r["stderr"]
             and r["seconds"] < 30
-            and (want == 0 or (len(lines) == 1 and lines[0].startswith("reserves ")))
+            and (want == 0 or (len(lines) == 1 and lines[0].startswith("reserves")))
         )
         if not ok:
             problems.append(f"{case['id']}: rc={r['rc']} {r['seconds']:.1f}s {lines[-3:]}")

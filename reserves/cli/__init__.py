@@ -24,7 +24,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from reserves.errors import ReservesError
 
@@ -48,11 +48,18 @@ COMMANDS: tuple[str, ...] = (
 DEBUG_ENV = "RESERVES_DEBUG"
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line (no usage block), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the top-level parser with every available sub-command."""
     from reserves import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="reserves",
         description="Sovereign bitcoin-reserve games, equilibrium demand and the price floor.",
     )
