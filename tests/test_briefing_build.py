@@ -53,6 +53,15 @@ def test_bottom_line_first_in_plain_words(briefing: Briefing) -> None:
     assert md.index(briefing.labels["bottom_line"]) < md.index(briefing.labels["findings"])
 
 
+def test_short_sentences(briefing: Briefing) -> None:
+    """A non-specialist standard: about 15 words a sentence, none past 35."""
+    text = " ".join([briefing.summary, *(f.text for f in briefing.findings if f.computed)])
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"])", text) if x.strip()]
+    words = [len(x.split()) for x in sentences]
+    assert sum(words) / len(words) <= 20, sum(words) / len(words)
+    assert max(words) <= 35, max(zip(words, sentences, strict=True))
+
+
 def test_findings_in_reading_order(briefing: Briefing) -> None:
     assert [f.key for f in briefing.findings[: len(KEYS)]] == KEYS
     for f in briefing.findings:
