@@ -2,7 +2,8 @@
 
 A user can write a finite normal-form game as one payoff expression per player, in terms of
 named parameters and of symbols that describe the pure profile being played. The file is read
-with ``yaml.safe_load``, validated by the pydantic schema :class:`ExpressionGameConfig`, and
+with the bounded loader :func:`reserves.safe.load_yaml` (size, aliases, depth and duplicate
+keys bounded), validated by the pydantic schema :class:`ExpressionGameConfig`, and
 every expression is parsed by the whitelist parser
 :func:`reserves.nash.expr.parse_expression` (never ``eval`` or ``sympify``). The payoff tensor
 comes from ``sympy.lambdify`` of the same expressions evaluated once over the whole profile
