@@ -211,14 +211,25 @@ def _newton(
     iters: int = 30,
     tol: float = 1e-14,
 ):
-    """Batched Newton on ``F(Z) = 0``; returns (Z, residual norms, Jacobian condition)."""
+    """Batched Newton on ``F(Z) = 0``; returns (Z, residual norms, Jacobian condition).
+
+    Rows leave the iteration once converged (residual below ``tol``) or stalled (residual
+    below 1e-12 that no longer halves, i.e. at rounding level), so a batch costs what its
+    slowest converging row needs."""
     Z = Z.copy()
+    sel_all = np.zeros(len(Z), dtype=int) if sel is None else np.asarray(sel)
+    active = np.arange(len(Z))
+    prev = np.full(len(Z), np.inf)
     for _ in range(iters):
-        F, J = system.FJ(Z, sel)
-        res = np.linalg.norm(F, axis=1)
-        if np.all(res < tol):
+        if active.size == 0:
             break
-        Z = Z - _solve_batched(J, F)
+        F, J = system.FJ(Z[active], sel_all[active])
+        res = np.linalg.norm(F, axis=1)
+        done = (res < tol) | ((res < 1e-12) & (res > 0.5 * prev[active]))
+        prev[active] = res
+        step = _solve_batched(J[~done], F[~done])
+        Z[active[~done]] = Z[active[~done]] - step
+        active = active[~done]
     F, J = system.FJ(Z, sel)
     cond = np.linalg.cond(J) if system.dim else np.zeros(len(Z))
     return Z, np.linalg.norm(F, axis=1), cond
