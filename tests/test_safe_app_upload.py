@@ -4,8 +4,9 @@ Streamlit server on SIGTERM.
 ``reserves app`` is served on a free loopback port; one browser session (Playwright driving
 ``/usr/bin/chromium``) uploads a 12 KB YAML alias bomb, then the heaviest upload the loader
 accepts (1 MB of small values), while the test polls ``/_stcore/health`` every 50 ms: every
-answer must come back within 1 s. Locally the test skips with the reason when Streamlit,
-Playwright or Chromium is missing; under ``CI=true`` it fails instead.
+answer must come back within 1 s (plus the machine's own idle latency, measured first, so a
+loaded CI box is not mistaken for a stalled server). Locally the test skips with the reason
+when Streamlit, Playwright or Chromium is missing; under ``CI=true`` it fails instead.
 """
 
 from __future__ import annotations
@@ -144,6 +145,8 @@ def test_health_stays_fast_while_another_session_uploads_hostile_files(app_serve
         page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
         uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
         uploader.wait_for(state="attached", timeout=60_000)
+        # the machine's own latency first (a loaded 2-core CI box is not a stalled server)
+        idle = [_health(port, 5) for _ in range(20)]
         poller.start()
         uploader.set_input_files(str(tmp_path / "bomb.yaml"))
         alert = page.locator('[data-testid="stAlert"]')
@@ -156,7 +159,12 @@ def test_health_stays_fast_while_another_session_uploads_hostile_files(app_serve
         browser.close()
     assert not failures, failures[:3]
     assert latencies, "the health endpoint was never polled"
-    assert max(latencies) < 1.0, f"slowest health answer {max(latencies):.2f} s"
+    slowest = max(latencies)
+    allowed = 1.0 + max(idle)  # under 1 s on an idle machine
+    assert slowest < allowed, (
+        f"slowest health answer {slowest:.2f} s during the uploads (idle: {max(idle):.2f} s); "
+        f"median {sorted(latencies)[len(latencies) // 2]:.3f} s over {len(latencies)} polls"
+    )
 
 
 def _children(pid: int) -> list[int]:
