@@ -72,19 +72,30 @@ def _minors(M: np.ndarray) -> np.ndarray:
 
 def _poly_roots(values: np.ndarray, tol: float = 1e-10) -> list[np.ndarray | None]:
     """Roots of the polynomials sampled at the roots of unity (rows of ``values``); None for
-    a polynomial that vanishes identically (relative to its samples)."""
+    a polynomial that vanishes identically (relative to its samples). Polynomials of equal
+    degree share one batched companion-matrix eigenvalue call."""
     T = values.shape[1]
     coef = np.fft.fft(values, axis=1) / T  # c_n of sum c_n t^n
-    out: list[np.ndarray | None] = []
-    for c in coef:
-        scale = np.abs(c).max()
-        if scale == 0.0:
-            out.append(None)
+    scale = np.abs(coef).max(axis=1)
+    out: list[np.ndarray | None] = [None] * len(coef)
+    big = np.abs(coef) > tol * scale[:, None]
+    deg = np.where(big.any(axis=1), T - 1 - np.argmax(big[:, ::-1], axis=1), -1)
+    for d in np.unique(deg):
+        rows = np.flatnonzero((deg == d) & (scale > 0))
+        if rows.size == 0:
             continue
-        nz = np.flatnonzero(np.abs(c) > tol * scale)
-        top = int(nz.max())
-        poly = c[: top + 1][::-1]  # highest degree first
-        out.append(np.roots(poly) if top > 0 else np.zeros(0, dtype=complex))
+        if d <= 0:
+            for r in rows:
+                out[r] = np.zeros(0, dtype=complex)
+            continue
+        c = coef[rows, : d + 1]  # ascending; leading coefficient c[:, d] != 0
+        comp = np.zeros((rows.size, d, d), dtype=complex)
+        comp[:, 0, :] = -c[:, d - 1 :: -1] / c[:, d : d + 1]
+        if d > 1:
+            comp[:, np.arange(1, d), np.arange(d - 1)] = 1.0
+        ev = np.linalg.eigvals(comp)
+        for k, r in enumerate(rows):
+            out[r] = ev[k]
     return out
 
 
