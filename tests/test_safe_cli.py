@@ -172,3 +172,22 @@ def test_brief_failure_leaves_the_old_files(tmp_path, monkeypatch, baseline_path
     written = render.write_briefing(FakeBriefing(), md)
     assert written == [md, tmp_path / "b_files" / "f1.png"]
     assert md.read_text() == "# new briefing\n"
+
+
+def test_brief_md_is_not_written_when_its_figures_folder_cannot_be(tmp_path, monkeypatch):
+    from reserves.briefing import render
+    from reserves.errors import ReservesError
+
+    class FakeFigure:
+        filename = "f1.png"
+        png = b"\x89PNG fake"
+
+    class FakeBriefing:
+        figures = (FakeFigure(),)
+
+    monkeypatch.setattr(render, "render_markdown", lambda b, figures_dir: "# new\n")
+    monkeypatch.setattr(render, "require_format", lambda fmt: None)
+    (tmp_path / "b_files").write_text("a file where the figures folder goes")
+    with pytest.raises(ReservesError, match="is a file"):
+        render.write_briefing(FakeBriefing(), tmp_path / "b.md")
+    assert not (tmp_path / "b.md").exists()
