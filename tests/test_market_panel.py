@@ -401,3 +401,23 @@ def test_committed_ablations_show_each_kept_link_improves_leave_one_out():
 def test_fit_panel_rejects_unknown_fitted_names(panel):
     with pytest.raises(ConfigError, match="cannot fit"):
         fit_panel(panel[:2], fitted=["no_such_parameter"])
+
+
+@pytest.mark.slow
+def test_calibrate_cli_ablations_are_stored_with_the_params(tmp_path, capsys):
+    d = tmp_path / "ev"
+    d.mkdir()
+    for name in ("crash-2021-05-19", "crash-2023-08-17", "crash-2025-04-07"):
+        (d / f"{name}.yaml").write_text((EVENTS / f"{name}.yaml").read_text())
+    out = tmp_path / "pp.yaml"
+    argv = ["calibrate", str(d), "--out", str(out), "--starts", "1", "--json", "--ablations"]
+    assert main(argv) == 0
+    rep = json.loads(capsys.readouterr().out)
+    from reserves.market.panel import ABLATIONS, load_ablations
+
+    stored = load_ablations(out)
+    assert list(rep["ablations"]) == ["model", *ABLATIONS] == list(stored)
+    assert stored["model"]["summary"] == pytest.approx(rep["summary"])
+    for name in ABLATIONS:
+        assert len(stored[name]["events"]) == 3
+        assert stored[name]["n_parameters"] == rep["n_parameters"] - 1
