@@ -101,12 +101,11 @@ def load_sweep(path: str | Path) -> SweepSpec:
     ConfigError
         naming the file and the bad field.
     """
-    from reserves.config import parse_yaml_text
+    from reserves.safe import load_yaml_mapping
 
     p = Path(path)
-    if not p.is_file():
-        raise ConfigError(f"{p}: sweep file not found", fix="see configs/sweeps/example.yaml")
-    data = parse_yaml_text(p.read_text(encoding="utf-8"), where=str(p))
+    # the one safe door: regular file, size checked before reading, strict UTF-8, bounded YAML
+    data = load_yaml_mapping(p, where=str(p))
     data.setdefault("base_dir", str(p.resolve().parent))
     try:
         return SweepSpec.model_validate(data)
