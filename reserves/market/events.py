@@ -22,9 +22,7 @@ Optional (with the proxy used when absent)
     rebound share of the panel parameters); ``crypto_margined_share`` (share of futures open
     interest margined in BTC, i.e. inverse contracts, Glassnode's "Percent Futures Open
     Interest Crypto-Margined"; absent: :func:`crypto_margined_proxy` of the date, the published
-    Glassnode trend); ``funding_rate_8h`` and ``estimated_leverage_ratio`` (CryptoQuant's
-    open interest / derivative-exchange reserve; recorded for the state-variable tests of the
-    panel, not used by the default model); ``supply_btc`` (absent: from the issuance schedule
+    Glassnode trend); ``supply_btc`` (absent: from the issuance schedule
     at ``date``); ``name``, ``description``, ``sources`` and ``notes`` (free text, where sources
     disagree).
 
@@ -159,7 +157,6 @@ class CrashEvent(BaseModel):
     price_after_usd: float | None = Field(default=None, gt=0)
     supply_btc: float | None = Field(default=None, gt=0, le=21_000_000)
     crypto_margined_share: float | None = Field(default=None, ge=0, le=1)
-    estimated_leverage_ratio: float | None = Field(default=None, gt=0, le=5)
     sources: dict[str, str] = Field(default_factory=dict)
     notes: dict[str, str] = Field(default_factory=dict)
 

@@ -1,9 +1,10 @@
 r"""Panel calibration of the structural crash model, leave-one-out and backtests (issue 12).
 
 The fitted structural parameters ``theta`` (:data:`reserves.market.structural.FITTED`: leveraged
-share, leverage scale, leverage elasticity to OI / market cap, entry dispersion, momentum-short
-ratio) are shared by every crash; each event's shock is its only unknown. For event ``e`` with
-observed drop ``x_e``, liquidations ``L_e`` and long share ``s_e``, the model gives
+share, leverage scale, leverage elasticities to OI / market cap and to the crypto-margined share,
+leverage tail, entry dispersion, up-swing, momentum-short ratio) are shared by every crash;
+each event's shock is its only unknown. For event ``e`` with observed drop ``x_e``,
+liquidations ``L_e`` and long share ``s_e``, the model gives
 
 (i)  the shock reproducing the trough, hence (the ladder depends on the drop only) predicted
      liquidations ``L^(x_e)`` and long share ``s^(x_e)``;
@@ -19,7 +20,9 @@ The fit minimizes, over all events jointly (MAP: scaled residuals plus the prior
 (the residuals are in units of the issue's targets: a factor 2, 10 points, 5%) by
 :func:`scipy.optimize.least_squares` from several starts; standard errors from the
 Gauss-Newton covariance ``(J'J)^-1`` of the stacked residuals, mapped to each parameter's natural
-scale by the delta method. Leave-one-out refits without each event and predicts it.
+scale by the delta method. Leave-one-out refits without each event and predicts it;
+:func:`ablation_table` repeats it with each structural link of :data:`ABLATIONS` removed, and a
+link is kept only if removing it worsens the leave-one-out errors.
 """
 
 from __future__ import annotations
