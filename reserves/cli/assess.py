@@ -66,7 +66,19 @@ def format_table(d: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from reserves.assessment import CORE_SECTIONS, assess, section_names
+    from reserves.errors import ReservesError
+    from reserves.scenarios.schema import MAX_PATHS
 
+    # refuse bad overrides at the door, as `reserves simulate` does, instead of reporting the
+    # scenarios section as unavailable
+    if args.seed is not None and not 0 <= args.seed < 2**63:
+        raise ReservesError(f"--seed {args.seed} must be an integer >= 0", field="--seed")
+    if args.paths is not None and not 1 <= args.paths <= MAX_PATHS:
+        raise ReservesError(
+            f"--paths {args.paths:,} is outside 1..{MAX_PATHS:,}",
+            field="--paths",
+            fix="2,000 paths give C16 probabilities to about +/-1%",
+        )
     a = assess(
         args.config, seed=args.seed, paths=args.paths, event=args.event, scenarios=args.scenarios
     )
