@@ -308,10 +308,10 @@ class StageGame:
         largest gain switches to its best response (first label on ties).
         ``rule="simultaneous"`` (used at later dates, where the start is the previous
         equilibrium and few sovereigns move): every sovereign with a strict gain switches at
-        once; each time a path returns to the profile of two rounds before (a two-cycle: in
-        an aggregative game many near-indifferent sovereigns overshoot together), and every
-        eighth round, only the more eager half of the movers (largest gains) switch from then
-        on, down to the single most eager one (max-gain), so longer cycles end too. Paths stop
+        once; a path that returns to the profile of two rounds before (a two-cycle: in an
+        aggregative game with price impact, near-indifferent sovereigns overshoot together)
+        continues by max-gain, and the share of movers that switch halves every 16 rounds, so
+        longer cycles end too (down to max-gain). Paths stop
         when no sovereign gains; a path still moving after ``max_rounds`` (default
         ``10 n + 10``) keeps its last profile and is flagged.
 
@@ -337,10 +337,10 @@ class StageGame:
         active = np.arange(npaths)
         limit = max_rounds if max_rounds is not None else 10 * n + 10
         maxgain = np.full(npaths, rule == "max-gain")
-        frac = np.ones(npaths)  # share of the movers that switch (halved at each two-cycle)
+        frac = np.ones(npaths)  # share of the movers that switch (0 after a two-cycle)
         before = prof.copy()  # profile two rounds back (simultaneous two-cycle check)
         for rnd in range(limit):
-            if rnd >= 8 and rnd % 8 == 0:  # longer cycles: the movers halve every 8 rounds
+            if rnd >= 16 and rnd % 16 == 0:  # longer cycles: the movers halve every 16 rounds
                 frac *= 0.5
             u = self.action_payoffs(
                 P[active],
@@ -374,7 +374,7 @@ class StageGame:
                 movers = gain2 & (g2 >= kth)
                 prof[p2] = np.where(movers, best, prof[p2])
                 cyc = np.all(prof[p2] == before[p2], axis=1)
-                frac[p2[cyc]] *= 0.5
+                frac[p2[cyc]] = 0.0  # a two-cycle: the most eager sovereign alone (max-gain)
             before[paths] = prof_old
             active = paths
         converged = np.ones(npaths, dtype=bool)
