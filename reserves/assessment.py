@@ -50,6 +50,7 @@ from reserves.errors import ConfigError, ReservesError
 __all__ = [
     "CORE_SECTIONS",
     "EXTERNAL_SECTIONS",
+    "PAPER_SECTIONS",
     "Assessment",
     "AssessmentContext",
     "Figure",
@@ -432,6 +433,15 @@ EXTERNAL_SECTIONS: dict[str, str] = {
     "dynamics": "reserves.scenarios.dynamics_section:assessment_section",
 }
 
+#: the technical note's own sections (``papers/build.py``), like :data:`EXTERNAL_SECTIONS`
+#: but not findings of the briefing
+PAPER_SECTIONS: dict[str, str] = {
+    "paper_thresholds": "reserves.sovereign.dominance_table:assessment_section",
+    "paper_impact_laws": "reserves.market.impact_laws:assessment_section",
+    "paper_fragility": "reserves.market.fragility_table:assessment_section",
+    "c16_sensitivity": "reserves.scenarios.c16_sensitivity:assessment_section",
+}
+
 
 def register_section(name: str) -> Callable[[SectionFunc], SectionFunc]:
     """Decorator registering a section function under ``name`` (core sections use it; an
@@ -447,19 +457,21 @@ def register_section(name: str) -> Callable[[SectionFunc], SectionFunc]:
 
 def section_names() -> list[str]:
     """Every section name: core first, then external, in registration order."""
-    return [*CORE_SECTIONS, *(n for n in EXTERNAL_SECTIONS if n not in CORE_SECTIONS)]
+    extra = [*EXTERNAL_SECTIONS, *PAPER_SECTIONS]
+    return [*CORE_SECTIONS, *(n for n in extra if n not in CORE_SECTIONS)]
 
 
 def _resolve(name: str) -> SectionFunc:
     if name in CORE_SECTIONS:
         return CORE_SECTIONS[name]
-    if name not in EXTERNAL_SECTIONS:
+    spec = EXTERNAL_SECTIONS.get(name) or PAPER_SECTIONS.get(name)
+    if spec is None:
         raise ReservesError(
             f"unknown assessment section {name!r}",
             field="section",
             fix=f"use one of {section_names()}",
         )
-    module, _, func = EXTERNAL_SECTIONS[name].partition(":")
+    module, _, func = spec.partition(":")
     mod = importlib.import_module(module)  # ImportError handled by the caller
     if not hasattr(mod, func):
         raise ImportError(f"{module} has no {func} yet")
@@ -490,14 +502,14 @@ class Assessment:
     def section(self, name: str) -> Section:
         """The section ``name``, computed now if not yet (a failure is kept as an unavailable
         section whose ``note`` says why)."""
-        if name not in CORE_SECTIONS and name not in EXTERNAL_SECTIONS:
+        if name not in section_names():
             raise ReservesError(
                 f"unknown assessment section {name!r}",
                 field="section",
                 fix=f"use one of {section_names()}",
             )
         base = self.ctx._base if isinstance(self.ctx, _View) else self.ctx
-        shared = name not in STOCHASTIC_SECTIONS and name not in EXTERNAL_SECTIONS
+        shared = name in CORE_SECTIONS and name not in STOCHASTIC_SECTIONS
         # a seed-free section is computed once for every seed and paths, under the base's lock
         store, lock = (base.sections, base.lock) if shared else (self._sections, self._lock)
         with lock:
