@@ -229,6 +229,7 @@ def run(args: argparse.Namespace) -> int:
         header = (
             "# Structural crash-model parameters fitted on the event panel by `reserves calibrate "
             + " ".join(args.config)
+            + (" --ablations" if rep.get("ablations") else "")
             + "`.\n# Regenerate with that command; loaded by `reserves floor/backtest`, the "
             "scenario layer and market_model.panel_params.\n"
         )
