@@ -421,3 +421,18 @@ def test_calibrate_cli_ablations_are_stored_with_the_params(tmp_path, capsys):
     for name in ABLATIONS:
         assert len(stored[name]["events"]) == 3
         assert stored[name]["n_parameters"] == rep["n_parameters"] - 1
+
+
+def test_assessment_section_reports_the_second_pass():
+    from reserves.assessment import assess
+
+    s = assess("configs/baseline.yaml").section("crash_panel")
+    assert s.available, s.note
+    f = s.figures
+    # the leave-one-out figures are the committed table's, the ablations beside them
+    loo = load_loo()["summary"]
+    assert f["loo_median_liq_factor"].value == pytest.approx(loo["median_liquidation_factor"])
+    assert f["without_coin_margined_median_liq_factor"].value > f["loo_median_liq_factor"].value
+    assert f["may21_crypto_margined_share"].value > f["nov25_crypto_margined_share"].value
+    assert f["long_share_at_50pct"].value > f["long_share_at_10pct"].value
+    assert "coin-margined" in s.data["summary"] and s.data["ablations"]
