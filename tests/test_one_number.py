@@ -39,6 +39,9 @@ BRIEFING_KEYS = (
     "scenarios.mixture_median_end_usd",
     "scenarios.mixture_p05_end_usd",
     "scenarios.c16_0",
+    "calibration.loo_liq_ratio",
+    "calibration.shock_low_usd",
+    "calibration.fragility_high",
     "calibration.sourced.trough_usd",
 )
 #: sections whose numbers numbers.json holds for any seed and paths
