@@ -133,6 +133,10 @@ class ClaimVerdicts:
             "rows": [dict(r) for r in self.rows],
             "arithmetic": dict(self.arithmetic),
             "counts": dict(self.counts),
+            "counts_text": {
+                "count_claims": units.num(len(self.rows)),
+                **{f"count_{v.replace(' ', '_')}": units.num(n) for v, n in self.counts.items()},
+            },
             "inputs": {"article": dict(ARTICLE), "sourced": dict(SOURCED), "priors": dict(PRIORS)},
         }
 
