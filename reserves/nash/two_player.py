@@ -129,6 +129,11 @@ def two_player_solve(
             complete = True
             params["components"] = ext.num_components
             params["cliques"] = [[list(x), list(y)] for x, y in ext.cliques]
+            if not ext.cliques and ext.pairs:
+                notes.append(
+                    f"{len(ext.pairs):,} extreme equilibria: maximal Nash subsets not listed "
+                    "(components are)"
+                )
             params["clique_vertices"] = [list(p) for p in ext.pairs]
         elif "vertex" in methods:
             notes.append(f"vertex enumeration skipped: C({m + n},{m}) bases > {max_bases:,}")

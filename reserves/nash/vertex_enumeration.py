@@ -141,6 +141,11 @@ def _support_vertices(
     return Z, labels
 
 
+#: maximal Nash subsets are listed when there are at most this many extreme equilibria (the
+#: biclique enumeration can grow exponentially; components are always computed)
+MAX_CLIQUE_PAIRS = 5_000
+
+
 @dataclass(frozen=True)
 class ExtremeEquilibria:
     """The extreme equilibria of a bimatrix game and their connected components.
@@ -275,7 +280,9 @@ def extreme_equilibria(
         profiles=profiles,
         components=tuple(_components(pairs)),
         pairs=tuple(pairs),
-        cliques=tuple(_maximal_cliques(pairs)) if cliques and pairs else (),
+        cliques=tuple(_maximal_cliques(pairs))
+        if cliques and 0 < len(pairs) <= MAX_CLIQUE_PAIRS
+        else (),
         nondegenerate=nondegenerate,
     )
 
