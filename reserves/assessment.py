@@ -442,6 +442,7 @@ PAPER_SECTIONS: dict[str, str] = {
     "paper_impact_laws": "reserves.market.impact_laws:assessment_section",
     "paper_fragility": "reserves.market.fragility_table:assessment_section",
     "c16_sensitivity": "reserves.scenarios.c16_sensitivity:assessment_section",
+    "sovereigns_detail": "reserves.sovereign.findings:detail_section",
 }
 
 

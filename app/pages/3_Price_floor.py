@@ -159,3 +159,46 @@ if has_layer("reserves.demand"):
 if res is not None:
     with st.expander("Rounds table"):
         st.dataframe(res.to_frame(), hide_index=True)
+
+st.subheader("The crash of 21 November 2025, predicted out of sample")
+st.caption(
+    "The market model fitted on the seven other crashes of the panel, then run on this one: "
+    "nothing is fitted to it. The same numbers as the briefing and `reserves assess --section "
+    "calibration`; hover for their inputs."
+)
+with st.spinner("Leave-one-out refit of the crash panel (about 10 s the first time)…"):
+    headline_metrics(
+        assessment,
+        [
+            "calibration.loo_liq_ratio",
+            "calibration.loo_trough_error",
+            "calibration.loo_long_share",
+            "calibration.observed_long_share",
+        ],
+    )
+headline_metrics(
+    assessment,
+    [
+        "calibration.shock_low_usd",
+        "calibration.shock_high_usd",
+        "calibration.fragility_low",
+        "calibration.fragility_high",
+    ],
+)
+headline_metrics(
+    assessment,
+    [
+        "calibration.article.trough_usd",
+        "calibration.article.claimed_fragility_ratio",
+        "calibration.sourced.trough_usd",
+        "calibration.sourced.claimed_fragility_ratio",
+    ],
+)
+st.caption(
+    "Forced sales per $ of selling: observed bitcoin liquidations divided by the real selling. "
+    f"The article's {assessment.text('calibration.article.shock_usd')} and the "
+    f"{assessment.text('calibration.sourced.shock_usd')} ETF outflow of the day would both imply "
+    "far more forced sales per dollar than the model, fitted on other crashes, can produce; the "
+    "low needs billions of real selling. The earlier fit to this one day alone (three "
+    "parameters for three targets) matched it by construction and is not evidence."
+)
