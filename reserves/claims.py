@@ -4,7 +4,9 @@ Each verdict follows a rule stated with it (``rule``) from the assessment's figu
 fits of both impact laws (``paper_impact_laws``), the dominance thresholds
 (``paper_thresholds``), the fragility curves (``paper_fragility``), the scenarios and the
 C16 sensitivity (``scenarios``, ``c16_sensitivity``) and the breaking shocks (``breaking``).
-The article's own figures not held in a config are inputs (:data:`ARTICLE`), and so are the
+C1-C4 are judged out of sample: by the ``calibration`` section (the crash panel fitted
+without 21 November 2025), never by the exactly identified fit of that crash alone. The
+article's own figures not held in a config are inputs (:data:`ARTICLE`), and so are the
 public cross-checks of CLAIMS.md (:data:`SOURCED`), each with its claim id. The wording of
 each row is a template here; every number in it is the assessment's text or arithmetic on
 the inputs formatted by :mod:`reserves.units`.
@@ -249,86 +251,94 @@ def claim_verdicts(a: Any) -> ClaimVerdicts:
     def il(k: str) -> str:
         return t(f"paper_impact_laws.{k}")
 
-    cal = a.section("paper_impact_laws")
-    if cal.available:
+    cal, oos = a.section("paper_impact_laws"), a.section("calibration")
+    if cal.available and oos.available:
+        from reserves.market.calibrate import TOLERANCES
+
         fits = cal.data["fits"]
-        lin_ok = fits["article_linear"]["ok"] and fits["sourced_linear"]["ok"]
         sqrt_ok = fits["article_sqrt"]["ok"] or fits["sourced_sqrt"]["ok"]
+
+        def o(k: str) -> str:
+            return t(f"calibration.{k}")
+
+        def ov(k: str) -> float:
+            v = t.value(f"calibration.{k}")
+            return float("nan") if v is None else float(v)
+
+        trough_ok = abs(ov("loo_trough_error")) <= TOLERANCES["trough"]
+        liq_ok = abs(ov("loo_liq_ratio") - 1) <= TOLERANCES["liquidations"]
+        long_ok = abs(ov("loo_long_share_error_pts")) <= 100 * TOLERANCES["long_share"]
         row(
             "C1",
             f"BTC fell to {il('art_trough')} ({x['a_c1_move']}) in about 4 hours.",
-            f"Linear-depth cascade fits the trough: {il('article_linear_trough')} (article "
-            f"reading), {il('sourced_linear_trough')} vs {il('src_trough')} (sourced); max "
-            f"scaled residual {il('article_linear_maxres')} / {il('sourced_linear_maxres')}.",
-            REPRODUCED if lin_ok else NOT_SUPPORTED,
-            f"Square-root impact cannot: best trough {il('article_sqrt_trough')} with Y pinned "
-            f"at {il('article_sqrt_Y')}"
-            + ("" if not sqrt_ok else " (but a sqrt fit is within tolerance)")
-            + f". Depth fitted {il('article_linear_depth')} / {il('sourced_linear_depth')} per "
-            f"1% (prior {il('bound_depth')}).",
-            "reproduced if both readings' linear fits have every scaled residual <= 1 and no "
-            "parameter at a plausibility bound",
+            "Out of sample (crash panel fitted without this crash): from the observed forced "
+            f"sales the cascade predicts a low of {o('loo_predicted_trough_usd')} against "
+            f"{o('observed_trough_usd')} ({o('loo_trough_error')}).",
+            REPRODUCED if trough_ok else NOT_SUPPORTED,
+            "The square-root impact law cannot give the fall even fitted to it: best trough "
+            f"{il('article_sqrt_trough')} with Y pinned at {il('article_sqrt_Y')}"
+            + (" (but a square-root fit is within tolerance)" if sqrt_ok else "")
+            + ".",
+            f"reproduced if the leave-one-out low is within {p(TOLERANCES['trough'])} of the "
+            "observed low",
         )
         row(
             "C2",
             f"{il('art_liq')} of leveraged positions liquidated in 24 h, {il('art_long')} longs.",
-            f"Fitted {il('article_linear_liq')} and {il('article_linear_long')} longs (article); "
-            f"{il('sourced_linear_liq')} and {il('sourced_linear_long')} (sourced: "
-            f"{il('src_liq')}, {il('src_long')}).",
-            REPRODUCED if lin_ok else NOT_SUPPORTED,
-            "Three targets, three free parameters: a fit, not an out-of-sample test. "
-            f"{il('art_long')} long needs a {x['a_c2_total_for_89']} total; the record is "
-            f"{il('src_liq')} with {x['a_c2_src_long']} longs.",
-            "as C1",
+            f"Bitcoin alone: {o('observed_liquidations_usd')} observed, "
+            f"{o('loo_predicted_liquidations_usd')} predicted out of sample "
+            f"({o('loo_liq_ratio')}); longs {o('loo_long_share')} predicted vs "
+            f"{o('observed_long_share')} ({o('loo_long_share_error_pts')} points).",
+            REPRODUCED if liq_ok and long_ok else (CONDITIONAL if liq_ok else NOT_SUPPORTED),
+            f"{il('art_liq')} is all coins; {il('art_long')} long needs a "
+            f"{x['a_c2_total_for_89']} total; the record is {il('src_liq')} with "
+            f"{x['a_c2_src_long']} longs.",
+            f"reproduced if the leave-one-out forced sales are within "
+            f"{p(TOLERANCES['liquidations'])} and the long share within "
+            f"{units.plain(100 * TOLERANCES['long_share'], 2)} points; conditional if only "
+            "the forced sales are",
         )
+        lo, hi = ov("shock_low_usd"), ov("shock_high_usd")
+        art_shock = float(cal.data["readings"][0]["shock_usd"])
         row(
             "C3",
             f"Real net selling was about {il('art_shock')}.",
-            f"Both {il('art_shock')} and the sourced {il('src_shock')} ETF day reproduce the "
-            f"crash, with depth {il('article_linear_depth')} vs {il('sourced_linear_depth')} "
-            "per 1%: the crash does not identify the outflow.",
-            CONDITIONAL if lin_ok else NOT_SUPPORTED,
-            "Holds only if spot depth was at the low end of its prior. Cross-check: the "
-            f"{u(A['c3_ibit_redemption_usd'])} IBIT record was on 18 Nov; "
+            f"Out of sample the low needs {o('implied_shock_usd')} of real selling (range "
+            f"{o('shock_low_usd')} to {o('shock_high_usd')}); {o('article.shock_usd')} gives a "
+            f"low of {o('article.trough_usd')} ({o('article.drop')} fall).",
+            REPRODUCED if lo <= art_shock <= hi else NOT_SUPPORTED,
+            f"The sourced {o('sourced.shock_usd')} ETF day gives {o('sourced.trough_usd')}. "
+            f"Cross-check: the {u(A['c3_ibit_redemption_usd'])} IBIT record was on 18 Nov; "
             f"{u(A['c3_nov_outflow_usd'])} was IBIT's November alone (all ETFs "
             f"{u(S['c3_all_etf_nov_lo_usd'])}-{u(S['c3_all_etf_nov_hi_usd'])}).",
-            "conditional when both shock readings fit within tolerance (the model cannot tell "
-            "them apart)",
+            "reproduced if the article's selling lies in the leave-one-out range of selling "
+            "that gives the observed low",
         )
-        frag_a = fits["article_linear"]["fitted"]["fragility_ratio"]
-        frag_s = fits["sourced_linear"]["fitted"]["fragility_ratio"]
-        half = 0.5 * A["c4_ratio"]
-        v4 = (
-            CONDITIONAL
-            if frag_a >= half and frag_s < half
-            else (REPRODUCED if frag_s >= half else NOT_SUPPORTED)
-        )
+        f_lo, f_hi = ov("fragility_low"), ov("fragility_high")
         lev = t("paper_fragility.lev10_ref")
+        ratio = A["c4_ratio"]
         row(
             "C4",
             f'Fragility ratio ≈ {x["c4_article_ratio"]}; "~{p(A["c4_depth_share"])} of depth '
             'is leverage".',
-            f"{il('article_linear_frag')} on the article's reading, {il('sourced_linear_frag')} "
-            f"on the sourced one; the sourced model gives {t('paper_fragility.frag_200m')} for "
-            f"a {u(2e8)} outflow. {il('article_linear_forced')} is the forced share of selling, "
-            "not of depth.",
-            v4,
-            f"{x['c4_article_ratio']} needs the {il('art_shock')} outflow, or every tier's "
-            f"leverage scaled by {lev if lev != units.MISSING else 'more than the range tried'}"
-            f" (mean {t('paper_fragility.meanlev_ref')} now) at the reference shock.",
-            "reproduced if the sourced reading's ratio is at least half the article's; "
-            "conditional if only the article's reading gives it",
+            f"Out of sample, forced sales per dollar of selling are {o('fragility_low')} to "
+            f"{o('fragility_high')}; at the article's {o('article.shock_usd')} the model gives "
+            f"{o('article.model_fragility_ratio')}. The article's ratio is forced sales over "
+            "selling, not a share of depth.",
+            REPRODUCED if f_lo <= ratio <= f_hi else NOT_SUPPORTED,
+            f"{x['c4_article_ratio']} needs every tier's leverage scaled by "
+            f"{lev if lev != units.MISSING else 'more than the range tried'} (mean "
+            f"{t('paper_fragility.meanlev_ref')} now) at the reference shock.",
+            "reproduced if the article's ratio lies in the leave-one-out range",
         )
         row(
             "C5",
             f"Open interest fell {p(A['c5_oi_drop'])} in ~60 days to {il('art_oi')}.",
             f"Input, not output. The article implies {x['a_c5_oct']} in October; the record "
             f"has {u(S['c5_oi_peak_usd'])} at the peak falling {x['a_c5_src_drop']} to "
-            f"{il('src_oi')}. Leveraged OI fitted: {il('article_linear_lev_oi')} vs "
-            f"{il('sourced_linear_lev_oi')}.",
+            f"{il('src_oi')}.",
             NOT_SUPPORTED,
-            f"The direction is reversed ({il('art_oi')} was the peak). The fit is insensitive: "
-            "both readings need about the same leveraged open interest.",
+            f"The direction is reversed ({il('art_oi')} was the peak).",
             "arithmetic against the public record",
         )
     else:
