@@ -239,3 +239,31 @@ def test_missing_external_module_is_an_unavailable_section(
     monkeypatch.setitem(assessment.EXTERNAL_SECTIONS, "ghost", "reserves.no_such_module:f")
     sec = assessment.assess(small_cfg, seed=3, paths=5).section("ghost")
     assert not sec.available and "not in this build" in sec.note
+
+
+#: the out-of-sample test on the 21 Nov 2025 crash, as the Price floor page shows it
+CRASH_KEYS = (
+    "calibration.loo_liq_ratio",
+    "calibration.loo_trough_error",
+    "calibration.loo_long_share",
+    "calibration.shock_low_usd",
+    "calibration.shock_high_usd",
+    "calibration.fragility_low",
+    "calibration.fragility_high",
+    "calibration.article.trough_usd",
+    "calibration.sourced.claimed_fragility_ratio",
+)
+
+
+@pytest.mark.slow  # the Price floor page runs its cascades and floor curves (~10 s)
+def test_crash_test_numbers_equal_in_the_cli_and_the_price_floor_page(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    d = cli_json(capsys, "--section", "calibration")
+    figs = d["sections"]["calibration"]["figures"]
+    page = app_metrics("pages/3_Price_floor.py")
+    for key in CRASH_KEYS:
+        f = figs[key.split(".", 1)[1]]
+        value, help_text = page[f["label"]]
+        assert value == f["text"] == d["text"][key], key
+        assert "leave-one-out" in help_text, (key, help_text)

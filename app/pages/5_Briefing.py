@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 from _shared import (
+    assessment_of,
     briefing_bytes,
     briefing_of,
     guarded,
@@ -60,7 +61,8 @@ core_only = st.toggle(
     value=False,
     key="brief_core_only",
     help="Leave out the sections other parts of the model add (the crash panel, the "
-    "sovereign estimates, the dynamics); the sovereign estimates take tens of seconds.",
+    "sovereign estimates, the dynamics); the sovereign estimates take 10-30 s the first time "
+    "for a config (then they are read from the cache).",
 )
 wanted = f"{key}:{seed}:{paths}:{core_only}"
 if st.button("Build the briefing", type="primary", key="build_briefing"):
@@ -69,6 +71,25 @@ if st.session_state.get("briefing_built") != wanted:
     st.info("Press **Build the briefing**: it takes a few seconds the first time for a config.")
     st.stop()
 
+# each assessment section once, with a progress bar (the briefing then reads them back)
+from reserves.assessment import CORE_SECTIONS, EXTERNAL_SECTIONS  # noqa: E402
+
+assessment = assessment_of(key, cfg, seed, paths)
+todo = [
+    n
+    for n in [*CORE_SECTIONS, *(() if core_only else EXTERNAL_SECTIONS)]
+    if n not in assessment.computed()
+]
+if todo:
+    bar = st.progress(0.0)
+    for i, name in enumerate(todo):
+        bar.progress(
+            i / len(todo),
+            text=f"Computing {name.replace('_', ' ')} ({i + 1} of {len(todo)}); the sovereign "
+            "estimates take 10-30 s the first time for a config, then are read from the cache.",
+        )
+        guarded(f"The {name} section", lambda name=name: assessment.section(name))
+    bar.empty()
 briefing = guarded("Building the briefing", lambda: briefing_of(key, cfg, seed, paths, core_only))
 if briefing is None:
     st.stop()
