@@ -112,20 +112,19 @@ def run(args: argparse.Namespace) -> int:
             payload.setdefault("config_hash", res.meta.get("config_hash"))
             print(json.dumps(payload, indent=2, default=float))
             return 0
-        from reserves.units import plain
+        from reserves.scenarios.sensitivity import value_text as vt
 
-        def signed(x: float) -> str:
-            return ("+" if x > 0 else "") + plain(x)
-
+        met = res.metric
         print(
-            f"tornado of {res.metric} (base {plain(res.base_value)}), "
+            f"tornado of {met} (base {vt(met, res.base_value)}), "
             f"backend {res.meta['backend']}, seed {res.meta['seed']}"
         )
         for r in res.rows:
+            key = r["parameter"]
             print(
-                f"  {r['label']:<44} {plain(r['low']):>10} -> {signed(r['delta_low']):>12}   "
-                f"{plain(r['high']):>10} -> {signed(r['delta_high']):>12}   "
-                f"swing {plain(r['swing'])}"
+                f"  {r['label']:<44} {vt(key, r['low']):>10} -> "
+                f"{vt(met, r['delta_low'], signed=True):>12}   {vt(key, r['high']):>10} -> "
+                f"{vt(met, r['delta_high'], signed=True):>12}   swing {vt(met, r['swing'])}"
             )
         return 0
     sres = run_sweep(spec, scheduler=args.scheduler, progress=progress)

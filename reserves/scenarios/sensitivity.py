@@ -23,7 +23,7 @@ from typing import Any
 
 from reserves.scenarios.sweep import ProgressArg, SweepSpec, load_sweep, run_sweep, sweep_points
 
-__all__ = ["METRICS_ONLY", "TornadoResult", "tornado"]
+__all__ = ["METRICS_ONLY", "TornadoResult", "tornado", "value_text"]
 
 #: config updates that drop what a tornado does not read (fans, sample and correlation paths)
 METRICS_ONLY: dict[str, int] = {
@@ -31,6 +31,23 @@ METRICS_ONLY: dict[str, int] = {
     "scenarios.sample_paths": 0,
     "scenarios.corr_paths": 0,
 }
+
+
+def value_text(name: str, x: float, *, signed: bool = False) -> str:
+    """``x`` formatted for people by the unit its dotted name carries (``reserves.units``):
+    a last part containing ``_usd`` -> ``$100M`` / ``$105,763``, a probability (``p_...``) or a
+    ``...share...`` -> a percentage, anything else a plain number without an exponent.
+    ``signed`` puts ``+`` before positive values (tornado deltas)."""
+    from reserves.units import pct, plain, usd_short
+
+    last = name.rsplit(".", 1)[-1]
+    if "_usd" in last:
+        text = usd_short(x)
+    elif name.startswith("p_") or last.startswith("p_") or "share" in last:
+        text = pct(x, 1)
+    else:
+        text = plain(x)
+    return ("+" if signed and x > 0 else "") + text
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,9 @@ __all__ = [
     "ParameterSpec",
     "SweepResult",
     "SweepSpec",
+    "check_parameters_act",
     "evaluate_point",
+    "inert_reason",
     "load_sweep",
     "run_sweep",
     "sweep_points",
@@ -144,6 +146,132 @@ def sweep_points(spec: SweepSpec) -> list[dict[str, float]]:
         pts.append({key: float(p.low)})  # type: ignore[arg-type]
         pts.append({key: float(p.high)})  # type: ignore[arg-type]
     return pts
+
+
+#: dynamics fields that act only under one setting of the scenario: (section, field) ->
+#: (setting field, values under which the field acts)
+_ACTS_ONLY_WHEN: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
+    **{
+        ("volatility", f): ("mode", frozenset({"reduced_form"}))
+        for f in ("floor_pa", "oi_elasticity", "sovereign_elasticity", "smoothing_days")
+    },
+    ("volatility", "float_share"): ("mode", frozenset({"endogenous"})),
+    ("sovereign_bids", "share"): ("kind", frozenset({"wall"})),
+    **{
+        ("sovereign_bids", f): ("kind", frozenset({"schedule"}))
+        for f in ("resting_share", "rule", "band", "price_points")
+    },
+    ("adoption", "midpoint_days"): ("kind", frozenset({"logistic"})),
+    **{
+        ("adoption", f): ("kind", frozenset({"logistic", "game"}))
+        for f in ("commitment_usd", "scale", "width_days")
+    },
+    **{
+        ("adoption", f): ("kind", frozenset({"dynamic"}))
+        for f in (
+            "concept",
+            "period_days",
+            "decision_days",
+            "vol_signal",
+            "signal_halflife_days",
+            "political_cost_scale",
+            "enabled",
+            "mpe",
+        )
+    },
+}
+
+
+def _parts_equal(a: Any, b: Any) -> bool:
+    import dataclasses
+
+    import numpy as np
+
+    return all(
+        np.array_equal(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a)
+    )
+
+
+def inert_reason(cfg: Any, scenario: str, key: str, low: float, high: float) -> str | None:
+    """Why the swept parameter ``key`` cannot change the simulation, or None if it acts.
+
+    A parameter is inert when, under the config's current settings, no value of it reaches
+    the simulation: a ``scenarios.base.<section>.<field>`` overridden by every simulated case,
+    a field read only under another ``mode``/``kind`` of its section (e.g.
+    ``sovereign_bids.share`` of the flat wall when bids follow the demand schedule), or a
+    ``market_model`` field that leaves the market pieces the simulation uses
+    (:func:`reserves.scenarios.simulate.build_parts`) unchanged between ``low`` and ``high``
+    (the crash-panel parameters replace the section's impact and depth unless
+    ``market_model.panel_params: none``).
+    """
+    from reserves.config import config_from_dict
+    from reserves.scenarios.simulate import build_parts, scenarios_section
+
+    sec = scenarios_section(cfg)
+    names = [c.name for c in sec.cases] if scenario == "mixture" else [scenario]
+    data = cfg.to_dict()
+
+    def with_value(v: float) -> Any:
+        return config_from_dict(_merge(data, _nested(key, v)), where="sweep point")
+
+    parts = key.split(".")
+    if parts[0] == "scenarios" and len(parts) >= 4 and parts[1] == "base":
+        section, fname = parts[2], parts[3]
+        lo_sec = scenarios_section(with_value(low))
+        hi_sec = scenarios_section(with_value(high))
+        why = []
+        for n in names:
+            if lo_sec.dynamics(n) == hi_sec.dynamics(n):
+                why.append(f"scenario {n!r} overrides it")
+                continue
+            rule = _ACTS_ONLY_WHEN.get((section, fname))
+            if rule is not None:
+                setting = getattr(getattr(sec.dynamics(n), section), rule[0])
+                if setting not in rule[1]:
+                    acts = " or ".join(sorted(rule[1]))
+                    why.append(
+                        f"scenario {n!r} has {section}.{rule[0]}: {setting} "
+                        f"(the field acts only with {rule[0]}: {acts})"
+                    )
+                    continue
+            return None
+        return "; ".join(why)
+    if parts[0] == "market_model":
+        lo_cfg, hi_cfg = with_value(low), with_value(high)
+        for n in names:
+            dyn = sec.dynamics(n)
+            if not _parts_equal(build_parts(lo_cfg, dyn), build_parts(hi_cfg, dyn)):
+                return None
+        panel = getattr(getattr(cfg, "market_model", None), "panel_params", None)
+        if panel and str(panel).lower() != "none":
+            return (
+                "the crash-panel parameters (market_model.panel_params: "
+                f"{panel}) replace it: the cascade is the same at {low:g} and {high:g}"
+            )
+        return f"the cascade is the same at {low:g} and {high:g}"
+    return None
+
+
+def check_parameters_act(spec: SweepSpec, cfg: Any) -> None:
+    """Refuse a sweep parameter the model ignores under the config's settings.
+
+    Raises
+    ------
+    ConfigError
+        naming the parameter, why it does nothing (:func:`inert_reason`) and the fix.
+    """
+    for key, p in spec.parameters.items():
+        vals = [p.low, p.high] if p.values is None else list(p.values)
+        vals = [float(v) for v in vals if v is not None]
+        if len(set(vals)) < 2:
+            continue
+        why = inert_reason(cfg, spec.scenario, key, min(vals), max(vals))
+        if why:
+            raise ConfigError(
+                f"parameters.{key} does nothing here: {why}",
+                field=f"parameters.{key}",
+                fix="sweep a parameter that acts, or change the setting that disables it",
+            )
 
 
 def evaluate_point(
@@ -308,6 +436,7 @@ def run_sweep(
     if not isinstance(spec, SweepSpec):
         spec = load_sweep(spec)
     cfg = load_config(spec.config_path())
+    check_parameters_act(spec, cfg)
     data = cfg.to_dict()
     pts = points if points is not None else sweep_points(spec)
     args = (spec.scenario, spec.paths, spec.seed, spec.horizon_days, list(spec.metrics))
