@@ -260,6 +260,12 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(results, indent=2))
     else:
         print(format_table(results))
+        print(
+            "\nIn-sample fit of one crash, exactly identified when the free parameters are as "
+            "many as the targets: it reproduces the crash by construction and is not evidence. "
+            "The out-of-sample test: `reserves calibrate configs/events/` (leave-one-out) and "
+            f"`reserves assess {args.config[0]} --section calibration`."
+        )
     return 0 if all(r["ok"] for r in results) or not args.strict else 1
 
 
