@@ -351,7 +351,8 @@ def generate(settings: dict[str, Any] | None = None, *, verbose: bool = False) -
         "claims": claims.to_dict(),
     }
     numbers["text"] = picks(a, s)
-    files = {"numbers.json": json.dumps(numbers, indent=1, ensure_ascii=False) + "\n"}
+    text = json.dumps(numbers, indent=1, ensure_ascii=False, sort_keys=True)
+    files = {"numbers.json": text + "\n"}
     files.update(claims_files(claims))
     th, dm, il, fr = (
         a.section(n) for n in ("paper_thresholds", "demand", "paper_impact_laws", "paper_fragility")
