@@ -161,6 +161,14 @@ def test_fragility_crossing_and_theta_multiplier():
     assert math.isinf(theta_multiplier(0.01, "never", "below", False, False))
 
 
+def test_c16_flip_point_is_the_largest_base_vol_meeting_the_goal():
+    from reserves.scenarios.c16_sensitivity import _flip
+
+    sens = [{"base_pa": v, "c16": [p, 0.0]} for v, p in ((0.2, 0.7), (0.25, 0.55), (0.3, 0.2))]
+    assert _flip(sens, 0, "never down to") == "base diffusive volatility ≤ 25%"
+    assert _flip(sens, 1, "never down to") == "never down to 20%"
+
+
 def test_note_types_no_number_by_hand():
     """Amounts, percentages and ratios in the note come from numbers.json (``#nv(...)``)."""
     text = (PAPERS / "note.typ").read_text(encoding="utf-8")
