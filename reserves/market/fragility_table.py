@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from reserves import units
 from reserves.assessment import FLOOR_TABLE_SHOCKS_USD, AssessmentContext, Section, SectionBuilder
 
 __all__ = ["LEVERAGE_SCALES", "SMALL_SHOCK_USD", "assessment_section", "first_crossing"]
@@ -65,14 +66,14 @@ def assessment_section(ctx: AssessmentContext) -> Section:
     small = next(r for r in rows if r["shock_usd"] == SMALL_SHOCK_USD)
     b.add(
         "frag_200m",
-        "Fragility ratio at a small outflow",
+        f"Fragility ratio at a {units.usd_short(SMALL_SHOCK_USD)} outflow",
         small["fragility_ratio"],
         "ratio",
         shock_usd=SMALL_SHOCK_USD,
     )
     b.add(
         "trough_200m",
-        "Trough at a small outflow",
+        f"Trough at a {units.usd_short(SMALL_SHOCK_USD)} outflow",
         small["trough_without_usd"],
         "usd_price",
         shock_usd=SMALL_SHOCK_USD,
@@ -91,12 +92,17 @@ def assessment_section(ctx: AssessmentContext) -> Section:
             "trough_usd": fc.trough_usd.tolist(),
         }
         x = first_crossing(xs, ys, target)
+        at = f"{units.usd_short(f)} outflow"
         b.add(
-            f"lev10_{tag}", "Leverage multiple giving the article's ratio", x, "ratio", shock_usd=f
+            f"lev10_{tag}",
+            f"Leverage multiple giving the article's ratio, {at}",
+            x,
+            "ratio",
+            shock_usd=f,
         )
         b.add(
             f"meanlev_{tag}",
-            "Mean leverage now",
+            f"Mean leverage now, {at}",
             fc.mean_leverage[xs.index(1.0)],
             "ratio",
             shock_usd=f,
