@@ -404,11 +404,19 @@ def sections_include(root: Path = PAPERS) -> str:
 
 def write(files: dict[str, str], out: Path = PAPERS) -> None:
     """Write every file atomically (temp file, fsync, rename)."""
+    from reserves.errors import ReservesError
     from reserves.safe import atomic_write
 
     for rel, text in files.items():
         path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ReservesError(
+                f"cannot create {path.parent}: {exc.strerror or exc}",
+                field="papers/" + rel,
+                fix="remove what is in the way or pick another folder",
+            ) from None
         atomic_write(path, text, what=f"papers/{rel}")
 
 
@@ -451,6 +459,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="exit 1 if the committed files are stale")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
+    from reserves.errors import ReservesError
+
+    try:
+        return _run(args)
+    except ReservesError as exc:
+        print(f"papers/build.py: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     files = generate(verbose=not args.quiet)
     if args.check:
