@@ -1096,6 +1096,8 @@ def scenarios_section(ctx: AssessmentContext) -> Section:
 CALIBRATION_EVENT = "crash-2025-11-21"
 #: optimizer starts of the leave-one-out refit (as :func:`reserves.market.panel.leave_one_out`)
 CALIBRATION_STARTS = 2
+#: the calibration readings in figure labels
+READING_LABELS = {"article": "article's reading", "sourced": "public-record reading"}
 #: what every calibration figure is, for footnotes and hovers
 CALIBRATION_FIT = "panel fitted without 21 Nov 2025 (leave-one-out)"
 
@@ -1164,12 +1166,14 @@ def calibration_section(ctx: AssessmentContext) -> Section:
         # else this refit's (the same fold: they agree to the optimizer's tolerance)
         row = dict(stored) if stored is not None else pred.to_dict()
         b = SectionBuilder(ctx, "calibration", fit=CALIBRATION_FIT, event=event.date.isoformat())
-        b.add("price_before_usd", "Price before the crash", event.price_before_usd, "usd_price")
-        b.add("observed_trough_usd", "Observed low", event.trough_usd, "usd_price")
+        obs = {"fit": f"observed (configs/events/{CALIBRATION_EVENT}.yaml)"}
+        b.add("price_before_usd", "Price before the crash", event.price_before_usd, "usd_price",
+              **obs)  # fmt: skip
+        b.add("observed_trough_usd", "Observed low", event.trough_usd, "usd_price", **obs)
         b.add("observed_liquidations_usd", "Observed forced sales (bitcoin)",
-              event.liquidations_usd, "usd_short")  # fmt: skip
+              event.liquidations_usd, "usd_short", **obs)  # fmt: skip
         b.add("observed_long_share", "Observed share of longs in forced sales",
-              event.long_share, "pct")  # fmt: skip
+              event.long_share, "pct", **obs)  # fmt: skip
         b.add("loo_predicted_liquidations_usd", "Forced sales predicted at the observed low, "
               "out of sample", row["predicted_liquidations_usd"], "usd_short")  # fmt: skip
         b.add("loo_liq_ratio", "Predicted / observed forced sales, out of sample",
@@ -1190,30 +1194,29 @@ def calibration_section(ctx: AssessmentContext) -> Section:
         b.add("shock_high_usd", "Largest real selling consistent with the low", hi, "usd_short")
         b.add("fragility_low", "Forced sales per $ of selling, low end", flo, "ratio")
         b.add("fragility_high", "Forced sales per $ of selling, high end", fhi, "ratio")
-        b.add("meets_targets", "Meets every out-of-sample target (1 = yes)",
-              1.0 if row["meets_targets"] else 0.0, "count")  # fmt: skip
         shocks = np.array([s for _, s, _ in readings])
         run = timed_cascade(event, fold.params, shocks)
         out_readings = []
         for i, (name, shock, rd) in enumerate(readings):
             liq = float(run["long_liquidated_usd"][i] + run["short_liquidated_usd"][i])
             ins = {"reading": name, "shock_usd": shock}
-            b.add(f"{name}.shock_usd", f"Real net selling, {name} reading", shock, "usd", **ins)
-            b.add(f"{name}.trough_usd", f"Model's low at that selling, {name} reading",
+            name_w = READING_LABELS.get(name, f"{name} reading")
+            b.add(f"{name}.shock_usd", f"Real net selling, {name_w}", shock, "usd", **ins)
+            b.add(f"{name}.trough_usd", f"Model's low at that selling, {name_w}",
                   float(run["trough_usd"][i]), "usd_price", **ins)  # fmt: skip
-            b.add(f"{name}.drop", f"Model's fall at that selling, {name} reading",
+            b.add(f"{name}.drop", f"Model's fall at that selling, {name_w}",
                   float(run["drop"][i]), "pct", **ins)  # fmt: skip
-            b.add(f"{name}.liquidations_usd", f"Model's forced sales at that selling, {name} "
-                  "reading", liq, "usd_short", **ins)  # fmt: skip
+            b.add(f"{name}.liquidations_usd", f"Model's forced sales at that selling, "
+                  f"{name_w}", liq, "usd_short", **ins)  # fmt: skip
             model_ratio = liq / shock if shock > 0 else None
             b.add(f"{name}.model_fragility_ratio", f"Model's forced sales per $ of selling, "
-                  f"{name} reading", model_ratio, "ratio", **ins)  # fmt: skip
+                  f"{name_w}", model_ratio, "ratio", **ins)  # fmt: skip
             # the fragility the reading implies: observed bitcoin liquidations / its selling
             # (the same numerator as the range, so the two compare)
             claimed = event.liquidations_usd / shock if shock > 0 else None
             b.add(f"{name}.claimed_fragility_ratio", f"Forced sales per $ of selling if the "
-                  f"{name} reading's selling caused the fall", claimed, "ratio", **ins)  # fmt: skip
-            b.add(f"{name}.target_trough_usd", f"Low in the {name} reading",
+                  f"selling of the {name_w} caused the fall", claimed, "ratio", **ins)  # fmt: skip
+            b.add(f"{name}.target_trough_usd", f"Low in the {name_w}",
                   float(rd.trough_usd), "usd_price", **ins)  # fmt: skip
             out_readings.append(
                 {
@@ -1235,6 +1238,7 @@ def calibration_section(ctx: AssessmentContext) -> Section:
                 fit=CALIBRATION_FIT,
                 loo=row,
                 loo_source="committed leave-one-out table" if stored is not None else "refit",
+                meets_targets=bool(row["meets_targets"]),
                 refit=pred.to_dict(),
                 fold_params=fold.params.values(),
                 readings=out_readings,

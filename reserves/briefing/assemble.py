@@ -362,6 +362,8 @@ def _bottom_line(
     if fl is not None:
         key = "floor" if fl.data["has_bids"] else "floor_no_bids"
         out.append(_say(env, bl[key], **tvars, small_lift=fl.data["small_lift"]))
+    if "calibration" in parts and "calibration" in bl:
+        out.append(_say(env, bl["calibration"], **tvars))
     if "break_shock" in parts:
         out.append(_say(env, bl["breaking"], **tvars))
     ns = parts.get("never_sell")

@@ -562,7 +562,7 @@ def calibration(a: Assessment) -> Part:
     )
     return Part(
         "calibration",
-        {"readings": sec.data["readings"], "meets_targets": bool(f["meets_targets"].value)},
+        {"readings": sec.data["readings"], "meets_targets": bool(sec.data["meets_targets"])},
         tables=(table, table2),
         footnote=f["loo_liq_ratio"].footnote,
     )
