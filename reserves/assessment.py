@@ -1216,8 +1216,8 @@ def calibration_section(ctx: AssessmentContext) -> Section:
             claimed = event.liquidations_usd / shock if shock > 0 else None
             b.add(f"{name}.claimed_fragility_ratio", f"Forced sales per $ of selling if the "
                   f"selling of the {name_w} caused the fall", claimed, "ratio", **ins)  # fmt: skip
-            b.add(f"{name}.target_trough_usd", f"Low in the {name_w}",
-                  float(rd.trough_usd), "usd_price", **ins)  # fmt: skip
+            b.add(f"{name}.target_trough_usd", f"Low in the {name_w}", float(rd.trough_usd),
+                  "usd_price", **ins, fit="as the reading states it")  # fmt: skip
             out_readings.append(
                 {
                     "reading": name,
