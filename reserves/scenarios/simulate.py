@@ -62,6 +62,7 @@ __all__ = [
     "game_adoption",
     "scenarios_section",
     "schedule_bid_table",
+    "simulate_points",
     "simulate_scenario",
 ]
 
@@ -560,19 +561,110 @@ def simulate_scenario(
     ConfigError
         Unknown scenario name, non-positive path count or horizon.
     """
+    return simulate_points(
+        [cfg],
+        name,
+        paths=paths,
+        seed=seed,
+        horizon_days=horizon_days,
+        progress=progress,
+        no_sovereigns=no_sovereigns,
+    )[0]
+
+
+#: dynamics fields that may differ between the configs of one :func:`simulate_points` batch:
+#: each becomes a per-path array (section, field)
+BATCH_FIELDS: tuple[tuple[str, str], ...] = (
+    ("volatility", "base_pa"),
+    ("volatility", "float_share"),
+    ("shocks", "rate_pa"),
+    ("shocks", "min_usd"),
+    ("shocks", "tail_index"),
+    ("shocks", "max_usd"),
+    ("adoption", "political_cost_scale"),
+    ("sovereign_bids", "resting_share"),
+)
+
+
+def batch_key(cfg: Any, name: str | None = None) -> str:
+    """Configs with equal keys can be simulated together by :func:`simulate_points`: they
+    agree on everything but the :data:`BATCH_FIELDS` of scenario ``name``'s dynamics (and the
+    unresolved ``scenarios.base``/``cases`` those come from)."""
+    import hashlib
+    import json
+
+    sec = scenarios_section(cfg)
+    name = name or sec.cases[0].name
+    dyn = sec.dynamics(name).model_dump(mode="json")
+    for section, fname in BATCH_FIELDS:
+        dyn[section].pop(fname, None)
+    data = cfg.to_dict()
+    data.pop("scenarios", None)
+    rest = sec.model_dump(mode="json", exclude={"base", "cases"})
+    case = next(c for c in sec.cases if c.name == name).model_dump(
+        mode="json", exclude={"overrides"}
+    )
+    blob = json.dumps([data, rest, dyn, case, name], sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def simulate_points(
+    cfgs: list[Any],
+    name: str | None = None,
+    *,
+    paths: int | None = None,
+    seed: int | None = None,
+    horizon_days: int | None = None,
+    progress: ProgressArg = False,
+    no_sovereigns: bool = False,
+) -> list[ScenarioRun]:
+    """Simulate scenario ``name`` of several configs in one vectorized run (sweep points).
+
+    The configs must share :func:`batch_key` (they differ only in :data:`BATCH_FIELDS`); the
+    ``B`` points are stacked along the path axis (``B * paths`` paths, point-major), each
+    point's differing parameters become per-path arrays, and each point draws from its own
+    random stream exactly as :func:`simulate_scenario` would (points with the same shock rate
+    share one stream: their draws are identical), so point ``b`` of the batch equals
+    ``simulate_scenario(cfgs[b], ...)`` number for number
+    (``tests/test_scenarios_sensitivity.py``). The per-day Python work and the stage-game
+    solves of the dynamic adoption are shared by the whole batch.
+
+    Raises
+    ------
+    ConfigError
+        as :func:`simulate_scenario`; configs with different :func:`batch_key`.
+    """
     from reserves import __version__
 
+    if not cfgs:
+        raise ConfigError("no configs to simulate", field="cfgs")
+    cfg = cfgs[0]
     sec = scenarios_section(cfg)
     names = [c.name for c in sec.cases]
     name = name or names[0]
     dyn = sec.dynamics(name)
-    case = sec.cases[names.index(name)]
     N = int(paths if paths is not None else sec.paths)
     T = int(horizon_days if horizon_days is not None else sec.horizon_days)
     if N < 1:
         raise ConfigError(f"paths must be >= 1, got {N}", field="paths", fix="e.g. --paths 2000")
     if T < 2:
         raise ConfigError(f"horizon must be >= 2 days, got {T}", field="scenarios.horizon_days")
+    Bn = len(cfgs)
+    secs = [scenarios_section(c) for c in cfgs]
+    dyns = [s.dynamics(name) for s in secs]
+    if Bn > 1:
+        key = batch_key(cfg, name)
+        if any(batch_key(c, name) != key for c in cfgs[1:]):
+            raise ConfigError(
+                "these configs differ in more than the batched fields",
+                field="cfgs",
+                fix=f"simulate them one by one; a batch may differ only in {BATCH_FIELDS}",
+            )
+        if dyn.adoption.kind == "dynamic" and dyn.adoption.concept == "mpe":
+            raise ConfigError(
+                "adoption concept 'mpe' is solved per config: simulate these one by one",
+                field="scenarios.adoption.concept",
+            )
     from reserves import budget
     from reserves.scenarios.schema import MAX_PATHS
 
@@ -582,9 +674,27 @@ def simulate_scenario(
             field="paths",
             fix="2,000 paths give C16 probabilities to about +/-1%",
         )
-    budget.require(budget.estimate_simulation(N, T))  # before any array is allocated
+    budget.require(budget.estimate_simulation(N * Bn, T))  # before any array is allocated
     seed = int(sec.seed if seed is None else seed)
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, names.index(name)])))
+    NB = N * Bn  # all paths of the batch, point-major: point b holds rows b*N .. (b+1)*N - 1
+
+    def per_path(values: list[float]) -> NDArray[np.float64]:
+        return np.repeat(np.asarray(values, dtype=float), N)
+
+    # random streams: one per distinct shock rate (every draw's count depends on it only)
+    rates = [d.shocks.rate_pa for d in dyns]
+    stream_rates = sorted(set(rates))
+    stream_of = np.array([stream_rates.index(r) for r in rates], dtype=np.intp)
+    rngs = [
+        np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, names.index(name)])))
+        for _ in stream_rates
+    ]
+    lams = [1.0 - math.exp(-r / DAYS_PER_YEAR) for r in stream_rates]
+
+    def tile(per_stream: list[NDArray]) -> NDArray:
+        if Bn == 1:
+            return per_stream[0]
+        return np.concatenate([per_stream[g] for g in stream_of], axis=-1)
 
     m = cfg.market
     Q = float(m.supply_btc)
@@ -592,84 +702,130 @@ def simulate_scenario(
     mult = float(m.flow_multiplier)
     parts = build_parts(cfg, dyn)
     vol = dyn.volatility
-    sig0 = vol.base_pa
+    sig0: Any = vol.base_pa if Bn == 1 else per_path([d.volatility.base_pa for d in dyns])
     nu = vol.tail_dof
     W = sec.vol_window_days
     stride = sec.fan_stride_days
 
     # ---- state (float64; 10k paths is 80 kB per array)
-    P = np.full(N, P0)
+    P = np.full(NB, P0)
     oi0 = dyn.open_interest.start_long_usd
     oi0 = parts.oi_ref_usd if oi0 is None else float(oi0)
-    OI = np.full(N, oi0)
+    OI = np.full(NB, oi0)
     lev0 = oi0 / (P0 * Q)
     target_ratio = dyn.open_interest.target_ratio
     target_ratio = lev0 if target_ratio is None else target_ratio
     H0 = float(sum(s.holdings_btc for s in cfg.sovereigns))
-    H = np.full(N, H0)
+    H = np.full(NB, H0)
     s0 = H0 / Q
-    sig = np.full(N, sig0)
+    sig = np.full(NB, sig0) if Bn == 1 else sig0.copy()
     endogenous = vol.mode == "endogenous"
-    F0 = vol.float_share * Q  # free float (Gabaix-Koijen: inelastic holders leave it)
-    mult_ratio = np.ones(N)
+    # free float (Gabaix-Koijen: inelastic holders leave it)
+    F0: Any = (
+        vol.float_share * Q if Bn == 1 else per_path([d.volatility.float_share * Q for d in dyns])
+    )
+    mult_ratio = np.ones(NB)
     dynamic = dyn.adoption.kind == "dynamic"
-    ad = dyn.adoption
+    # the dynamic game: one state per adoption-politics value, over the rows of its points
+    games: list[tuple[Any, NDArray[np.intp] | slice, list[int]]] = []
     if dynamic:
         C = np.zeros(T + 1)
-        game_state = _DynamicAdoption(cfg, dyn, T, N, P0, no_sovereigns)
+        by_scale: dict[float, list[int]] = {}
+        for b, d in enumerate(dyns):
+            by_scale.setdefault(d.adoption.political_cost_scale, []).append(b)
+        for pts in by_scale.values():
+            d = dyns[pts[0]]
+            rows: NDArray[np.intp] | slice = (
+                slice(None)
+                if len(pts) == Bn
+                else (np.asarray(pts)[:, None] * N + np.arange(N)[None, :]).ravel()
+            )
+            gs = _DynamicAdoption(
+                cfgs[pts[0]], d, T, N * len(pts), P0, no_sovereigns, blocks=len(pts)
+            )
+            games.append((gs, rows, pts))
     else:
         C = adoption_curve_usd(cfg, dyn, T)
         if no_sovereigns:
             C = np.zeros_like(C)
-        game_state = None
+    game_state = games[0][0] if dynamic else None
     dC = np.diff(C)
     sb = dyn.sovereign_bids
     # sovereign bids: the section-4 schedule (tabulated once per config) or the flat wall
     bid_table = schedule_bid_table(cfg, sb, parts.grid) if sb.kind == "schedule" else None
-    rho = 0.0 if no_sovereigns else sb.resting_share_for(m.horizon_years)
+    rho_b = [
+        0.0 if no_sovereigns else d.sovereign_bids.resting_share_for(c.market.horizon_years)
+        for d, c in zip(dyns, cfgs, strict=True)
+    ]
+    rho: Any = rho_b[0] if Bn == 1 else per_path(rho_b)[:, None]
     base_wall = sb.base_usd * parts.bid_unit
-    rets = np.empty((W, N))
+    burn = [np.empty((W, N)) for _ in rngs]
     for k in range(W):  # burn-in window at the configured (C10) volatility
-        rets[k] = m.vol_pa / math.sqrt(DAYS_PER_YEAR) * _student_t(rng, nu, N)
+        for g, rng in enumerate(rngs):
+            burn[g][k] = m.vol_pa / math.sqrt(DAYS_PER_YEAR) * _student_t(rng, nu, N)
+    rets = tile(burn)
     sum_sq = np.einsum("ij,ij->j", rets, rets)
     min_price = P.copy()
-    liq_total = np.zeros(N)
-    n_shocks = np.zeros(N, dtype=np.int64)
-    collapsed_any = np.zeros(N, dtype=bool)
-    shock_log: list[NDArray[np.float64]] = []
+    liq_total = np.zeros(NB)
+    n_shocks = np.zeros(NB, dtype=np.int64)
+    collapsed_any = np.zeros(NB, dtype=bool)
+    shock_log: list[tuple[NDArray[np.intp], NDArray[np.float64]]] = []
     big = dyn.big_shock
-    big_day = np.full(N, -1, dtype=np.int64)
-    big_size = np.zeros(N)
-    if big.probability > 0:
-        hit = rng.random(N) < big.probability
-        big_day[hit] = rng.integers(big.day_low, big.day_high + 1, size=int(hit.sum()))
-        big_size[hit] = big.median_usd * np.exp(big.dispersion * rng.standard_normal(hit.sum()))
-    lam = 1.0 - math.exp(-dyn.shocks.rate_pa / DAYS_PER_YEAR)
+    big_days, big_sizes = [], []
+    for rng in rngs:
+        bd = np.full(N, -1, dtype=np.int64)
+        bs = np.zeros(N)
+        if big.probability > 0:
+            hit = rng.random(N) < big.probability
+            bd[hit] = rng.integers(big.day_low, big.day_high + 1, size=int(hit.sum()))
+            bs[hit] = big.median_usd * np.exp(big.dispersion * rng.standard_normal(hit.sum()))
+        big_days.append(bd)
+        big_sizes.append(bs)
+    big_day, big_size = tile(big_days), tile(big_sizes)
+    # shock sizes: one group per (stream, min, tail, max), the points it fills
+    shock_groups: dict[tuple[int, float, float, float], list[int]] = {}
+    for b, d in enumerate(dyns):
+        sh = d.shocks
+        shock_groups.setdefault(
+            (int(stream_of[b]), sh.min_usd, sh.tail_index, sh.max_usd), []
+        ).append(b)
     tx = dyn.transactional
 
     fan_days = np.unique(np.concatenate([np.arange(0, T + 1, stride), [T]])).astype(np.int64)
-    qs = {k: np.empty((fan_days.size, LEVELS.size)) for k in SERIES}
+    qs = [{k: np.empty((fan_days.size, LEVELS.size)) for k in SERIES} for _ in range(Bn)]
     K = min(sec.sample_paths, N)
-    samples = {
-        k: np.empty((K, T + 1), dtype=np.float32)
-        for k in ("price_usd", "vol_pa", "sovereign_share", "leverage", "return")
-    }
+    samples = [
+        {
+            k: np.empty((K, T + 1), dtype=np.float32)
+            for k in ("price_usd", "vol_pa", "sovereign_share", "leverage", "return")
+        }
+        for _ in range(Bn)
+    ]
     Kc = min(sec.corr_paths, N)
-    corr = {
-        k: np.empty((Kc, fan_days.size), dtype=np.float32)
-        for k in ("vol_pa", "leverage", "sovereign_share")
-    }
+    corr = [
+        {
+            k: np.empty((Kc, fan_days.size), dtype=np.float32)
+            for k in ("vol_pa", "leverage", "sovereign_share")
+        }
+        for _ in range(Bn)
+    ]
     check_days = sec.check_days()
     Nf = min(sec.floor_paths, N)  # the floor fan uses the first Nf paths (paths are iid)
+    floor_rows: Any = (
+        slice(0, Nf) if Bn == 1 else (np.arange(Bn)[:, None] * N + np.arange(Nf)[None, :]).ravel()
+    )
     check_vals: dict[int, NDArray[np.float64]] = {}
     check_share: dict[int, NDArray[np.float64]] = {}
-    rv_year_sum = np.zeros(N)
+    rv_year_sum = np.zeros(NB)
     rv_year_n = 0
+
+    def block(b: int) -> slice:
+        return slice(b * N, (b + 1) * N)
 
     def impact_coef() -> NDArray[np.float64]:
         if dyn.impact_scales_with_vol:  # I proportional to sigma: c_t = c_0 (s_0/s_t)^power
             return parts.impact_coef * (sig0 / sig) ** parts.impact_power
-        return np.full(N, parts.impact_coef)
+        return np.full(NB, parts.impact_coef)
 
     def sovereign_cascade(
         t: int, sel: Any, shock: NDArray[np.float64], c: NDArray[np.float64]
@@ -681,42 +837,49 @@ def simulate_scenario(
             kr = _kernel(parts, shock, c, oi_scale, np.full(shock.size, wall))
             filled = wall * np.interp(kr.drop, parts.grid, parts.bid_unit)
             return kr.drop, kr.long_liquidated_usd, filled, kr.collapsed
-        bids = rho * bid_table.rows(P[sel]) + base_wall
+        r = rho if Bn == 1 else rho[sel]
+        bids = r * bid_table.rows(P[sel]) + base_wall
         return _kernel_rows(parts, shock, c, oi_scale, bids)
 
     def record(t: int, rv: NDArray[np.float64]) -> None:
         lev = OI / (P * Q)
         share = H / Q
         if K:
-            samples["price_usd"][:, t] = P[:K]
-            samples["vol_pa"][:, t] = rv[:K]
-            samples["sovereign_share"][:, t] = share[:K]
-            samples["leverage"][:, t] = lev[:K]
+            for b in range(Bn):
+                lo = b * N
+                samples[b]["price_usd"][:, t] = P[lo : lo + K]
+                samples[b]["vol_pa"][:, t] = rv[lo : lo + K]
+                samples[b]["sovereign_share"][:, t] = share[lo : lo + K]
+                samples[b]["leverage"][:, t] = lev[lo : lo + K]
         if t in check_days:
             check_vals[t] = rv.copy()
             check_share[t] = share.copy()
         i = np.searchsorted(fan_days, t)
         if i < fan_days.size and fan_days[i] == t:
             drop = sovereign_cascade(
-                t, slice(0, Nf), np.full(Nf, sec.floor_shock_usd), impact_coef()[:Nf]
+                t, floor_rows, np.full(Nf * Bn, sec.floor_shock_usd), impact_coef()[floor_rows]
             )[0]
-            floor = P[:Nf] * (1.0 - drop)
-            for key, arr in (
-                ("price_usd", P),
-                ("floor_usd", floor),
-                ("vol_pa", rv),
-                ("sovereign_share", share),
-                ("leverage", lev),
-            ):
-                qs[key][i] = np.quantile(arr, LEVELS)
-            if Kc:
-                corr["vol_pa"][:, i] = rv[:Kc]
-                corr["leverage"][:, i] = lev[:Kc]
-                corr["sovereign_share"][:, i] = share[:Kc]
+            floor = P[floor_rows] * (1.0 - drop)
+            for b in range(Bn):
+                rows = block(b)
+                for key, arr in (
+                    ("price_usd", P[rows]),
+                    ("floor_usd", floor[b * Nf : (b + 1) * Nf]),
+                    ("vol_pa", rv[rows]),
+                    ("sovereign_share", share[rows]),
+                    ("leverage", lev[rows]),
+                ):
+                    qs[b][key][i] = np.quantile(arr, LEVELS)
+                if Kc:
+                    lo = b * N
+                    corr[b]["vol_pa"][:, i] = rv[lo : lo + Kc]
+                    corr[b]["leverage"][:, i] = lev[lo : lo + Kc]
+                    corr[b]["sovereign_share"][:, i] = share[lo : lo + Kc]
 
     rv = np.sqrt(DAYS_PER_YEAR * sum_sq / W)
     if K:
-        samples["return"][:, 0] = 0.0
+        for b in range(Bn):
+            samples[b]["return"][:, 0] = 0.0
     record(0, rv)
     tick, bar = _progress(progress, T, f"scenario {name}")
     sqrt_y = math.sqrt(DAYS_PER_YEAR)
@@ -728,7 +891,7 @@ def simulate_scenario(
                 mult_ratio = F0 / np.maximum(F0 - (H - H0), 0.05 * F0)
                 sig = sig0 * mult_ratio
             elif dyn.feedback:
-                lev_ratio = np.maximum(OI / (P * Q), 0.0) / lev0 if lev0 > 0 else np.ones(N)
+                lev_ratio = np.maximum(OI / (P * Q), 0.0) / lev0 if lev0 > 0 else np.ones(NB)
                 target = (
                     vol.floor_pa
                     + (sig0 - vol.floor_pa)
@@ -736,11 +899,19 @@ def simulate_scenario(
                     * ((1.0 - H / Q) / (1.0 - s0)) ** vol.sovereign_elasticity
                 )
                 sig += (target - sig) / vol.smoothing_days
-            z = _student_t(rng, nu, N)  # drawn in every mode: paired runs share the stream
+            # drawn in every mode: paired runs share the stream
+            z = tile([_student_t(rng, nu, N) for rng in rngs])
             r = vol.drift_pa / DAYS_PER_YEAR + (sig / sqrt_y * z if dyn.diffusion else 0.0)
             # 3. sovereign accumulation: the dynamic game's flows or the adoption curve
-            if game_state is not None:
-                flow_usd, dH = game_state.step(t - 1, P, OI, Q, mult, mult_ratio)
+            if dynamic:
+                if len(games) == 1:
+                    flow_usd, dH = game_state.step(t - 1, P, OI, Q, mult, mult_ratio)
+                else:
+                    flow_usd, dH = np.empty(NB), np.empty(NB)
+                    for gs, rows, _ in games:
+                        flow_usd[rows], dH[rows] = gs.step(
+                            t - 1, P[rows], OI[rows], Q, mult, mult_ratio[rows]
+                        )
                 r += mult * mult_ratio * flow_usd / (P * Q)
                 H += dH
             else:
@@ -752,21 +923,25 @@ def simulate_scenario(
             if tx.reversion_pa > 0 and tx.floor_usd > 0:
                 r += tx.reversion_pa / DAYS_PER_YEAR * np.maximum(np.log(tx.floor_usd / P), 0.0)
             # 4. shocks through the cascade kernel
-            F = np.zeros(N)
-            u = rng.random(N)
-            hit = u < lam
-            nh = int(hit.sum())
-            if nh:
-                v = rng.random(nh)
-                F[hit] = np.minimum(
-                    dyn.shocks.min_usd * v ** (-1.0 / dyn.shocks.tail_index), dyn.shocks.max_usd
-                )
+            F = np.zeros(NB)
+            hits, vs = [], []
+            for rng, lam in zip(rngs, lams, strict=True):
+                hit = rng.random(N) < lam
+                nh = int(hit.sum())
+                hits.append(np.flatnonzero(hit))
+                vs.append(rng.random(nh) if nh else None)
+            for (g, mn, ti, mx), pts in shock_groups.items():
+                if vs[g] is None:
+                    continue
+                vals = np.minimum(mn * vs[g] ** (-1.0 / ti), mx)
+                for b in pts:
+                    F[b * N + hits[g]] = vals
             if big.probability > 0:
                 F += np.where(big_day == t, big_size, 0.0)
             idx = np.flatnonzero(F > 0)
             if idx.size:
                 n_shocks[idx] += 1
-                shock_log.append(F[idx])
+                shock_log.append((idx, F[idx]))
                 c = impact_coef()[idx]
                 if dyn.cascades:
                     x, liq, filled, coll = sovereign_cascade(t, idx, F[idx], c)
@@ -776,8 +951,15 @@ def simulate_scenario(
                     liq_total[idx] += liq
                     filled_btc = filled / np.maximum(trough, 1e-9)
                     H[idx] += filled_btc
-                    if game_state is not None:
-                        game_state.add_fills(idx, filled, filled_btc)
+                    for gs, rows, _ in games:
+                        if isinstance(rows, slice):
+                            gs.add_fills(idx, filled, filled_btc)
+                            continue
+                        pos = np.searchsorted(rows, idx)  # rows ascend: point-major order
+                        pos = np.minimum(pos, rows.size - 1)
+                        mine = rows[pos] == idx
+                        if mine.any():
+                            gs.add_fills(pos[mine], filled[mine], filled_btc[mine])
                     min_price[idx] = np.minimum(min_price[idx], trough)
                     r[idx] += np.log1p(-x * (1.0 - parts.rebound))  # close after the rebound
                 else:
@@ -801,19 +983,102 @@ def simulate_scenario(
             if t % 64 == 0:  # re-sum to stop floating-point drift
                 sum_sq = np.einsum("ij,ij->j", rets, rets)
             rv = np.sqrt(DAYS_PER_YEAR * np.maximum(sum_sq, 0.0) / W)
-            if game_state is not None:
-                game_state.observe(r)
+            for gs, rows, _ in games:
+                gs.observe(r[rows])
             if t > T - DAYS_PER_YEAR:
                 rv_year_sum += rv
                 rv_year_n += 1
             if K:
-                samples["return"][:, t] = r[:K]
+                for b in range(Bn):
+                    samples[b]["return"][:, t] = r[b * N : b * N + K]
             record(t, rv)
             tick(t)
     finally:
         if bar is not None:
             bar.close()
 
+    runs = []
+    for b in range(Bn):
+        rows = block(b)
+        gsb = None
+        for gs, _grows, pts in games:
+            if b in pts:
+                gsb = (gs, pts.index(b))
+        runs.append(
+            _scenario_result(
+                cfgs[b],
+                secs[b],
+                dyns[b],
+                next(c for c in secs[b].cases if c.name == name),
+                name,
+                N=N,
+                T=T,
+                seed=seed,
+                version=__version__,
+                fan_days=fan_days,
+                qs=qs[b],
+                samples=samples[b],
+                corr=corr[b],
+                Kc=Kc,
+                stride=stride,
+                check_days=check_days,
+                check_vals={d: v[rows] for d, v in check_vals.items()},
+                check_share={d: v[rows] for d, v in check_share.items()},
+                rv=rv[rows],
+                P=P[rows],
+                P0=P0,
+                H=H[rows],
+                Q=Q,
+                min_price=min_price[rows],
+                liq_total=liq_total[rows],
+                n_shocks=n_shocks[rows],
+                collapsed_any=collapsed_any[rows],
+                shocks=[v[(i >= b * N) & (i < (b + 1) * N)] for i, v in shock_log],
+                rv_year_mean=rv_year_sum[rows] / max(rv_year_n, 1),
+                bids_meta=_bids_meta(dyns[b].sovereign_bids, rho_b[b], bid_table, P0),
+                game=gsb,
+                no_sovereigns=no_sovereigns,
+            )
+        )
+    return runs
+
+
+def _scenario_result(
+    cfg: Any,
+    sec: ScenariosConfig,
+    dyn: DynamicsConfig,
+    case: Any,
+    name: str,
+    *,
+    N: int,
+    T: int,
+    seed: int,
+    version: str,
+    fan_days: NDArray[np.int64],
+    qs: dict[str, NDArray[np.float64]],
+    samples: dict[str, NDArray[np.float32]],
+    corr: dict[str, NDArray[np.float32]],
+    Kc: int,
+    stride: int,
+    check_days: list[int],
+    check_vals: dict[int, NDArray[np.float64]],
+    check_share: dict[int, NDArray[np.float64]],
+    rv: NDArray[np.float64],
+    P: NDArray[np.float64],
+    P0: float,
+    H: NDArray[np.float64],
+    Q: float,
+    min_price: NDArray[np.float64],
+    liq_total: NDArray[np.float64],
+    n_shocks: NDArray[np.int64],
+    collapsed_any: NDArray[np.bool_],
+    shocks: list[NDArray[np.float64]],
+    rv_year_mean: NDArray[np.float64],
+    bids_meta: dict[str, Any],
+    game: tuple[Any, int] | None,
+    no_sovereigns: bool,
+) -> ScenarioRun:
+    """The :class:`ScenarioRun` of one point from its final state and records."""
     checks = []
     for chk, day in zip(sec.checks, check_days, strict=True):
         truncated = day > T or day < 0
@@ -834,7 +1099,7 @@ def simulate_scenario(
         )
 
     years = T / DAYS_PER_YEAR
-    shocks_all = np.concatenate(shock_log) if shock_log else np.zeros(0)
+    shocks_all = np.concatenate(shocks) if shocks else np.zeros(0)
     end = {k: qs[k][-1] for k in SERIES}
     j50 = int(np.argmin(np.abs(LEVELS - 0.5)))
     j05 = int(np.argmin(np.abs(LEVELS - 0.05)))
@@ -879,26 +1144,28 @@ def simulate_scenario(
         "config_hash": cfg.content_hash(),
         "config_name": cfg.name,
         "seed": seed,
-        "version": __version__,
+        "version": version,
         "paths": N,
         "horizon_days": T,
         "start_date": sec.start_date.isoformat(),
         "day_convention": "day t = start_date + t calendar days (365 a year)",
         "dynamics": dyn.model_dump(mode="json"),
-        "sovereign_bids": _bids_meta(sb, rho, bid_table, P0),
+        "sovereign_bids": bids_meta,
         "sources": dict(case.sources),
     }
     stats: dict[str, NDArray[np.float64]] = {
         "rv_end": rv.copy(),
         "share_end": H / Q,
-        "rv_mean_last_year": rv_year_sum / max(rv_year_n, 1),
+        "rv_mean_last_year": rv_year_mean,
     }
     for d, v in check_vals.items():
         stats[f"rv_day{d}"] = v
         stats[f"share_day{d}"] = check_share[d]
     adoption = None
-    if game_state is not None:
-        adoption = game_state.result(name, sec.start_date.isoformat())
+    if game is not None:
+        game_state, b = game
+        ad = dyn.adoption
+        adoption = game_state.result(name, sec.start_date.isoformat(), block=b)
         meta["adoption"] = {
             "kind": "dynamic",
             "concept": ad.concept,
@@ -908,10 +1175,10 @@ def simulate_scenario(
             "unconverged_share": adoption.unconverged_share,
         }
         metrics["sovereign_committed_median_end_usd"] = float(
-            np.median(game_state.cum_usd.sum(axis=1))
+            np.median(game_state.block_of(game_state.cum_usd, b).sum(axis=1))
         )
     meta["no_sovereigns"] = bool(no_sovereigns)
-    meta["volatility_mode"] = vol.mode
+    meta["volatility_mode"] = dyn.volatility.mode
     return ScenarioRun(
         name=name,
         probability=float(case.probability),
@@ -935,10 +1202,24 @@ class _DynamicAdoption:
     volatility signal; see :mod:`reserves.sovereign.dynamic`.
     """
 
-    def __init__(self, cfg: Any, dyn: DynamicsConfig, T: int, N: int, P0: float, off: bool) -> None:
+    def __init__(
+        self,
+        cfg: Any,
+        dyn: DynamicsConfig,
+        T: int,
+        N: int,
+        P0: float,
+        off: bool,
+        *,
+        blocks: int = 1,
+    ) -> None:
         from reserves.sovereign.dynamic import StageGame, decision_days
 
         ad = dyn.adoption
+        # the N paths are `blocks` sweep points of N // blocks paths each (point-major): the
+        # medians, shares and counts reported are per block
+        self.blocks = blocks
+        self.Nb = N // blocks
         self.ad = ad
         self.off = off or not ad.enabled
         self.stage = _stage_game(cfg, ad.political_cost_scale)
@@ -966,12 +1247,12 @@ class _DynamicAdoption:
         w = self.stage.cash_usd.max(axis=1)
         self.fill_weights = w / w.sum() if w.sum() > 0 else np.full(n, 1.0 / n)
         K = self.days.size
-        self.med_usd = np.zeros((K, n))
-        self.med_btc = np.zeros((K, n))
-        self.acc_share = np.zeros((K, n))
+        self.med_usd = np.zeros((blocks, K, n))
+        self.med_btc = np.zeros((blocks, K, n))
+        self.acc_share = np.zeros((blocks, K, n))
         self.first_flow = np.zeros(n)
-        self.unconverged = 0
-        self.games = 0
+        self.unconverged = np.zeros(blocks, dtype=np.int64)
+        self.games = 0  # stage games solved per block
         self.mpe = None
         if ad.concept == "mpe" and not self.off:
             from reserves.sovereign.dynamic_mpe import solve_mpe
@@ -991,24 +1272,25 @@ class _DynamicAdoption:
                 prof, conv = self.stage.myopic_profiles(
                     one, np.array([self.vol_pa]), self.h[:1], None, mult[:1]
                 )
-                self.unconverged += int((~conv).sum()) * N
-            self.games += N
+                self.unconverged += int((~conv).sum()) * self.Nb
+            self.games += self.Nb
             self.prof = np.broadcast_to(prof, (N, self.n)).copy()
             _, _, x = self.stage.flows(one, self.h[:1])
             self.first_flow = np.take_along_axis(x[0], prof[0][:, None], 1)[:, 0]
         elif self.mpe is not None:
             self.prof = self.mpe.decide(k, P, self.h, lev)
-            self.games += N
+            self.games += self.Nb
         else:
             self.prof, conv = self.stage.myopic_profiles(
                 P, sig, self.h, self.prof, mult, rule="simultaneous"
             )
-            self.unconverged += int((~conv).sum())
-            self.games += N
+            self.unconverged += (~conv).reshape(self.blocks, self.Nb).sum(axis=1)
+            self.games += self.Nb
         self.buy, self.sell = self.stage.rates(self.prof, P, self.h)
-        self.acc_share[k] = self.stage.accumulating(self.prof).mean(axis=0)
-        self.med_usd[k] = np.median(self.cum_usd, axis=0)
-        self.med_btc[k] = np.median(self.cum_btc, axis=0)
+        shape = (self.blocks, self.Nb, self.n)
+        self.acc_share[:, k] = self.stage.accumulating(self.prof).reshape(shape).mean(axis=1)
+        self.med_usd[:, k] = np.median(self.cum_usd.reshape(shape), axis=1)
+        self.med_btc[:, k] = np.median(self.cum_btc.reshape(shape), axis=1)
 
     def step(
         self,
@@ -1027,8 +1309,8 @@ class _DynamicAdoption:
         if self.off:
             k = self.day_index.get(t0)
             if k is not None:
-                self.med_usd[k] = 0.0
-                self.med_btc[k] = 0.0
+                self.med_usd[:, k] = 0.0
+                self.med_btc[:, k] = 0.0
             return np.zeros(P.size), np.zeros(P.size)
         k = self.day_index.get(t0)
         if k is not None:
@@ -1080,7 +1362,11 @@ class _DynamicAdoption:
         self.fill_usd[idx] += filled_usd
         self.fills_pending = True
 
-    def result(self, name: str, start_date: str) -> Any:
+    def block_of(self, arr: NDArray, block: int) -> NDArray:
+        """The rows of ``arr`` (per path) that belong to sweep point ``block``."""
+        return arr[block * self.Nb : (block + 1) * self.Nb]
+
+    def result(self, name: str, start_date: str, *, block: int = 0) -> Any:
         from reserves.sovereign.dynamic import AdoptionPaths
 
         self.fold()
@@ -1090,11 +1376,11 @@ class _DynamicAdoption:
             start_date=start_date,
             decision_days=self.days.copy(),
             players=self.stage.players,
-            committed_usd=self.med_usd,
-            committed_btc=self.med_btc,
-            accumulating_share=self.acc_share,
+            committed_usd=self.med_usd[block],
+            committed_btc=self.med_btc[block],
+            accumulating_share=self.acc_share[block],
             first_flow_usd=self.first_flow,
-            unconverged_share=self.unconverged / max(self.games, 1),
+            unconverged_share=int(self.unconverged[block]) / max(self.games, 1),
             meta={
                 "political_cost_scale": self.stage.political_cost_scale,
                 "vol_signal": self.ad.vol_signal,

@@ -31,6 +31,7 @@ __all__ = [
     "SweepSpec",
     "check_parameters_act",
     "evaluate_point",
+    "evaluate_points",
     "inert_reason",
     "load_sweep",
     "run_sweep",
@@ -287,43 +288,22 @@ def evaluate_point(
 
     ``updates`` maps dotted config paths to values; they are deep-merged into
     ``config_data`` and the result re-validated. For ``scenario == "mixture"`` each metric is
-    the probability-weighted mean over the scenarios.
+    the probability-weighted mean over the scenarios. The same as one point of
+    :func:`evaluate_points`.
     """
-    from reserves.config import config_from_dict
-    from reserves.scenarios.mixture import simulate_all
-    from reserves.scenarios.simulate import simulate_scenario
+    return evaluate_points(config_data, [updates], scenario, paths, seed, horizon_days, metrics)[0]
 
-    data = dict(config_data)
-    for key, value in updates.items():
-        data = _merge(data, _nested(key, value))
-    cfg = config_from_dict(data, where="sweep point")
-    if scenario == "mixture":
-        s = simulate_all(cfg, paths=paths, seed=seed, horizon_days=horizon_days)
-        runs = s.runs
-        weights = [r.probability for r in runs]
-    else:
-        runs = (
-            simulate_scenario(cfg, scenario, paths=paths, seed=seed, horizon_days=horizon_days),
-        )
-        weights = [1.0]
+
+def _metrics_of(
+    runs: list[Any], weights: list[float], c15_runs: list[Any] | None, metrics: list[str]
+) -> dict[str, float]:
+    """The requested metrics of one point from its runs (one per scenario, mixture-weighted)
+    and, for the C15 metrics, its paired runs without sovereign entry."""
     out = {}
-    if any(m in C15_METRICS for m in metrics):
+    if c15_runs is not None:
         from reserves.scenarios.c15 import c15_estimate, mix_c15
 
-        ests = [
-            c15_estimate(
-                r,
-                simulate_scenario(
-                    cfg,
-                    r.name,
-                    paths=paths,
-                    seed=seed,
-                    horizon_days=horizon_days,
-                    no_sovereigns=True,
-                ),
-            )
-            for r in runs
-        ]
+        ests = [c15_estimate(r, r0) for r, r0 in zip(runs, c15_runs, strict=True)]
         est = mix_c15(ests) if len(ests) > 1 else ests[0]
         c15 = {
             "c15_effect_pa": est.effect_pa,
@@ -343,6 +323,88 @@ def evaluate_point(
             )
         out[mname] = float(sum(w * r.metrics[mname] for w, r in zip(weights, runs, strict=True)))
     return out
+
+
+def evaluate_points(
+    config_data: dict[str, Any],
+    points: list[dict[str, float]],
+    scenario: str,
+    paths: int,
+    seed: int,
+    horizon_days: int | None,
+    metrics: list[str],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[dict[str, float]]:
+    """:func:`evaluate_point` of many points, batched: points whose configs differ only in
+    :data:`reserves.scenarios.simulate.BATCH_FIELDS` run as one vectorized simulation
+    (:func:`reserves.scenarios.simulate.simulate_points`, points x paths on one axis), so
+    the per-day work and the dynamic game's stage solves are shared. Each point's metrics
+    equal :func:`evaluate_point`'s exactly (same streams, same arithmetic per path).
+
+    ``progress(done, total)`` is called as points complete (each ``done`` once, in order;
+    inside a batch, by the share of its days simulated).
+    """
+    from reserves.config import config_from_dict
+    from reserves.scenarios.simulate import batch_key, scenarios_section, simulate_points
+
+    cfgs = []
+    for updates in points:
+        data = dict(config_data)
+        for key, value in updates.items():
+            data = _merge(data, _nested(key, value))
+        cfgs.append(config_from_dict(data, where="sweep point"))
+    names = (
+        [c.name for c in scenarios_section(cfgs[0]).cases] if scenario == "mixture" else [scenario]
+    )
+    with_c15 = any(m in C15_METRICS for m in metrics)
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, c in enumerate(cfgs):
+        groups.setdefault(tuple(batch_key(c, n) for n in names), []).append(i)
+    total = len(points)
+    # simulations per point: one per scenario, twice with the C15 counterfactual
+    sims = len(names) * (2 if with_c15 else 1)
+    state = {"done": 0, "shown": 0}
+
+    def advance(units: float) -> None:
+        state["done"] += units
+        k = min(int(state["done"] / sims + 1e-9), total)
+        while progress is not None and state["shown"] < k:
+            state["shown"] += 1
+            progress(state["shown"], total)
+
+    runs: dict[int, list[Any]] = {i: [] for i in range(total)}
+    c15_runs: dict[int, list[Any]] = {i: [] for i in range(total)}
+    for idx in groups.values():
+        batch = [cfgs[i] for i in idx]
+        for n in names:
+            for no_sov in (False, True) if with_c15 else (False,):
+                seen = [0]
+
+                def tick(t: int, T: int, seen: list[int] = seen, b: int = len(idx)) -> None:
+                    advance(b * (t - seen[0]) / T)
+                    seen[0] = t
+
+                out = simulate_points(
+                    batch,
+                    n,
+                    paths=paths,
+                    seed=seed,
+                    horizon_days=horizon_days,
+                    progress=tick,
+                    no_sovereigns=no_sov,
+                )
+                for i, r in zip(idx, out, strict=True):
+                    (c15_runs if no_sov else runs)[i].append(r)
+    return [
+        _metrics_of(
+            runs[i],
+            [r.probability for r in runs[i]] if scenario == "mixture" else [1.0],
+            c15_runs[i] if with_c15 else None,
+            metrics,
+        )
+        for i in range(total)
+    ]
 
 
 @dataclass(frozen=True)
@@ -454,10 +516,7 @@ def run_sweep(
     try:
         if scheduler is None:
             backend = "local"
-            values = []
-            for k, p in enumerate(pts, 1):
-                values.append(evaluate_point(data, p, *args))
-                tick(k)
+            values = evaluate_points(data, pts, *args, progress=lambda k, n: tick(k))
         else:
             from distributed import as_completed
 
