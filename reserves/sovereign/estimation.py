@@ -342,7 +342,9 @@ def _nll_alpha(
     v0 = Zs @ a
     av = _best_share_mask(design, v0, avail)
     o = obs.copy()
-    obs_acc = np.isin(obs, acc)
+    is_acc = np.zeros(Zs.shape[1], dtype=bool)  # a lookup: np.isin costs ~10% of the fit
+    is_acc[acc] = True
+    obs_acc = is_acc[obs]
     if acc.size and obs_acc.any():
         best = acc[np.argmax(np.where(avail[:, acc], v0[:, acc], -np.inf), axis=1)]
         o[obs_acc] = best[obs_acc]
