@@ -17,7 +17,8 @@ Where
 (never the repository). ``RESERVES_CACHE_DIR=off`` (or ``0``/``none``) disables the cache.
 Writes are atomic (:func:`reserves.safe.atomic_write`); an unreadable, oversized or corrupt
 entry is ignored and recomputed; a cache folder that cannot be written is skipped silently
-(the numbers are the same either way).
+(the numbers are the same either way). At most :data:`MAX_ENTRIES_PER_SECTION` entries per
+section are kept (the oldest go first).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ __all__ = ["cache_dir", "cached_section", "code_hash", "section_from_dict"]
 
 #: entries larger than this are not read back (a section is a few hundred kB at most)
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
+#: entries kept per section name (oldest removed first: every code change makes new keys)
+MAX_ENTRIES_PER_SECTION = 16
 _OFF = {"off", "0", "none", "false", "no"}
 
 
@@ -107,6 +110,17 @@ def _read(path: Path) -> dict[str, Any] | None:
     return d if isinstance(d, dict) and {"figures", "data", "name"} <= d.keys() else None
 
 
+def _evict(folder: Path, name: str) -> None:
+    """Remove the oldest entries of ``name`` beyond :data:`MAX_ENTRIES_PER_SECTION`."""
+    entries = sorted(
+        (p for p in folder.glob(f"{name}-*.json") if p.is_file()),
+        key=lambda p: p.stat().st_mtime_ns,
+        reverse=True,
+    )
+    for old in entries[MAX_ENTRIES_PER_SECTION:]:
+        old.unlink(missing_ok=True)
+
+
 def cached_section(name: str, key: Mapping[str, Any], compute: Callable[[], Section]) -> Section:
     """``compute()`` once per ``(name, key, code)``; later calls read the stored JSON.
 
@@ -141,6 +155,7 @@ def cached_section(name: str, key: Mapping[str, Any], compute: Callable[[], Sect
         try:
             folder.mkdir(parents=True, exist_ok=True)
             atomic_write(path, json.dumps(sec.to_dict(), sort_keys=True), what="section cache")
+            _evict(folder, name)
         except (OSError, ReservesError):
             pass  # a read-only home: the numbers are the same, only slower next time
         # serve what a warm call serves, so cold and warm runs show the same data types

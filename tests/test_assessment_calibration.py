@@ -166,3 +166,15 @@ def test_default_cache_dir_is_outside_the_repo(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.delenv("RESERVES_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", "/tmp/xdg-test")
     assert cache_dir() == Path("/tmp/xdg-test/reserves")
+
+
+def test_old_entries_are_evicted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reserves import section_cache
+
+    monkeypatch.setenv("RESERVES_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(section_cache, "MAX_ENTRIES_PER_SECTION", 3)
+    for k in range(5):
+        cached_section("demo", {"k": k}, lambda: _section(1.0))
+    assert len(list(tmp_path.glob("demo-*.json"))) == 3
+    cached_section("other", {}, lambda: _section(1.0))  # another section keeps its own
+    assert len(list(tmp_path.glob("*.json"))) == 4
