@@ -111,15 +111,19 @@ def test_batched_points_equal_unbatched_runs(no_sovereigns: bool) -> None:
         assert len({tuple(r.metrics[k] for k in keys) for r in batched}) >= 3
 
 
-def test_sweep_batched_equals_point_by_point() -> None:
+def test_sweep_batched_equals_point_by_point(monkeypatch: pytest.MonkeyPatch) -> None:
     from reserves.config import load_config
+    from reserves.scenarios import sweep
     from reserves.scenarios.sweep import evaluate_point, evaluate_points, sweep_points
 
     spec = _spec(horizon_days=40)
     data = load_config(spec.config_path()).to_dict()
     pts = sweep_points(spec)
     args = (spec.scenario, spec.paths, spec.seed, spec.horizon_days, spec.metrics)
-    assert evaluate_points(data, pts, *args) == [evaluate_point(data, p, *args) for p in pts]
+    one_by_one = [evaluate_point(data, p, *args) for p in pts]
+    assert evaluate_points(data, pts, *args) == one_by_one
+    monkeypatch.setattr(sweep, "BATCH_MAX_PATHS", 2 * spec.paths)  # batches of two points
+    assert evaluate_points(data, pts, *args) == one_by_one
 
 
 def test_batch_refuses_configs_that_differ_elsewhere() -> None:

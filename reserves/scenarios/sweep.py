@@ -40,6 +40,10 @@ __all__ = [
 
 ProgressArg = bool | Callable[[int, int], None]
 
+#: most paths simulated at once by :func:`evaluate_points` (points x paths; ~140 MB at the
+#: budget's 7 kB a path), so a batch never needs more memory than the sweep's budget allows
+BATCH_MAX_PATHS = 20_000
+
 #: sweep metrics computed from paired runs with and without sovereign entry (C15,
 #: :mod:`reserves.scenarios.c15`): the effect on volatility, its 95% band, per point of supply
 C15_METRICS: tuple[str, ...] = (
@@ -340,7 +344,8 @@ def evaluate_points(
     :data:`reserves.scenarios.simulate.BATCH_FIELDS` run as one vectorized simulation
     (:func:`reserves.scenarios.simulate.simulate_points`, points x paths on one axis), so
     the per-day work and the dynamic game's stage solves are shared. Each point's metrics
-    equal :func:`evaluate_point`'s exactly (same streams, same arithmetic per path).
+    equal :func:`evaluate_point`'s exactly (same streams, same arithmetic per path). A batch
+    holds at most :data:`BATCH_MAX_PATHS` paths.
 
     ``progress(done, total)`` is called as points complete (each ``done`` once, in order;
     inside a batch, by the share of its days simulated).
@@ -361,6 +366,8 @@ def evaluate_points(
     groups: dict[tuple[str, ...], list[int]] = {}
     for i, c in enumerate(cfgs):
         groups.setdefault(tuple(batch_key(c, n) for n in names), []).append(i)
+    size = max(1, BATCH_MAX_PATHS // max(int(paths), 1))
+    batches = [idx[k : k + size] for idx in groups.values() for k in range(0, len(idx), size)]
     total = len(points)
     # simulations per point: one per scenario, twice with the C15 counterfactual
     sims = len(names) * (2 if with_c15 else 1)
@@ -375,7 +382,7 @@ def evaluate_points(
 
     runs: dict[int, list[Any]] = {i: [] for i in range(total)}
     c15_runs: dict[int, list[Any]] = {i: [] for i in range(total)}
-    for idx in groups.values():
+    for idx in batches:
         batch = [cfgs[i] for i in idx]
         for n in names:
             for no_sov in (False, True) if with_c15 else (False,):
