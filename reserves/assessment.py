@@ -1096,6 +1096,8 @@ def scenarios_section(ctx: AssessmentContext) -> Section:
 CALIBRATION_EVENT = "crash-2025-11-21"
 #: optimizer starts of the leave-one-out refit (as :func:`reserves.market.panel.leave_one_out`)
 CALIBRATION_STARTS = 2
+#: typical cold time (s) of the refit on the reference machine, for the progress bar
+CALIBRATION_S = 8.0
 #: the calibration readings in figure labels
 READING_LABELS = {"article": "article's reading", "sourced": "public-record reading"}
 #: what every calibration figure is, for footnotes and hovers
@@ -1250,7 +1252,7 @@ def calibration_section(ctx: AssessmentContext) -> Section:
             )
         )
 
-    return cached_section("calibration", key, compute)
+    return cached_section("calibration", key, compute, estimate_s=CALIBRATION_S)
 
 
 def _two_digit_ratios(sec: Section) -> Section:

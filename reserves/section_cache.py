@@ -110,6 +110,16 @@ def _read(path: Path) -> dict[str, Any] | None:
     return d if isinstance(d, dict) and {"figures", "data", "name"} <= d.keys() else None
 
 
+def _run(name: str, compute: Callable[[], Section], estimate_s: float | None) -> Section:
+    if not estimate_s:
+        return compute()
+    from reserves.budget import Estimate, timed_progress
+
+    est = Estimate(f"the {name} section", 0.0, float(estimate_s), "")
+    with timed_progress(est, f"{name.replace('_', ' ')} (once; then cached)"):
+        return compute()
+
+
 def _evict(folder: Path, name: str) -> None:
     """Remove the oldest entries of ``name`` beyond :data:`MAX_ENTRIES_PER_SECTION`."""
     entries = sorted(
@@ -121,7 +131,13 @@ def _evict(folder: Path, name: str) -> None:
         old.unlink(missing_ok=True)
 
 
-def cached_section(name: str, key: Mapping[str, Any], compute: Callable[[], Section]) -> Section:
+def cached_section(
+    name: str,
+    key: Mapping[str, Any],
+    compute: Callable[[], Section],
+    *,
+    estimate_s: float | None = None,
+) -> Section:
     """``compute()`` once per ``(name, key, code)``; later calls read the stored JSON.
 
     Parameters
@@ -132,6 +148,10 @@ def cached_section(name: str, key: Mapping[str, Any], compute: Callable[[], Sect
         JSON-ready inputs that determine the section (config hash, evidence hash, seed, ...).
     compute:
         computes the section; only available sections are stored.
+    estimate_s:
+        the computation's typical time on the reference machine (2 cores): when over 3 s, a
+        cold computation shows a progress bar with that estimate on stderr
+        (:func:`reserves.budget.timed_progress`).
 
     Returns
     -------
@@ -140,7 +160,7 @@ def cached_section(name: str, key: Mapping[str, Any], compute: Callable[[], Sect
     """
     folder = cache_dir()
     if folder is None:
-        return compute()
+        return _run(name, compute, estimate_s)
     path = folder / f"{name}-{_key(name, key)}.json"
     hit = _read(path)
     if hit is not None:
@@ -148,7 +168,7 @@ def cached_section(name: str, key: Mapping[str, Any], compute: Callable[[], Sect
             return section_from_dict(hit)
         except (KeyError, TypeError, ValueError):
             pass
-    sec = compute()
+    sec = _run(name, compute, estimate_s)
     if sec.available:
         from reserves.safe import atomic_write
 

@@ -278,6 +278,8 @@ def _variant(name: str, e: Estimate, *, loo: bool) -> dict[str, Any]:
 
 #: Monte Carlo draws of the answers over the confidence region (C14 counts, demand band)
 ANSWER_DRAWS = 100
+#: typical cold times (s) of the two sections on the reference machine, for the progress bar
+HEADLINE_S, DETAIL_S = 5.0, 25.0
 
 
 def _section_inputs(ctx: Any) -> tuple[Evidence, int, dict[str, Any]]:
@@ -308,7 +310,9 @@ def assessment_section(ctx: Any) -> Any:
     from reserves.section_cache import cached_section
 
     ev, seed, key = _section_inputs(ctx)
-    return cached_section("sovereigns", key, lambda: _headline_section(ctx, ev, seed))
+    return cached_section(
+        "sovereigns", key, lambda: _headline_section(ctx, ev, seed), estimate_s=HEADLINE_S
+    )
 
 
 def _headline_section(ctx: Any, ev: Evidence, seed: int) -> Any:
@@ -389,7 +393,7 @@ def detail_section(ctx: Any) -> Any:
             bootstrap=bootstrap(f.estimate, reps=BOOTSTRAP_REPS, seed=seed),
         )
 
-    return cached_section("sovereigns_detail", key, compute)
+    return cached_section("sovereigns_detail", key, compute, estimate_s=DETAIL_S)
 
 
 _HASH_CACHE: dict[tuple, SovereignFindings] = {}
