@@ -178,3 +178,15 @@ def test_old_entries_are_evicted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert len(list(tmp_path.glob("demo-*.json"))) == 3
     cached_section("other", {}, lambda: _section(1.0))  # another section keeps its own
     assert len(list(tmp_path.glob("*.json"))) == 4
+
+
+def test_cli_json_carries_the_same_digits(
+    calibration: Section, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reserves.cli import main
+
+    assert main(["assess", CONFIG, "--section", "calibration", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    for short, fig in calibration.figures.items():
+        assert d["text"][f"calibration.{short}"] == fig.text, short
+    assert d["sections"]["calibration"]["data"]["fit"].startswith("panel fitted without")
