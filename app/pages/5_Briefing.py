@@ -61,7 +61,7 @@ core_only = st.toggle(
     value=False,
     key="brief_core_only",
     help="Leave out the sections other parts of the model add (the crash panel, the "
-    "sovereign estimates, the dynamics); the sovereign estimates take 10-30 s the first time "
+    "sovereign estimates, the dynamics); the sovereign estimates take 5-15 s the first time "
     "for a config (then they are read from the cache).",
 )
 wanted = f"{key}:{seed}:{paths}:{core_only}"
@@ -85,8 +85,8 @@ if todo:
     for i, name in enumerate(todo):
         bar.progress(
             i / len(todo),
-            text=f"Computing {name.replace('_', ' ')} ({i + 1} of {len(todo)}); the sovereign "
-            "estimates take 10-30 s the first time for a config, then are read from the cache.",
+            text=f"Computing {name.replace('_', ' ')} ({i + 1} of {len(todo)}); the crash test and the sovereign "
+            "estimates take 5-15 s the first time for a config, then are read from the cache.",
         )
         guarded(f"The {name} section", lambda name=name: assessment.section(name))
     bar.empty()
