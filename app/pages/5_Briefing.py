@@ -85,8 +85,9 @@ if todo:
     for i, name in enumerate(todo):
         bar.progress(
             i / len(todo),
-            text=f"Computing {name.replace('_', ' ')} ({i + 1} of {len(todo)}); the crash test and the sovereign "
-            "estimates take 5-15 s the first time for a config, then are read from the cache.",
+            text=f"Computing {name.replace('_', ' ')} ({i + 1} of {len(todo)}); the crash test "
+            "and the sovereign estimates take 5-15 s the first time for a config, then are read "
+            "from the cache.",
         )
         guarded(f"The {name} section", lambda name=name: assessment.section(name))
     bar.empty()
