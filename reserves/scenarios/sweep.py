@@ -273,7 +273,7 @@ def check_parameters_act(spec: SweepSpec, cfg: Any) -> None:
         why = inert_reason(cfg, spec.scenario, key, min(vals), max(vals))
         if why:
             raise ConfigError(
-                f"parameters.{key} does nothing here: {why}",
+                f"the swept parameter does nothing here: {why}",
                 field=f"parameters.{key}",
                 fix="sweep a parameter that acts, or change the setting that disables it",
             )
