@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 from _shared import guarded, key_of, page_setup, readable_frame, show_chart
 
+from reserves import units
 from reserves.charts.sovereigns import ferranti_chart, predicted_chart, theta_interval_chart
 from reserves.sovereign.evidence import DEFAULT_EVIDENCE
 
@@ -79,24 +80,30 @@ st.subheader("What the evidence pins down")
 show_chart(
     lambda: theta_interval_chart(f), cache_key=("sov_theta", f.config_hash, f.evidence_hash, draws)
 )
+
+
+def _coef_text(name: str, value: float | None) -> str:
+    """A coefficient for people: the coin value in dollars, the rest in plain digits."""
+    if value is None:
+        return ""
+    return units.usd_price(value) if name.endswith("_usd") else units.plain(value)
+
+
 rows = [
     {
-        "parameter": c.name,
-        "estimate": c.estimate,
-        "standard error": c.se,
+        "parameter": c.meaning,
+        "symbol": c.name,
+        "estimate": _coef_text(c.name, c.estimate),
+        "standard error": (
+            _coef_text(c.name, c.se)
+            if c.se is not None
+            else ("not estimated" if (c.fixed or c.at_bound) else "not identified")
+        ),
         "note": "assumption (fixed)" if c.fixed else ("on its bound" if c.at_bound else ""),
-        "meaning": c.meaning,
     }
     for c in f.estimate.coefficients
 ]
-st.dataframe(
-    rows,
-    hide_index=True,
-    column_config={
-        k: st.column_config.NumberColumn(k, format="localized")
-        for k in ("estimate", "standard error")
-    },
-)
+st.dataframe(rows, hide_index=True)
 
 st.subheader("Why hold bitcoin: the sanctions hedge (Ferranti 2025)")
 show_chart(lambda: ferranti_chart(f.ferranti), cache_key=("sov_ferranti", f.evidence_hash))
