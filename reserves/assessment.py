@@ -1233,35 +1233,21 @@ def calibration_section(ctx: AssessmentContext) -> Section:
                     "within_shock_range": bool(lo <= shock <= hi),
                 }
             )
-        return _two_digit_ratios(
-            b.section(
-                "The crash of 21 November 2025, predicted out of sample",
-                event=CALIBRATION_EVENT,
-                fit=CALIBRATION_FIT,
-                loo=row,
-                loo_source="committed leave-one-out table" if stored is not None else "refit",
-                meets_targets=bool(row["meets_targets"]),
-                refit=pred.to_dict(),
-                fold_params=fold.params.values(),
-                readings=out_readings,
-                in_sample_note=(
-                    "The v0.1 fit of this one crash had three free parameters for three targets "
-                    "(exactly identified): it reproduced the crash by construction and is not "
-                    "evidence, so it is not reported."
-                ),
-            )
+        return b.section(
+            "The crash of 21 November 2025, predicted out of sample",
+            event=CALIBRATION_EVENT,
+            fit=CALIBRATION_FIT,
+            loo=row,
+            loo_source="committed leave-one-out table" if stored is not None else "refit",
+            meets_targets=bool(row["meets_targets"]),
+            refit=pred.to_dict(),
+            fold_params=fold.params.values(),
+            readings=out_readings,
+            in_sample_note=(
+                "The v0.1 fit of this one crash had three free parameters for three targets "
+                "(exactly identified): it reproduced the crash by construction and is not "
+                "evidence, so it is not reported."
+            ),
         )
 
     return cached_section("calibration", key, compute, estimate_s=CALIBRATION_S)
-
-
-def _two_digit_ratios(sec: Section) -> Section:
-    """The section with its ratios shown to two decimals (0.96x, not 1x: a predicted /
-    observed ratio near 1 and fragility ratios below 1 need them)."""
-    import dataclasses
-
-    figs = {
-        k: dataclasses.replace(f, text=units.ratio(f.value, 2)) if f.unit == "ratio" else f
-        for k, f in sec.figures.items()
-    }
-    return dataclasses.replace(sec, figures=figs)

@@ -146,11 +146,18 @@ def pct(x: float | None, digits: int = 0) -> str:
     return f"{100 * float(x):,.{digits}f}%"  # type: ignore[arg-type]
 
 
-def ratio(x: float | None, digits: int = 1) -> str:
-    """A multiple: ``9.5 -> "9.5x"``."""
+def ratio(x: float | None, digits: int | None = None) -> str:
+    """A multiple: ``9.5 -> "9.5x"``, ``0.964 -> "0.96x"``, ``12.34 -> "12.3x"``.
+
+    By default two decimals below 10 (a predicted / observed ratio near 1, or a fragility
+    ratio below 1, needs them) and one from 10 up; trailing zeros are dropped.
+    """
     if _bad(x):
         return _missing(x)
-    return f"{_trim(f'{float(x):,.{digits}f}')}x"  # type: ignore[arg-type]
+    v = float(x)  # type: ignore[arg-type]
+    if digits is None:
+        digits = 2 if abs(v) < 10 else 1
+    return f"{_trim(f'{v:,.{digits}f}')}x"
 
 
 def plain(x: float | None, digits: int = 4) -> str:
