@@ -565,10 +565,21 @@ def assessment_of(
     return assess(_cfg, seed=seed, paths=paths)
 
 
+#: metrics per row: wide enough for a label and "$10.5 billion" without an ellipsis
+METRICS_PER_ROW = 3
+
+
 def headline_metrics(assessment: Any, keys: list[str], cols: Any = None) -> None:
     """One ``st.metric`` per figure key of the assessment: its label, the digits every surface
-    shows, and on hover the inputs that made it (reading, shock, paths, seed, config)."""
-    cols = cols if cols is not None else st.columns(len(keys))
+    shows, and on hover the inputs that made it (reading, shock, paths, seed, config).
+
+    Without ``cols`` the metrics are laid out at most :data:`METRICS_PER_ROW` to a row, so
+    neither a label nor a value is cut short."""
+    if cols is None:
+        for start in range(0, len(keys), METRICS_PER_ROW):
+            row = keys[start : start + METRICS_PER_ROW]
+            headline_metrics(assessment, row, st.columns(METRICS_PER_ROW))
+        return
     for col, k in zip(cols, keys, strict=False):
         fig = guarded("The assessment", lambda k=k: assessment.figure(k))
         if fig is not None:
