@@ -576,9 +576,10 @@ def headline_metrics(assessment: Any, keys: list[str], cols: Any = None) -> None
     Without ``cols`` the metrics are laid out at most :data:`METRICS_PER_ROW` to a row, so
     neither a label nor a value is cut short."""
     if cols is None:
-        for start in range(0, len(keys), METRICS_PER_ROW):
-            row = keys[start : start + METRICS_PER_ROW]
-            headline_metrics(assessment, row, st.columns(METRICS_PER_ROW))
+        per_row = 2 if len(keys) == 4 else METRICS_PER_ROW  # four read best as two by two
+        for start in range(0, len(keys), per_row):
+            row = keys[start : start + per_row]
+            headline_metrics(assessment, row, st.columns(per_row))
         return
     for col, k in zip(cols, keys, strict=False):
         fig = guarded("The assessment", lambda k=k: assessment.figure(k))
