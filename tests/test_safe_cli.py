@@ -44,11 +44,13 @@ def test_solving_an_nfg_imports_neither_sympy_nor_scipy_optimize():
 
 
 def test_cli_choices_match_the_library():
-    from reserves.cli import demand, solve
+    from reserves.cli import build_parser, demand
     from reserves.demand import SELECTION_RULES
     from reserves.nash.solve import METHODS
 
-    assert solve.METHODS == METHODS
+    solve_parser = build_parser()._subparsers._group_actions[0].choices["solve"]
+    (method,) = [a for a in solve_parser._actions if a.dest == "method"]
+    assert tuple(method.choices) == METHODS
     assert demand.SELECTION_RULES == SELECTION_RULES
 
 

@@ -21,21 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from reserves.errors import ReservesError
-
-#: the solver names of :data:`reserves.nash.solve.METHODS`, repeated here so that building the
-#: parser imports no numerical library (a test keeps the two equal)
-METHODS: tuple[str, ...] = (
-    "auto",
-    "pure",
-    "all",
-    "mixed",
-    "support",
-    "lemke-howson",
-    "milp",
-    "logit",
-    "aggregative",
-    "correlated",
-)
+from reserves.nash.methods import METHODS
 
 
 def register(subparsers: Any) -> None:

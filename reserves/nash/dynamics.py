@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from reserves.errors import ReservesError, SolverError
-from reserves.nash.normal_form import Game
+from reserves.nash.normal_form import Game, as_game
 from reserves.nash.result import Equilibrium, make_result
 from reserves.nash.verify import max_regret
 
@@ -56,19 +56,6 @@ STATUSES: tuple[str, ...] = ("converged", "cycle", "max_steps")
 
 
 # --------------------------------------------------------------------------- helpers
-def _tensor(game: Any) -> Game:
-    if isinstance(game, Game):
-        return game
-    to_game = getattr(game, "to_game", None)
-    if callable(to_game):
-        return to_game()
-    raise ReservesError(
-        f"expected a Game or SovereignGame, got {type(game).__name__}",
-        field="game",
-        fix="build one with Game.from_arrays(...) or SovereignGame(config)",
-    )
-
-
 def _progress_callback(progress: Progress, total: int, desc: str) -> tuple[Callable, Callable]:
     """(update(k), close()) for ``progress`` = False, True (tqdm) or a callable(k, total)."""
     if callable(progress):
@@ -338,7 +325,7 @@ def replicator(
     Pure profiles are rest points, so start in the interior (default: uniform) to learn
     anything. Non-convergent oscillation (matching pennies) is reported as ``"cycle"``.
     """
-    G = _tensor(game)
+    G = as_game(game)
     if not 0 < step_size <= 1:
         raise ReservesError(
             f"step_size = {step_size} must be in (0, 1]", field="step_size", fix="use 0.5"
@@ -399,7 +386,7 @@ def replicator_ode(
     """
     from scipy.integrate import solve_ivp
 
-    G = _tensor(game)
+    G = as_game(game)
     if t_max <= 0 or num_points < 2:
         raise ReservesError("t_max must be > 0 and num_points >= 2", field="t_max")
     x = _start_profile(G, x0)
@@ -465,7 +452,7 @@ def best_response_dynamics(
     pure Nash equilibrium; a revisited profile is reported as a ``"cycle"`` with its length.
     Default start: every player's first action.
     """
-    G = _tensor(game)
+    G = as_game(game)
     if rule not in ("simultaneous", "sequential"):
         raise ReservesError(
             f"unknown rule {rule!r}", field="rule", fix="use 'simultaneous' or 'sequential'"
@@ -528,7 +515,7 @@ def fictitious_play(
     play revisits profiles in a loop the status is ``"cycle"`` (matching pennies: the play
     cycles while the frequencies approach the mixed equilibrium, whose regret is reported).
     """
-    G = _tensor(game)
+    G = as_game(game)
     idx = [0] * G.num_players if start is None else _action_indices(G, list(start))
     counts = [np.zeros(n) for n in G.shape]
     for c, k in zip(counts, idx, strict=True):
@@ -670,7 +657,7 @@ def basins(
     nearest vertex and counted for that pure equilibrium only if its regret verifies
     (``<= tol * S``); mixed end points are counted when they verify themselves.
     """
-    G = _tensor(game)
+    G = as_game(game)
     if any(n != 2 for n in G.shape):
         raise ReservesError(
             f"basins are computed for games where every player has 2 actions; shape {G.shape}",

@@ -297,3 +297,24 @@ class Game:
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def as_game(game: object) -> Game:
+    """``game`` as a payoff-tensor :class:`Game`: a ``Game`` itself, or any object with a
+    ``to_game()`` method (a ``SovereignGame``, an expression game); the engine needs no more.
+
+    Raises
+    ------
+    GameFormatError
+        for anything else, naming its type and the fix.
+    """
+    if isinstance(game, Game):
+        return game
+    to_game = getattr(game, "to_game", None)
+    if callable(to_game):
+        return to_game()
+    raise GameFormatError(
+        f"cannot solve an object of type {type(game).__name__}",
+        field="game",
+        fix="pass a reserves.Game or an object with a to_game() method (e.g. a SovereignGame)",
+    )

@@ -47,21 +47,9 @@ import importlib
 from typing import Any
 
 from reserves.errors import ReservesError, SolverError
-from reserves.nash.normal_form import Game
+from reserves.nash.methods import METHODS
+from reserves.nash.normal_form import Game, as_game
 from reserves.nash.result import SolveResult, make_result
-
-METHODS: tuple[str, ...] = (
-    "auto",
-    "pure",
-    "all",
-    "mixed",
-    "support",
-    "lemke-howson",
-    "milp",
-    "logit",
-    "aggregative",
-    "correlated",
-)
 
 #: ``method="auto"`` enumerates all equilibria up to this many pure profiles
 AUTO_ALL_MAX_PROFILES = 10_000
@@ -77,19 +65,6 @@ def _is_aggregative(game: Any) -> bool:
     """True for a game object offering the optional ``aggregative_solve`` hook (duck-typed:
     the engine knows nothing of the sovereign model)."""
     return not isinstance(game, Game) and callable(getattr(game, "aggregative_solve", None))
-
-
-def _tensor(game: Any) -> Game:
-    if isinstance(game, Game):
-        return game
-    to_game = getattr(game, "to_game", None)
-    if callable(to_game):
-        return to_game()
-    raise ReservesError(
-        f"cannot solve an object of type {type(game).__name__}",
-        field="game",
-        fix="pass a reserves.Game or an object with a to_game() method (e.g. a SovereignGame)",
-    )
 
 
 def solve(game: Any, method: str = "auto", **kw: Any) -> Any:
@@ -130,25 +105,25 @@ def solve(game: Any, method: str = "auto", **kw: Any) -> Any:
     if method == "pure":
         from reserves.nash.pure import pure_solve
 
-        return pure_solve(_tensor(game), **kw)
+        return pure_solve(as_game(game), **kw)
     if method in ("all", "mixed"):
-        return _solve_all(_tensor(game), **kw)
+        return _solve_all(as_game(game), **kw)
     if method == "support":
         from reserves.nash.support_enumeration import support_enumeration_solve
 
-        return support_enumeration_solve(_tensor(game), **kw)
+        return support_enumeration_solve(as_game(game), **kw)
     if method == "lemke-howson":
         from reserves.nash.lemke_howson import lemke_howson_solve
 
-        return lemke_howson_solve(_tensor(game), **kw)
+        return lemke_howson_solve(as_game(game), **kw)
     if method == "milp":
         from reserves.nash.milp import milp_solve
 
-        return milp_solve(_tensor(game), **kw)
+        return milp_solve(as_game(game), **kw)
     if method == "logit":
         from reserves.nash.logit import logit_solve
 
-        return logit_solve(_tensor(game), **kw)
+        return logit_solve(as_game(game), **kw)
     if method == "aggregative":
         if not _is_aggregative(game):
             raise SolverError(
@@ -198,7 +173,7 @@ def _solve_auto(game: Any, **kw: Any) -> SolveResult:
 
     sovereign = _is_aggregative(game)
     if game.num_profiles <= AUTO_ALL_MAX_PROFILES:
-        tensor = _tensor(game)
+        tensor = as_game(game)
         if tensor.num_players == 2:
             kw.setdefault("milp_time_limit_s", AUTO_MILP_TIME_LIMIT_S)
         res = _solve_all(tensor, **kw)
@@ -211,7 +186,7 @@ def _solve_auto(game: Any, **kw: Any) -> SolveResult:
             f"auto: {game.num_profiles:,} profiles; aggregative best-response solver "
             "(extremal pure equilibria, no payoff tensor)",
         )
-    tensor = _tensor(game)
+    tensor = as_game(game)
     pure = pure_solve(tensor)
     ran = ["pure"]
     notes = [
