@@ -37,6 +37,7 @@ import numpy as np
 from reserves.errors import SolverError
 from reserves.nash.normal_form import Game
 from reserves.nash.profiles import as_game, clean_profile
+from reserves.nash.progress import counter
 from reserves.nash.rational import polish_bimatrix
 from reserves.nash.result import SolveResult, Timer, make_result
 
@@ -191,7 +192,7 @@ def lemke_howson_solve(
                 f"label {k} out of range", field="labels", fix=f"use 0..{m + n - 1} or 'all'"
             )
         start_labels = [k]
-    bar = _progress(progress)
+    bar = counter(progress, "Lemke-Howson paths")
     paths = 0
     notes: list[str] = []
     with Timer() as t:
@@ -239,17 +240,6 @@ def lemke_howson_solve(
         elapsed_s=t.elapsed_s,
         notes=notes,
     )
-
-
-def _progress(progress: bool | Callable[[int], None]) -> Callable[[int], None] | None:
-    if callable(progress):
-        return progress
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(desc="Lemke-Howson paths", unit="")
-        return lambda k: bar.update(1)
-    return None
 
 
 __all__ = ["lemke_howson_solve"]

@@ -38,6 +38,7 @@ from scipy.sparse import csr_matrix
 from reserves.errors import SolverError
 from reserves.nash.normal_form import Game
 from reserves.nash.profiles import as_game, clean_profile
+from reserves.nash.progress import counter
 from reserves.nash.rational import polish_bimatrix
 from reserves.nash.result import SolveResult, Timer, make_result
 
@@ -147,7 +148,7 @@ def milp_solve(
     exhausted = False
     solves = 0
     notes: list[str] = []
-    bar = _progress(progress)
+    bar = counter(progress, "MILP equilibria")
     deadline = time.perf_counter() + time_limit_s
     with Timer() as t:
         while len(cands) < max_equilibria:
@@ -220,17 +221,6 @@ def milp_solve(
         elapsed_s=t.elapsed_s,
         notes=notes,
     )
-
-
-def _progress(progress: bool | Callable[[int], None]) -> Callable[[int], None] | None:
-    if callable(progress):
-        return progress
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(desc="MILP equilibria", unit="")
-        return lambda k: bar.update(1)
-    return None
 
 
 __all__ = ["milp_solve"]
