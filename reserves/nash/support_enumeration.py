@@ -109,6 +109,18 @@ class SupportSystem:
         inverse = np.argsort(np.array(order))
         self.delta = [np.concatenate(d)[inverse] for d in parts]
 
+    def subset(self, systems: np.ndarray | Sequence[int]) -> SupportSystem:
+        """The systems ``systems`` (indices into this batch) as a batch of their own, sharing
+        the difference tensors (no rebuilding)."""
+        idx = np.asarray(systems, dtype=int)
+        out = object.__new__(SupportSystem)
+        out.__dict__.update(self.__dict__)
+        out.profiles = [self.profiles[k] for k in idx]
+        out.mixing_of = [self.mixing_of[k] for k in idx]
+        out.mixing = out.mixing_of[0]
+        out.delta = [d[idx] for d in self.delta]
+        return out
+
     def sigmas(self, Z: np.ndarray) -> list[np.ndarray]:
         """Full probability vectors of the mixing players, batched: ``Z`` is ``(P, dim)``."""
         out = []
@@ -210,16 +222,21 @@ def _newton(
     sel: np.ndarray | None = None,
     iters: int = 30,
     tol: float = 1e-14,
+    want_cond: bool = True,
 ):
-    """Batched Newton on ``F(Z) = 0``; returns (Z, residual norms, Jacobian condition).
+    """Batched Newton on ``F(Z) = 0``; returns (Z, residual norms, Jacobian condition; NaN
+    when ``want_cond`` is False).
 
     Rows leave the iteration once converged (residual below ``tol``) or stalled (residual
     below 1e-12 that no longer halves, i.e. at rounding level), so a batch costs what its
     slowest converging row needs."""
     Z = Z.copy()
-    sel_all = np.zeros(len(Z), dtype=int) if sel is None else np.asarray(sel)
-    active = np.arange(len(Z))
-    prev = np.full(len(Z), np.inf)
+    P = len(Z)
+    sel_all = np.zeros(P, dtype=int) if sel is None else np.asarray(sel)
+    active = np.arange(P)
+    prev = np.full(P, np.inf)
+    res_out = np.zeros(P)
+    J_out = np.zeros((P, system.dim, system.dim), dtype=Z.dtype) if want_cond else None
     for _ in range(iters):
         if active.size == 0:
             break
@@ -227,12 +244,23 @@ def _newton(
         res = np.linalg.norm(F, axis=1)
         done = (res < tol) | ((res < 1e-12) & (res > 0.5 * prev[active]))
         prev[active] = res
+        # rows that stop here keep the residual and Jacobian of this (final) evaluation
+        res_out[active[done]] = res[done]
+        if J_out is not None:
+            J_out[active[done]] = J[done]
         step = _solve_batched(J[~done], F[~done])
         Z[active[~done]] = Z[active[~done]] - step
         active = active[~done]
-    F, J = system.FJ(Z, sel)
-    cond = np.linalg.cond(J) if system.dim else np.zeros(len(Z))
-    return Z, np.linalg.norm(F, axis=1), cond
+    if active.size:  # rows that ran out of iterations: evaluate at their last iterate
+        F, J = system.FJ(Z[active], sel_all[active])
+        res_out[active] = np.linalg.norm(F, axis=1)
+        if J_out is not None:
+            J_out[active] = J
+    if J_out is None:
+        cond = np.full(P, np.nan)
+    else:
+        cond = np.linalg.cond(J_out) if system.dim and P else np.zeros(P)
+    return Z, res_out, cond
 
 
 def _start_assignments(owner: Sequence[int], dims: Sequence[int]) -> list[tuple[int, ...]]:
@@ -660,7 +688,7 @@ def _certified_roots(
     if Zc.size == 0:
         return Zc, sel, np.arange(nsys)
     with np.errstate(all="ignore"):
-        Z, res, _ = _newton(sys_, Zc, sel, iters=5)
+        Z, res, _ = _newton(sys_, Zc, sel, iters=5, want_cond=False)
         near = np.isfinite(res) & (res < 1e-3)  # spurious candidates do not approach a root
         Z, res, cond = _newton(sys_, Z[near], sel[near], iters=10)
     sel = sel[near]
@@ -750,8 +778,7 @@ def _solve_supports(
         # linear systems (two mixing players): F(z) = F(0) + J z
         sel = np.arange(nsys)
         z0 = np.zeros((nsys, sys_.dim))
-        J = sys_.J(z0, sel)
-        F0 = sys_.F(z0, sel)
+        F0, J = sys_.FJ(z0, sel)
         cond = np.linalg.cond(J)
         regular = cond < 1e12
         for k in np.flatnonzero(~regular):
@@ -772,16 +799,15 @@ def _solve_supports(
         else:
             Zc, sel, hard = np.zeros((0, sys_.dim), complex), np.zeros(0, int), np.arange(nsys)
         if hard.size:  # general systems, or 2x2x2 ones the elimination cannot certify
-            sub = SupportSystem(game, [group[k] for k in hard])
-            alive = _box_prefilter(sub)  # skip systems with no root in the probability box
+            alive = _box_prefilter(sys_.subset(hard))  # no root in the probability box: skip
             hard = hard[alive]
         if hard.size:
-            sub = SupportSystem(game, [group[k] for k in hard])
+            sub = sys_.subset(hard)
             Zh, selh, fails = _track_linear_product(sub, rng)
             Zc, sel = np.concatenate([Zc, Zh]), np.concatenate([sel, hard[selh]])
         if Zc.size == 0:
             return [], fails, 0
-        Zc, res, _ = _newton(sys_, Zc, sel, iters=12)
+        Zc, res, _ = _newton(sys_, Zc, sel, iters=12, want_cond=False)
         real = (np.abs(Zc.imag).max(axis=1) < 1e-7 * (1 + np.abs(Zc).max(axis=1))) & (res < 1e-8)
         Z, sel = Zc[real].real, sel[real]
     if Z.size == 0:
@@ -800,7 +826,14 @@ def _solve_supports(
     Z, sel = Z[inside], sel[inside]
     if Z.size == 0:
         return [], fails, singular
-    Z, res, cond = _newton(sys_, Z, sel, iters=10)
+    if sys_.degree == 1:
+        # linear: one step of iterative refinement; J (hence its condition) is constant
+        r = F0[sel] + np.einsum("pij,pj->pi", J[sel], Z)
+        Z = Z - np.linalg.solve(J[sel], r[..., None])[..., 0]
+        res = np.linalg.norm(F0[sel] + np.einsum("pij,pj->pi", J[sel], Z), axis=1)
+        cond = cond[sel]
+    else:
+        Z, res, cond = _newton(sys_, Z, sel, iters=10)
     out = []
     bad_systems: set[int] = set()
     for z, k, r, c in zip(Z, sel, res, cond, strict=True):
@@ -949,7 +982,7 @@ def polish(
             else np.zeros(0)
         )
         if sys_.dim and sys_.degree > 0:
-            Z, res, _ = _newton(sys_, z0[None, :], iters=40)
+            Z, res, _ = _newton(sys_, z0[None, :], iters=40, want_cond=False)
             if res[0] > 1e-10:
                 continue
             cand = sys_.profile(Z[0])
