@@ -273,6 +273,107 @@ def _three_ternary(sys_: Any, nsys: int) -> tuple[np.ndarray, np.ndarray, np.nda
     return _pack(sys_, Z, sel, hard)
 
 
+def _pmul(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Product of polynomials in ascending coefficients along the last axis (batched)."""
+    out = np.zeros(
+        (*np.broadcast_shapes(p.shape[:-1], q.shape[:-1]), p.shape[-1] + q.shape[-1] - 1),
+        dtype=np.result_type(p, q),
+    )
+    for i in range(p.shape[-1]):
+        out[..., i : i + q.shape[-1]] += p[..., i : i + 1] * q
+    return out
+
+
+def _monomial(D: np.ndarray) -> np.ndarray:
+    """Multilinear coefficients of ``sum D[a, b, c] sigma_A(a) sigma_B(b) sigma_C(c)`` in the
+    second-action probabilities (``sigma = (1 - z, z)``): index 0 of an axis is the constant
+    part, index 1 the coefficient of that opponent's ``z`` (batched over axis 0)."""
+    W = np.array([[1.0, 0.0], [-1.0, 1.0]])
+    return np.einsum("sabc,xa,yb,zc->sxyz", D, W, W, W)
+
+
+def four_binary_roots(sys_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate roots of the systems with four players mixing over two actions each.
+
+    Unknowns ``z_0..z_3`` (second-action probabilities); player k's equation is multilinear in
+    the other three. Hide ``t = z_3``: players 0, 1, 2 then form a three-binary system with
+    coefficients affine in ``t``, which eliminates as in ``_three_binary_roots``: ``z_1 =
+    N_1 / D_1``, ``z_0 = N_0 / D_0`` (affine in ``z_2``) and ``Q(z_2) = 0`` (quadratic).
+    Player 3's equation times ``D_0 D_1`` is a cubic ``R(z_2)``. The resultant
+    ``Res_{z_2}(Q, R)`` (5 x 5 Sylvester determinant) is a polynomial in ``t`` of degree at
+    most 13, sampled at 16 roots of unity and solved by its companion matrix; each ``t`` gives
+    two ``z_2`` (roots of ``Q``) and then ``z_0, z_1``. Extraneous candidates are removed and
+    the rest certified by the caller (Newton refinement and a count of distinct nonsingular
+    roots against the multihomogeneous Bezout number, 9, as for pattern (3, 3, 3)).
+
+    Returns
+    -------
+    (Z, sel, hard)
+        candidates ``(R, 4)``, their system, and the systems whose resultant vanishes
+        identically (left to the homotopy).
+    """
+    C = [_monomial(sys_.delta[k][:, 0]) for k in range(4)]  # opponents in increasing order
+    L = 16
+    t = np.exp(2j * np.pi * np.arange(L) / L)
+
+    def pieces(tv: np.ndarray, own: np.ndarray | None) -> tuple[np.ndarray, ...]:
+        # batch (..., ) over systems x samples, or over candidates (own: their systems)
+        def at(k: int) -> np.ndarray:
+            Ck = C[k] if own is None else C[k][own]
+            tt = tv[None, :, None, None] if own is None else tv[:, None, None]
+            Ck = Ck[:, None] if own is None else Ck
+            return Ck[..., 0] + tt * Ck[..., 1]  # (..., 2, 2) over the first two opponents
+
+        c, e, g = at(0), at(1), at(2)  # F_0(z1, z2), F_1(z0, z2), F_2(z0, z1)
+        N1 = np.stack([-c[..., 0, 0], -c[..., 0, 1]], axis=-1)
+        D1 = np.stack([c[..., 1, 0], c[..., 1, 1]], axis=-1)
+        N0 = np.stack([-e[..., 0, 0], -e[..., 0, 1]], axis=-1)
+        D0 = np.stack([e[..., 1, 0], e[..., 1, 1]], axis=-1)
+        Q = (
+            g[..., 0, 0, None] * _pmul(D0, D1)
+            + g[..., 1, 0, None] * _pmul(N0, D1)
+            + g[..., 0, 1, None] * _pmul(N1, D0)
+            + g[..., 1, 1, None] * _pmul(N0, N1)
+        )
+        h = C[3] if own is None else C[3][own]
+        h = h[:, None] if own is None else h
+        one = np.zeros_like(N0)
+        one[..., 0] = 1.0
+        z2 = np.zeros_like(N0)
+        z2[..., 1] = 1.0
+        R = 0
+        for x0 in range(2):
+            for x1 in range(2):
+                base = _pmul(N0 if x0 else D0, N1 if x1 else D1)
+                for x2 in range(2):
+                    R = R + h[..., x0, x1, x2, None] * _pmul(base, z2 if x2 else one)
+        return Q, R, N0, D0, N1, D1
+
+    Q, R, *_ = pieces(t, None)
+    res = _sylvester_det(Q, R[..., :4])  # (nsys, L)
+    roots = _poly_roots(res, tol=1e-9)
+    hard = [n for n, r in enumerate(roots) if r is None]
+    own = np.array([n for n, r in enumerate(roots) if r is not None for _ in r], dtype=int)
+    if own.size == 0:
+        return _pack(sys_, [], [], hard)
+    tr = np.concatenate([r for r in roots if r is not None])
+    Q, R, N0, D0, N1, D1 = pieces(tr, own)
+    q0, q1, q2 = Q[:, 0], Q[:, 1], Q[:, 2]
+    disc = np.sqrt(q1 * q1 - 4 * q2 * q0)
+    sgn = np.where((np.conj(q1) * disc).real >= 0, 1.0, -1.0)
+    big = -(q1 + sgn * disc) / 2.0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        z2 = np.concatenate([big / q2, q0 / big])
+        o2 = np.concatenate([own, own])
+        t2 = np.concatenate([tr, tr])
+        N0, D0, N1, D1 = (np.concatenate([a, a]) for a in (N0, D0, N1, D1))
+        z0 = (N0[:, 0] + N0[:, 1] * z2) / (D0[:, 0] + D0[:, 1] * z2)
+        z1 = (N1[:, 0] + N1[:, 1] * z2) / (D1[:, 0] + D1[:, 1] * z2)
+    Z = np.stack([z0, z1, z2, t2], axis=1)
+    finite = np.all(np.isfinite(Z), axis=1)
+    return _pack(sys_, list(Z[finite]), list(o2[finite]), hard)
+
+
 def _pack(
     sys_: Any, Z: list[np.ndarray], sel: list[int], hard: list[int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -287,4 +388,4 @@ def _pack(
     return Za, sa, np.array(sorted(hard_set), dtype=int)
 
 
-__all__ = ["hidden_variable_roots"]
+__all__ = ["four_binary_roots", "hidden_variable_roots"]

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 
 from reserves.errors import SolverError
-from reserves.nash.hidden_variable import hidden_variable_roots
+from reserves.nash.hidden_variable import four_binary_roots, hidden_variable_roots
 from reserves.nash.normal_form import Game
 from reserves.nash.profiles import as_game, clean_profile, lift_profile
 from reserves.nash.pure import iterated_elimination, pure_equilibria_indices
@@ -43,6 +43,7 @@ from reserves.nash.result import SolveResult, Timer, make_result
 from reserves.nash.verify import REGRET_TOL, regret_tolerance
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+PREFILTER_ROUNDS = 1  # box-exclusion rounds before any system of degree >= 2 is solved
 
 
 class SupportSystem:
@@ -132,18 +133,29 @@ class SupportSystem:
     def _einsum(
         self, k: int, sig: list[np.ndarray], sel: np.ndarray, leave: int | None
     ) -> np.ndarray:
+        """``delta_k`` contracted with ``sigma_q`` of every opponent ``q`` except ``leave``:
+        ``(P, k_i - 1)``, or ``(P, k_i - 1, k_leave)``. One batched matrix-vector product per
+        contracted opponent, last axis first (faster than one many-operand einsum)."""
         others = [q for q in range(len(self.mixing)) if q != k]
-        letters = _LETTERS[: len(others)]
-        operands: list[np.ndarray] = [self.delta[k][sel]]
-        terms = ["pm" + letters]
-        out = "pm"
-        for q, letter in zip(others, letters, strict=True):
-            if q == leave:
-                out += letter
-                continue
-            terms.append("p" + letter)
-            operands.append(sig[q])
-        return np.einsum(",".join(terms) + "->" + out, *operands, optimize=False)
+        T = self.delta[k] if len(self.delta[k]) == 1 else self.delta[k][sel]
+        rest = others
+        if leave is not None:
+            pos = others.index(leave)
+            T = np.moveaxis(T, 2 + pos, 2)
+            rest = others[:pos] + others[pos + 1 :]
+        P = sig[0].shape[0] if sig else T.shape[0]
+        for q in reversed(rest):
+            head = T.shape[1:-1]
+            if T.shape[0] == 1:  # one system: a plain matrix product, no batch copy
+                T = sig[q] @ T[0].reshape(-1, T.shape[-1]).T
+            elif P >= 64:
+                T = np.einsum("pxa,pa->px", T.reshape(P, -1, T.shape[-1]), sig[q])
+            else:
+                T = np.matmul(T.reshape(P, -1, T.shape[-1]), sig[q][:, :, None])
+            T = T.reshape(P, *head)
+        if T.shape[0] != P:  # nothing contracted (one opponent, left open): broadcast
+            T = np.broadcast_to(T, (P, *T.shape[1:]))
+        return T
 
     def _sel(self, Z: np.ndarray, sel: np.ndarray | None) -> np.ndarray:
         return np.zeros(Z.shape[0], dtype=int) if sel is None else sel
@@ -788,9 +800,29 @@ def _solve_supports(
         sel = sel[regular]
         Z = np.linalg.solve(J[regular], -F0[regular][..., None])[..., 0] if sel.size else z0[:0]
     else:
+        # a few rounds of the exact box exclusion first: most support profiles of a generic
+        # game have no root with positive probabilities and need no elimination at all
+        alive = _box_prefilter(sys_, rounds=PREFILTER_ROUNDS)
+        if not alive.any():
+            return [], 0, 0
+        if not alive.all():
+            keep_sys = np.flatnonzero(alive)
+            sys_ = sys_.subset(keep_sys)
+            group = [group[k] for k in keep_sys]
+            nsys = len(group)
         hv = hidden_variable_roots(sys_) if sys_.dim > 3 else None
         if sys_.dim == 3 and sys_.degree == 2:
             Zc, sel, hard = _three_binary_roots(sys_)
+        elif list(sys_.sizes) == [2, 2, 2, 2]:  # candidates only: certify by the root count
+            alive = _box_prefilter(sys_)  # cheaper than the elimination when it excludes
+            if not alive.any():
+                return [], 0, 0
+            sys_ = sys_.subset(np.flatnonzero(alive))
+            group = [group[k] for k in np.flatnonzero(alive)]
+            nsys = len(group)
+            Zc, sel, hard = four_binary_roots(sys_)
+            Zc, sel, short = _certified_roots(sys_, Zc, sel)
+            hard = np.union1d(hard, short).astype(int)
         elif hv is not None:
             Zc, sel, hard = hv
             if list(sys_.sizes) == [3, 3, 3]:  # candidates only: certify by the root count
