@@ -40,9 +40,42 @@ total flow ``X_{-i,k}(z)``, not their individual states. It is computed from the
 strategies at their holdings ``h_j(H) = hbar_{j,k} H / Hbar_k`` (their holdings on the mean
 path, scaled to the node's total) and iterated to a fixed point with the mean path (as in
 Krusell and Smith 1998; the oblivious-equilibrium approximation of Weintraub, Benkard and Van
-Roy 2008 for many players). Iteration 0 uses the myopic equilibrium. The result reports the
-iterations, whether the aggregate law stopped changing, and the share of (date, node) entries
-where the law changed in the last iteration.
+Roy 2008 for many players). Iteration 0 uses the myopic equilibrium.
+
+Why plain iteration does not converge, and the update used
+----------------------------------------------------------
+Actions are discrete, so the best response to a law jumps. At a few (date, node, sovereign)
+entries a sovereign's best response to law ``t`` makes the law ``t + 1`` against which the
+other action is best: undamped iteration cycles there (about 0.5% of entries after four
+iterations on the C17 baseline) and no pure fixed point exists. The law therefore carries a
+*mixed* action per entry, ``W_{k,z,i}`` (probabilities over the sovereign's actions; the law's
+flows are their expectations), updated by a Krusell-Smith relaxation per entry:
+``W <- W + lambda (BR(W) - W)`` with ``lambda = min(1, 2^s / (1 + f))``, where ``f`` counts the
+times the entry's best response came back to one it had before (a cycle) and ``s`` the
+iterations since it last changed. An entry that never cycles takes its best response outright;
+a cycling entry is averaged as in fictitious play (the weight converges to the mixing
+probability of an indifference node), and the step grows again while the best response stays
+put, so an entry that cycled once but is strict returns to a pure action in a few iterations.
+The mean path is relaxed with ``1 / (1 + max f)``.
+
+Verification (one-shot deviations)
+----------------------------------
+After each backward pass against the law ``W``, at every date ``k``, aggregate node ``z`` and
+sovereign ``i`` (at its law holdings ``h_i(H)``), the gain of a one-shot deviation is
+
+.. math::
+
+    g_{k,z,i} = \max_a Q_{i,k}(a; h_i(H), z) - \sum_a W_{k,z,i}(a) Q_{i,k}(a; h_i(H), z) \ge 0,
+
+with ``Q`` the action value (period payoff against the law plus the continuation). The solver
+stops when ``max g <= GAIN_TOLERANCE * payoff_scale`` (``converged``) or after
+``mpe.iterations``; the result reports ``max_deviation_gain_usd``, ``residual`` (the law's
+fixed-point gap, see :class:`MPESolution`), ``law_change_share`` and every iteration's figures
+in ``meta["history"]``. The continuation is valued at the best response, so with one-shot gains
+at most ``epsilon`` the profile is a ``(2K - 1) epsilon``-equilibrium of the ``K``-date game
+(one-shot deviation principle for finite horizons). At the grid's own-holdings nodes the policy
+is the best response by construction; the check is informative at the law's nodes, where the
+others' flows come from.
 
 Assumptions: Markov strategies on the grid above (multilinear interpolation between nodes,
 clamped at the edges); the others' holdings enter through the mean-path allocation; sovereigns
@@ -119,9 +152,22 @@ class MPESolution:
         Aggregate grids: total holdings (BTC), log price, leverage (OI / market cap).
     q_values:
         ``(K, n, A, G_h, G_H, G_p, G_l)`` action values (period payoff plus continuation).
-    iterations, converged, law_change_share:
-        Aggregate-law iterations run, whether the law stopped changing, and the share of
-        (date, node) entries whose aggregate flow changed in the last iteration.
+    iterations:
+        Aggregate-law iterations run.
+    converged:
+        Whether the one-shot deviation check passed: ``max_deviation_gain_usd`` at most
+        ``meta["tolerance_usd"]`` (``GAIN_TOLERANCE`` times the game's payoff scale).
+    law_change_share:
+        Share of (date, aggregate node, sovereign) entries whose best response changed in the
+        last iteration.
+    residual:
+        The aggregate law's fixed-point gap in the last iteration: the largest
+        ``|x_i(BR) - x_i(law)|`` (USD order flow of one sovereign at one node and date, best
+        response against the law minus the law's own mixed action) over the roster's buying
+        capacity ``sum_i max_a c_i(a)``.
+    max_deviation_gain_usd:
+        The largest one-shot deviation gain at the law's nodes (module docstring,
+        *Verification*), USD.
     """
 
     stage: StageGame
@@ -134,12 +180,15 @@ class MPESolution:
     iterations: int
     converged: bool
     law_change_share: float
+    residual: float
+    max_deviation_gain_usd: float
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def decide(
+    def values(
         self, k: int, price_usd: NDArray, holdings_btc: NDArray, leverage: NDArray
-    ) -> NDArray[np.int64]:
-        """Each path's equilibrium profile at date ``k``: ``(paths, n)`` label indices."""
+    ) -> NDArray[np.float64]:
+        """Interpolated action values ``(paths, n, A)`` at date ``k`` (USD; unavailable
+        actions ``-inf``)."""
         P = np.asarray(price_usd, dtype=float)
         h = np.asarray(holdings_btc, dtype=float)
         npaths, n = h.shape
@@ -156,7 +205,15 @@ class MPESolution:
         for a in range(A):
             grids = (self.own_grid, self.total_grid, self.logp_grid, self.lev_grid)
             vals[:, :, a] = _interp4_rows(Q[:, a], grids, (h.T, *pts_common)).T
-        vals = np.where(self.stage.available[None], vals, -np.inf)
+        return np.where(self.stage.available[None], vals, -np.inf)
+
+    def decide(
+        self, k: int, price_usd: NDArray, holdings_btc: NDArray, leverage: NDArray
+    ) -> NDArray[np.int64]:
+        """Each path's equilibrium profile at date ``k``: ``(paths, n)`` label indices (the
+        best response; at an indifference node the first label, a pure selection of the
+        mixed action the aggregate law carries)."""
+        vals = self.values(k, price_usd, holdings_btc, leverage)
         return np.argmax(vals, axis=2).astype(np.int64)
 
     def to_dict(self) -> dict[str, Any]:
@@ -165,13 +222,22 @@ class MPESolution:
             "iterations": self.iterations,
             "converged": self.converged,
             "law_change_share": self.law_change_share,
+            "residual": self.residual,
+            "max_deviation_gain_usd": self.max_deviation_gain_usd,
+            "tolerance_usd": self.meta.get("tolerance_usd"),
+            "mixed_share": self.meta.get("mixed_share"),
+            "history": list(self.meta.get("history", [])),
             "grid": {
                 "own_holdings": int(self.own_grid.shape[1]),
                 "total_holdings": int(self.total_grid.size),
                 "log_price": int(self.logp_grid.size),
                 "leverage": int(self.lev_grid.size),
             },
-            "meta": {k: v for k, v in self.meta.items() if not isinstance(v, np.ndarray)},
+            "meta": {
+                k: v
+                for k, v in self.meta.items()
+                if not isinstance(v, np.ndarray) and k not in ("history", "tolerance_usd")
+            },
         }
 
 
@@ -207,6 +273,9 @@ def _crash(cfg: Any, dyn: Any) -> tuple[float, float, float]:
     x = float(kr.drop[0]) * (1.0 - parts.rebound)
     return x, float(kr.long_liquidated_usd[0]) / max(parts.oi_ref_usd, 1.0), lev0
 
+
+#: converged when no one-shot deviation gains more than this share of the payoff scale
+GAIN_TOLERANCE = 1e-6
 
 _CACHE: dict[tuple, MPESolution] = {}
 
@@ -324,18 +393,6 @@ def _solve_mpe(cfg: Any, dyn: Any, days: NDArray[np.int64], horizon_days: int) -
         inside = max(float(hbar_k.sum()), 1e-9)
         return hbar_k[None, :] * np.clip((H - H_out) / inside, 0.0, None)[:, None]
 
-    def law_of(decide: Any, hbar: NDArray) -> tuple[NDArray, NDArray]:
-        """``(K, NA, n)`` buy cash and BTC sold of every sovereign at every aggregate node."""
-        B = np.zeros((K, NA, n))
-        S = np.zeros((K, NA, n))
-        for k in range(K):
-            hk = holdings_at(hbar[k], Hg)
-            prof = decide(k, Pg, hk, Lg)
-            c, q, _ = stage.flows(Pg, hk)
-            B[k] = np.take_along_axis(c, prof[:, :, None], 2)[..., 0]
-            S[k] = np.take_along_axis(q, prof[:, :, None], 2)[..., 0]
-        return B, S
-
     def mean_path(decide: Any) -> NDArray:
         """Holdings at each date on the deterministic path (no diffusion, no crash)."""
         h = h0.copy()
@@ -362,8 +419,6 @@ def _solve_mpe(cfg: Any, dyn: Any, days: NDArray[np.int64], horizon_days: int) -
         prof, _ = stage.myopic_profiles(P, sig, h, None, mult_of(Ht))
         return prof
 
-    hbar = mean_path(myopic_decide)
-    lawB, lawS = law_of(myopic_decide, hbar)
     agg_idx = np.ravel_multi_index(
         (
             np.searchsorted(tot, gt_nodes.ravel()),
@@ -372,12 +427,19 @@ def _solve_mpe(cfg: Any, dyn: Any, days: NDArray[np.int64], horizon_days: int) -
         ),
         (GH, Gp, GL),
     )
-    q_values = np.zeros((K, n, A, Gh, GH, Gp, GL))
-    converged = False
-    change_share = 1.0
-    it = 0
-    for it in range(1, g.iterations + 1):
+    grids4 = (own, tot, logp, lev)
+    pc = 1.0 - np.exp(-crash_rate * dt_years)
+
+    def backward(lawB: NDArray, lawS: NDArray) -> NDArray:
+        """Action values ``(K, n, A, Gh, GH, Gp, GL)`` against the aggregate law (B, S)."""
+        q_values = np.zeros((K, n, A, Gh, GH, Gp, GL))
         V_next = np.zeros((n, Gh, GH, Gp, GL))
+        Pn = P_nodes
+        c = np.broadcast_to(stage.cash_usd[:, None, :], (n, M, A))
+        q = -stage.sell_frac[:, None, :] * h_nodes[:, :, None]
+        x = c + q * Pn[:, :, None]
+        sig, sd_ = sigma_of(H_nodes, L_nodes)
+        mult = mult_of(H_nodes)
         for k in range(K - 1, -1, -1):
             dtk = dt_years[k]
             days_k = dtk * DAYS_PER_YEAR
@@ -386,81 +448,130 @@ def _solve_mpe(cfg: Any, dyn: Any, days: NDArray[np.int64], horizon_days: int) -
             Sk = lawS[k][agg_idx]
             B_oth = (Bk.sum(1)[:, None] - Bk).T  # (n, M)
             S_oth = (Sk.sum(1)[:, None] - Sk).T
-            Pn = P_nodes
-            c = np.broadcast_to(stage.cash_usd[:, None, :], (n, M, A))
-            q = -stage.sell_frac[:, None, :] * h_nodes[:, :, None]
-            x = c + q * Pn[:, :, None]
             X = (B_oth + S_oth * Pn)[:, :, None] + x
             Bv = B_oth[:, :, None] + c
             Sv = S_oth[:, :, None] + q
-            sig, sd_ = sigma_of(H_nodes, L_nodes)
-            u = _stage_payoff(stage, Pn, sig, mult_of(H_nodes), H_nodes, h_nodes, c, q, X, Bv, Sv)
-            flow_u = dtk / T * u  # (n, M, A)
-            if k == K - 1:
-                cont = np.zeros_like(flow_u)
-            else:
+            u = _stage_payoff(stage, Pn, sig, mult, H_nodes, h_nodes, c, q, X, Bv, Sv)
+            qv = dtk / T * u  # (n, M, A): the period payoff
+            if k < K - 1:
                 dh = days_k * (c / Pn[:, :, None] + q) / (DAYS_PER_YEAR * T)
                 dH_oth = days_k * (B_oth / Pn + S_oth) / (DAYS_PER_YEAR * T)
-                h1 = np.maximum(h_nodes[:, :, None] + dh, 0.0)
-                H1 = H_nodes[:, :, None] + dh + dH_oth[:, :, None]
-                F = days_k * (X) / (DAYS_PER_YEAR * T)
-                drift = mult_of(H_nodes)[:, :, None] * F / (Pn[:, :, None] * Q)
-                lp0 = np.log(Pn)[:, :, None] + drift
-                pc = 1.0 - math.exp(-crash_rate * dtk)
+                h1 = np.maximum(h_nodes[:, :, None] + dh, 0.0).reshape(n, -1)
+                H1 = (H_nodes[:, :, None] + dh + dH_oth[:, :, None]).reshape(n, -1)
+                F = days_k * X / (DAYS_PER_YEAR * T)
+                lp0 = np.log(Pn)[:, :, None] + mult[:, :, None] * F / (Pn[:, :, None] * Q)
                 keep = 1.0 - (1.0 - rebuild) ** days_k
-                L_nc = L_nodes + keep * (lev0 - L_nodes)
-                L_c = L_nodes * (1.0 - liq_share)
-                cont = np.zeros_like(flow_u)
+                L_nc = np.broadcast_to((L_nodes + keep * (lev0 - L_nodes))[:, :, None], lp0.shape)
+                L_c = np.broadcast_to((L_nodes * (1.0 - liq_share))[:, :, None], lp0.shape)
+                jump = np.log1p(-np.minimum(x_c * L_nodes / lev0, 0.95))[:, :, None]
+                cont = np.zeros_like(qv)
                 for z, wz in zip(gh_x, gh_w, strict=True):
-                    eps = z * sd_ * math.sqrt(dtk)
-                    for crash, wc in ((False, 1.0 - pc), (True, pc)):
+                    lp = lp0 + (z * sd_ * math.sqrt(dtk))[:, :, None]
+                    for crash, wc in ((False, 1.0 - pc[k]), (True, pc[k])):
                         if wc <= 0:
                             continue
-                        lp = lp0 + eps[:, :, None]
-                        if crash:
-                            lp = lp + np.log1p(-np.minimum(x_c * L_nodes / lev0, 0.95))[:, :, None]
-                        Ln = np.broadcast_to((L_c if crash else L_nc)[:, :, None], lp.shape)
-                        vals = _interp4_rows(
-                            V_next,
-                            (own, tot, logp, lev),
-                            (
-                                h1.reshape(n, -1),
-                                H1.reshape(n, -1),
-                                lp.reshape(n, -1),
-                                Ln.reshape(n, -1),
-                            ),
-                        ).reshape(n, M, A)
-                        cont += wz * wc * vals
-                cont *= math.exp(-disc * dtk)
-            qv = flow_u + cont
+                        pts = (
+                            h1,
+                            H1,
+                            (lp + jump if crash else lp).reshape(n, -1),
+                            (L_c if crash else L_nc).reshape(n, -1),
+                        )
+                        cont += wz * wc * _interp4_rows(V_next, grids4, pts).reshape(n, M, A)
+                qv = qv + math.exp(-disc * dtk) * cont
             qv = np.where(stage.available[:, None, :], qv, -np.inf)
             q_values[k] = np.moveaxis(qv, 2, 1).reshape(n, A, Gh, GH, Gp, GL)
             V_next = qv.max(axis=2).reshape(n, Gh, GH, Gp, GL)
+        return q_values
+
+    def law_flows(W: NDArray, hbar: NDArray) -> tuple[NDArray, NDArray]:
+        """``(K, NA, n)`` expected buy cash and BTC sold under the law's mixed actions ``W``."""
+        B = np.zeros((K, NA, n))
+        S = np.zeros((K, NA, n))
+        for k in range(K):
+            hk = holdings_at(hbar[k], Hg)
+            c, q, _ = stage.flows(Pg, hk)
+            B[k] = (W[k] * c).sum(-1)
+            S[k] = (W[k] * q).sum(-1)
+        return B, S
+
+    def law_check(sol: MPESolution, W: NDArray, hbar: NDArray) -> tuple[NDArray, NDArray]:
+        """Best responses ``(K, NA, n)`` at the law's nodes and the one-shot deviation gains
+        ``max_a Q_i(a) - sum_a W_ia Q_i(a)`` (USD, ``(K, NA, n)``)."""
+        br = np.zeros((K, NA, n), dtype=np.int64)
+        gain = np.zeros((K, NA, n))
+        for k in range(K):
+            hk = holdings_at(hbar[k], Hg)
+            vals = sol.values(k, Pg, hk, Lg)  # (NA, n, A), unavailable -inf
+            br[k] = np.argmax(vals, axis=2)
+            best = vals.max(axis=2)
+            played = (W[k] * np.where(np.isfinite(vals), vals, 0.0)).sum(-1)
+            gain[k] = np.maximum(best - played, 0.0)
+        return br, gain
+
+    def onehot(prof: NDArray) -> NDArray:
+        out = np.zeros((*prof.shape, A))
+        np.put_along_axis(out, prof[..., None], 1.0, axis=-1)
+        return out
+
+    # iteration 0: the myopic equilibrium at every node and on the mean path
+    hbar = mean_path(myopic_decide)
+    W = np.zeros((K, NA, n, A))
+    for k in range(K):
+        W[k] = onehot(myopic_decide(k, Pg, holdings_at(hbar[k], Hg), Lg))
+    flips = np.zeros((K, NA, n))
+    prev_br = np.argmax(W, axis=-1)
+    seen = 1 << prev_br  # bit mask of the best responses each entry has had
+    stable = np.zeros((K, NA, n))  # iterations since the entry's best response last changed
+    cap_usd = max(float(stage.cash_usd.max(axis=1).sum()), 1.0)
+    tol_usd = GAIN_TOLERANCE * stage.payoff_scale
+    history: list[dict[str, float]] = []
+    meta0 = {"holdings_outside_btc": H_out}
+    converged = False
+    residual = float("nan")
+    gain_max = float("nan")
+    change_share = float("nan")
+    it = 0
+    for it in range(1, g.iterations + 1):
+        lawB, lawS = law_flows(W, hbar)
+        q_values = backward(lawB, lawS)
         sol = MPESolution(
-            stage,
-            days,
-            own,
-            tot,
-            logp,
-            lev,
-            q_values,
-            it,
-            False,
-            change_share,
-            {"holdings_outside_btc": H_out},
+            stage, days, own, tot, logp, lev, q_values, it, False, 0.0, 0.0, 0.0, meta0
         )
-        # new aggregate law: every sovereign's MPE action at its law holdings, at each node
-        hbar = mean_path(sol.decide)
-        newB, newS = law_of(sol.decide, hbar)
-        scale = max(float(np.abs(lawB).max()), float(np.abs(newB).max()), 1.0)
-        changed = (np.abs(newB - lawB) > 1e-9 * scale) | (
-            np.abs(newS - lawS) > 1e-9 * max(float(np.abs(lawS).max()), 1.0)
-        )
+        br, gain = law_check(sol, W, hbar)
+        gain_max = float(gain.max())
+        changed = br != prev_br
         change_share = float(changed.mean())
-        lawB, lawS = newB, newS
-        if change_share == 0.0:
+        # the law's fixed-point gap: expected flow of the best responses minus the law's
+        Wbr = onehot(br)
+        gapB, gapS = law_flows(Wbr - W, hbar)
+        gap_usd = np.abs(gapB + gapS * Pg[None, :, None])
+        residual = float(gap_usd.max()) / cap_usd
+        history.append(
+            {
+                "iteration": it,
+                "max_deviation_gain_usd": gain_max,
+                "residual": residual,
+                "best_response_change_share": change_share,
+                "mixed_share": float((W.max(axis=-1) < 1.0 - 1e-12).mean()),
+            }
+        )
+        if gain_max <= tol_usd:
             converged = True
             break
+        if it == g.iterations:
+            break
+        # Krusell-Smith update with a relaxation weight per entry: an entry whose best
+        # response has switched s times moves 1 / (1 + s) of the way (fictitious-play
+        # averaging, which converges to the mixing weights at an indifference node); an entry
+        # that never switched takes its best response outright
+        flips += changed & ((seen >> br) & 1).astype(bool)  # back to an earlier response
+        seen |= 1 << br
+        stable = np.where(changed, 0, stable + 1)
+        step = np.minimum(1.0, 2.0**stable / (1.0 + flips))[..., None]
+        W = W + step * (Wbr - W)
+        prev_br = br
+        hb_new = mean_path(sol.decide)
+        hbar = hbar + (hb_new - hbar) / (1.0 + float(flips.max()))
     return MPESolution(
         stage,
         days,
@@ -472,12 +583,20 @@ def _solve_mpe(cfg: Any, dyn: Any, days: NDArray[np.int64], horizon_days: int) -
         it,
         converged,
         change_share,
+        residual,
+        gain_max,
         {
             "holdings_outside_btc": H_out,
             "crash_drop": x_c,
             "crash_liquidated_share": liq_share,
             "leverage0": lev0,
             "crash_rate_pa": crash_rate,
+            "tolerance_usd": tol_usd,
+            "mixed_share": float((W.max(axis=-1) < 1.0 - 1e-12).mean()),
+            "history": history,
+            "law_weights": W,
+            "law_gains_usd": gain,
+            "mean_path_holdings_btc": hbar,
         },
     )
 

@@ -1,0 +1,64 @@
+"""The Markov perfect equilibrium's aggregate-law iteration and its one-shot deviation check."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from reserves.config import load_config
+from reserves.scenarios.simulate import scenarios_section
+from reserves.sovereign.dynamic import decision_days
+from reserves.sovereign.dynamic_mpe import GAIN_TOLERANCE, _solve_mpe
+
+C17 = "configs/scenarios/c17.yaml"
+
+
+def _small(iterations: int):  # type: ignore[no-untyped-def]
+    cfg = load_config(C17)
+    dyn = scenarios_section(cfg).dynamics("orderly_transition")
+    mp = dyn.adoption.mpe.model_copy(
+        update={
+            "iterations": iterations,
+            "price_points": 5,
+            "holdings_points": 3,
+            "total_points": 3,
+            "leverage_points": 1,
+            "quadrature": 1,
+        }
+    )
+    dyn = dyn.model_copy(update={"adoption": dyn.adoption.model_copy(update={"mpe": mp})})
+    return _solve_mpe(cfg, dyn, decision_days(180, 60), 180)
+
+
+def test_myopic_law_fails_the_check_and_the_iterated_law_passes():
+    first = _small(1)  # the law is the myopic equilibrium: forward-looking sovereigns deviate
+    assert not first.converged
+    assert first.max_deviation_gain_usd > GAIN_TOLERANCE * first.stage.payoff_scale
+    assert first.residual > 0
+    done = _small(12)
+    assert done.converged
+    assert done.iterations < 12
+    assert done.max_deviation_gain_usd <= done.meta["tolerance_usd"]
+    d = done.to_dict()
+    for key in ("converged", "iterations", "residual", "max_deviation_gain_usd", "history"):
+        assert key in d
+    assert len(d["history"]) == done.iterations
+    assert d["history"][-1]["max_deviation_gain_usd"] == pytest.approx(done.max_deviation_gain_usd)
+
+
+def test_reported_gains_recomputed_from_the_action_values():
+    sol = _small(1)
+    W = sol.meta["law_weights"]  # (K, nodes, n, A)
+    hbar = sol.meta["mean_path_holdings_btc"]
+    H, lp, L = np.meshgrid(sol.total_grid, sol.logp_grid, sol.lev_grid, indexing="ij")
+    H, P, L = H.ravel(), np.exp(lp.ravel()), L.ravel()
+    out = sol.meta["holdings_outside_btc"]
+    for k in range(sol.days.size):
+        h = hbar[k][None, :] * np.clip((H - out) / hbar[k].sum(), 0.0, None)[:, None]
+        q = sol.values(k, P, h, L)
+        best = q.max(axis=2)
+        played = (W[k] * np.where(np.isfinite(q), q, 0.0)).sum(axis=2)
+        np.testing.assert_allclose(
+            sol.meta["law_gains_usd"][k], np.maximum(best - played, 0.0), rtol=1e-9, atol=1e-3
+        )
+    assert sol.meta["law_gains_usd"].max() == pytest.approx(sol.max_deviation_gain_usd)
