@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 
-TARGETS = {"c17": 30.0, "large": 60.0, "mpe": None}
+TARGETS = {"c17": 30.0, "large": 60.0, "mpe": 30.0}
 DEFAULT_PATHS = {"c17": 10_000, "large": 2_000, "mpe": 0}
 
 
@@ -56,9 +56,14 @@ def run_case(case: str, paths: int, days: int) -> None:
         wall = time.perf_counter() - t0
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         g = sol.to_dict()["grid"]
+        tol = sol.meta["tolerance_usd"]
         print(
-            f"mpe   14 sovereigns, {dd.size} dates, grid {g}: {wall:.1f} s, "
-            f"{sol.iterations} iterations, law changed at {sol.law_change_share:.1%} of nodes, "
+            f"mpe   14 sovereigns, {dd.size} dates, grid {g}: {wall:.1f} s (target < 30 s: "
+            f"{'ok' if wall < 30 else 'OVER'}), {sol.iterations} iterations, "
+            f"converged {sol.converged}: largest one-shot deviation gain "
+            f"${sol.max_deviation_gain_usd:,.0f} (tolerance ${tol:,.0f}), law residual "
+            f"{sol.residual:.2%} of buying capacity, best response changed at "
+            f"{sol.law_change_share:.3%} of entries, mixed at {sol.meta['mixed_share']:.3%}, "
             f"peak RSS {rss:.0f} MB"
         )
         return
