@@ -109,6 +109,58 @@ class SupportSystem:
             order.extend(members)
         inverse = np.argsort(np.array(order))
         self.delta = [np.concatenate(d)[inverse] for d in parts]
+        self.binary = len(M0) >= 2 and all(k == 2 for k in self.sizes)
+        self._mono: np.ndarray | None = None
+
+    def _use_mono(self, P: int) -> bool:
+        """The monomial form pays for small batches (few numpy calls) or a single system (no
+        per-point copy of the coefficients); large multi-system batches use the tensors."""
+        return self.binary and (P <= 256 or len(self.delta[0]) == 1)
+
+    @property
+    def mono(self) -> np.ndarray:
+        if self._mono is None:
+            self._mono = self._monomials()
+        return self._mono
+
+    def _monomials(self) -> np.ndarray:
+        """Binary mixers only: ``A[s, k, m]``, the coefficients of equation ``k`` of system
+        ``s`` on the monomials ``prod_q z_q^{x_q}`` of all mixing players (``m`` the bits
+        ``x_0 .. x_{M-1}``), from ``sigma_q = (1 - z_q, z_q)``: each opponent axis of
+        ``delta_k`` is mapped by ``[[1, 0], [-1, 1]]``; ``x_k = 0`` (no own variable)."""
+        M = len(self.mixing)
+        nsys = len(self.delta[0])
+        W = np.array([[1.0, 0.0], [-1.0, 1.0]])
+        A = np.zeros((nsys, M) + (2,) * M)
+        ops: list = []
+        for ax in range(1, M):
+            ops += [W, [M + ax, ax]]
+        for k in range(M):
+            C = self.delta[k][:, 0]  # (nsys, 2, ..., 2): opponents in order
+            C = np.einsum(C, list(range(M)), *ops, [0, *range(M + 1, 2 * M)])
+            own = [slice(None)] * M
+            own[k] = 0
+            A[(slice(None), k, *own)] = C
+        return A.reshape(nsys, M, -1)
+
+    def _mono_fj(self, Z: np.ndarray, sel: np.ndarray, deriv: bool = True) -> np.ndarray:
+        """``[F | J]`` of binary mixers as ``(P, M, M + 1)``: the monomial vector ``w`` of each
+        point and its derivatives ``dw / dz_q`` (the factor ``(1, z_q)`` replaced by ``(0, 1)``)
+        built as Kronecker products, contracted with ``A`` in one einsum."""
+        P, M = Z.shape
+        R = M + 1 if deriv else 1
+        V = np.ones((P, R, 1), dtype=Z.dtype)
+        f = np.empty((P, R, 2), dtype=Z.dtype)
+        for q in range(M):
+            f[:, :, 0] = 1.0
+            f[:, :, 1] = Z[:, q : q + 1]
+            if deriv:
+                f[:, 1 + q, 0] = 0.0
+                f[:, 1 + q, 1] = 1.0
+            V = (V[:, :, :, None] * f[:, :, None, :]).reshape(P, R, -1)
+        if len(self.mono) == 1:
+            return np.einsum("km,pjm->pkj", self.mono[0], V)
+        return np.einsum("pkm,pjm->pkj", self.mono[sel], V)
 
     def subset(self, systems: np.ndarray | Sequence[int]) -> SupportSystem:
         """The systems ``systems`` (indices into this batch) as a batch of their own, sharing
@@ -120,6 +172,7 @@ class SupportSystem:
         out.mixing_of = [self.mixing_of[k] for k in idx]
         out.mixing = out.mixing_of[0]
         out.delta = [d[idx] for d in self.delta]
+        out._mono = None if self._mono is None else self._mono[idx]
         return out
 
     def sigmas(self, Z: np.ndarray) -> list[np.ndarray]:
@@ -141,7 +194,9 @@ class SupportSystem:
         rest = others
         if leave is not None:
             pos = others.index(leave)
-            T = np.moveaxis(T, 2 + pos, 2)
+            axes = list(range(T.ndim))
+            axes.insert(2, axes.pop(2 + pos))
+            T = T.transpose(axes)
             rest = others[:pos] + others[pos + 1 :]
         P = sig[0].shape[0] if sig else T.shape[0]
         for q in reversed(rest):
@@ -162,12 +217,16 @@ class SupportSystem:
 
     def F(self, Z: np.ndarray, sel: np.ndarray | None = None) -> np.ndarray:  # noqa: N802
         sel = self._sel(Z, sel)
+        if self._use_mono(Z.shape[0]):
+            return self._mono_fj(Z, sel, deriv=False)[:, :, 0]
         sig = self.sigmas(Z)
         parts = [self._einsum(k, sig, sel, None) for k in range(len(self.mixing))]
         return np.concatenate(parts, axis=1) if parts else np.zeros((Z.shape[0], 0))
 
     def J(self, Z: np.ndarray, sel: np.ndarray | None = None) -> np.ndarray:  # noqa: N802
         sel = self._sel(Z, sel)
+        if self._use_mono(Z.shape[0]):
+            return self._mono_fj(Z, sel)[:, :, 1:]
         sig = self.sigmas(Z)
         P = Z.shape[0]
         Jm = np.zeros((P, self.dim, self.dim), dtype=Z.dtype)
@@ -188,6 +247,9 @@ class SupportSystem:
         Jacobian block ``C_kq[..., 1:] - C_kq[..., :1]`` and, contracted with ``sigma_q``,
         ``F_k`` (multilinearity), so ``F`` costs no extra pass."""
         sel = self._sel(Z, sel)
+        if self._use_mono(Z.shape[0]):
+            FJ = self._mono_fj(Z, sel)
+            return FJ[:, :, 0], FJ[:, :, 1:]
         sig = self.sigmas(Z)
         P = Z.shape[0]
         M = len(self.mixing)
@@ -658,13 +720,20 @@ def _looks_generic(game: Game, profiles: Sequence[Sequence[np.ndarray]]) -> bool
         u = np.sort(np.moveaxis(game.payoffs[i], i, 0), axis=0)
         if np.any(np.diff(u, axis=0) <= tol):
             return False
-    for prof in profiles:
-        if game.max_regret(prof) > REGRET_TOL * game.payoff_scale:
-            continue
-        br = game.best_responses(prof, tol=1e-9)
-        for b, sgm in zip(br, prof, strict=True):
-            if set(b.tolist()) != set(np.flatnonzero(sgm > 1e-12).tolist()):
-                return False
+    if not profiles:
+        return True
+    dev = _batch_deviations(game, profiles)
+    sig = [np.array([np.asarray(p[i], dtype=float) for p in profiles]) for i in range(len(dev))]
+    best = [v.max(axis=1, keepdims=True) for v in dev]
+    regret = np.max(
+        [b[:, 0] - np.einsum("ka,ka->k", v, s) for v, b, s in zip(dev, best, sig, strict=True)],
+        axis=0,
+    )
+    equilibrium = regret <= REGRET_TOL * game.payoff_scale
+    for v, b, s in zip(dev, best, sig, strict=True):
+        br = v >= b - 1e-9 * game.payoff_scale  # Game.best_responses(profile, tol=1e-9)
+        if np.any(equilibrium & np.any(br != (s > 1e-12), axis=1)):
+            return False
     return True
 
 
@@ -814,7 +883,7 @@ def _solve_supports(
         if sys_.dim == 3 and sys_.degree == 2:
             Zc, sel, hard = _three_binary_roots(sys_)
         elif list(sys_.sizes) == [2, 2, 2, 2]:  # candidates only: certify by the root count
-            alive = _box_prefilter(sys_)  # cheaper than the elimination when it excludes
+            alive = _box_prefilter(sys_, rounds=3)  # cheaper than elimination when it excludes
             if not alive.any():
                 return [], 0, 0
             sys_ = sys_.subset(np.flatnonzero(alive))
@@ -883,19 +952,28 @@ def _solve_supports(
     return out, fails, singular + len(bad_systems)
 
 
-def _batch_regrets(game: Game, profiles: Sequence[Sequence[np.ndarray]]) -> np.ndarray:
-    """Max regret of each profile, all profiles contracted at once (one einsum per player)."""
+def _batch_deviations(game: Game, profiles: Sequence[Sequence[np.ndarray]]) -> list[np.ndarray]:
+    """Deviation payoffs ``v_i(a)`` of every profile, all profiles contracted at once (one
+    einsum per player): a list of ``(K, n_i)`` arrays."""
     n = game.num_players
     sig = [np.array([np.asarray(p[j], dtype=float) for p in profiles]) for j in range(n)]
-    worst = np.zeros(len(profiles))
     K = n + 1  # label of the batch axis
+    out = []
     for i in range(n):
         ops: list = [game.payoffs[i], list(range(n))]
         for j in range(n):
             if j != i:
                 ops += [sig[j], [K, j]]
-        v = np.einsum(*ops, [K, i])  # (batch, n_i): deviation payoffs
-        worst = np.maximum(worst, v.max(axis=1) - np.einsum("ka,ka->k", v, sig[i]))
+        out.append(np.einsum(*ops, [K, i]))
+    return out
+
+
+def _batch_regrets(game: Game, profiles: Sequence[Sequence[np.ndarray]]) -> np.ndarray:
+    """Max regret of each profile, all profiles contracted at once (one einsum per player)."""
+    worst = np.zeros(len(profiles))
+    for i, v in enumerate(_batch_deviations(game, profiles)):
+        sig_i = np.array([np.asarray(p[i], dtype=float) for p in profiles])
+        worst = np.maximum(worst, v.max(axis=1) - np.einsum("ka,ka->k", v, sig_i))
     return worst
 
 
