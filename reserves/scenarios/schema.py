@@ -153,7 +153,7 @@ class MPEConfig(_Strict):
     price_points: int = Field(default=9, ge=3, le=61, description="log-price grid")
     leverage_points: int = Field(default=3, ge=1, le=11, description="leverage grid")
     quadrature: int = Field(default=3, ge=1, le=9, description="Gauss-Hermite nodes")
-    iterations: int = Field(default=12, ge=1, le=50, description="aggregate-law iterations (max)")
+    iterations: int = Field(default=40, ge=1, le=60, description="aggregate-law iterations (max)")
     discount_pa: float = Field(default=0.0, ge=0, le=1, description="time discount per year")
 
 

@@ -115,24 +115,45 @@ def _interp4(
 
     ``pts`` are four arrays of shape ``(n, M)``; returns ``(n, M)``.
     """
+    jws = [_interp_weights(g, p) for g, p in zip(grids, pts, strict=True)]
+    return _interp4_jw(values, jws)
+
+
+def _corner_terms(
+    dims: list[int], strides: tuple[int, ...], jws: list[tuple[NDArray, NDArray]]
+) -> list[tuple[int, Any]]:
+    """``(offset, weight)`` of every corner over ``dims`` (weights multiplied out once)."""
+    terms: list[tuple[int, Any]] = [(0, 1.0)]
+    for d in dims:
+        w = jws[d][1]
+        lo = 1.0 - w
+        terms = [(o, t * lo) for o, t in terms] + [(o + strides[d], t * w) for o, t in terms]
+    return terms
+
+
+def _interp4_jw(values: NDArray, jws: list[tuple[NDArray, NDArray]]) -> NDArray:
+    """:func:`_interp4` from each dimension's lower index and upper weight (``(n, M)`` each).
+
+    The ``2^d`` corners over the ``d`` dimensions with more than one node are gathered from the
+    flattened table; their weights are products of the two halves' corner weights.
+    """
     n = values.shape[0]
     shape = values.shape[1:]
-    flat = values.reshape(n, -1)
-    strides = np.array([shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1])
-    js, ws = zip(*(_interp_weights(g, p) for g, p in zip(grids, pts, strict=True)), strict=True)
-    out = np.zeros(pts[0].shape)
-    for corner in range(16):
-        bits = [(corner >> d) & 1 for d in range(4)]
-        idx = np.zeros(pts[0].shape, dtype=np.intp)
-        wt = np.ones(pts[0].shape)
-        for d in range(4):
-            if shape[d] == 1:
-                if bits[d]:
-                    wt = wt * 0.0
-                continue
-            idx += (js[d] + bits[d]) * strides[d]
-            wt = wt * (ws[d] if bits[d] else 1.0 - ws[d])
-        out += wt * np.take_along_axis(flat, idx, axis=1)
+    strides = (shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1)
+    size = shape[0] * strides[0]
+    pshape = jws[0][0].shape
+    idx0 = np.broadcast_to((np.arange(n, dtype=np.intp) * size)[:, None], pshape).copy()
+    active = [d for d in range(4) if shape[d] > 1]
+    for d in active:
+        idx0 += jws[d][0] * strides[d]
+    half = len(active) // 2
+    left = _corner_terms(active[:half], strides, jws)
+    right = _corner_terms(active[half:], strides, jws)
+    flat = values.reshape(-1)
+    out = np.zeros(pshape)
+    for o1, t1 in left:
+        for o2, t2 in right:
+            out += (t1 * t2) * np.take(flat, idx0 + (o1 + o2))
     return out
 
 
@@ -241,22 +262,27 @@ class MPESolution:
         }
 
 
+def _own_weights(own: NDArray, x: NDArray) -> tuple[NDArray, NDArray]:
+    """Lower index and upper weight on each row's own-holdings grid (clamped), ``(n, M)``."""
+    Gh = own.shape[1]
+    xc = np.clip(x, own[:, :1], own[:, -1:])
+    inner = own[:, 1:-1]
+    j = (xc[:, :, None] >= inner[:, None, :]).sum(axis=-1)
+    lo = np.take_along_axis(own, j, axis=1)
+    hi = np.take_along_axis(own, np.minimum(j + 1, Gh - 1), axis=1)
+    w = np.where(hi > lo, (xc - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0)
+    return j.astype(np.intp), w
+
+
 def _interp4_rows(
     values: NDArray, grids: tuple[NDArray, NDArray, NDArray, NDArray], pts: tuple[NDArray, ...]
 ) -> NDArray:
     """:func:`_interp4` with a per-row first grid (own holdings differ by sovereign)."""
     own, g1, g2, g3 = grids
-    n = values.shape[0]
-    # map each row's own-holdings coordinate to its (fractional) index on that row's grid
-    Gh = own.shape[1]
-    x = np.clip(pts[0], own[:, :1], own[:, -1:])
-    inner = own[:, 1:-1]
-    j = (x[:, :, None] >= inner[:, None, :]).sum(axis=-1)
-    lo = np.take_along_axis(own, j, axis=1)
-    hi = np.take_along_axis(own, np.minimum(j + 1, Gh - 1), axis=1)
-    w = np.where(hi > lo, (x - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0)
-    u = j + w
-    return _interp4(values, (np.arange(Gh, dtype=float), g1, g2, g3), (u, *pts[1:]))[:n]
+    jws = [_own_weights(own, pts[0])] + [
+        _interp_weights(g, p) for g, p in zip((g1, g2, g3), pts[1:], strict=True)
+    ]
+    return _interp4_jw(values, jws)
 
 
 def _crash(cfg: Any, dyn: Any) -> tuple[float, float, float]:
@@ -427,7 +453,6 @@ def _solve_mpe(cfg: Any, dyn: Any, days: NDArray[np.int64], horizon_days: int) -
         ),
         (GH, Gp, GL),
     )
-    grids4 = (own, tot, logp, lev)
     pc = 1.0 - np.exp(-crash_rate * dt_years)
 
     def backward(lawB: NDArray, lawS: NDArray) -> NDArray:
@@ -465,18 +490,20 @@ def _solve_mpe(cfg: Any, dyn: Any, days: NDArray[np.int64], horizon_days: int) -
                 L_c = np.broadcast_to((L_nodes * (1.0 - liq_share))[:, :, None], lp0.shape)
                 jump = np.log1p(-np.minimum(x_c * L_nodes / lev0, 0.95))[:, :, None]
                 cont = np.zeros_like(qv)
+                jw_h = _own_weights(own, h1)  # shared by every quadrature node and branch
+                jw_H = _interp_weights(tot, H1)
+                jw_L = {
+                    False: _interp_weights(lev, L_nc.reshape(n, -1)),
+                    True: _interp_weights(lev, L_c.reshape(n, -1)),
+                }
                 for z, wz in zip(gh_x, gh_w, strict=True):
                     lp = lp0 + (z * sd_ * math.sqrt(dtk))[:, :, None]
                     for crash, wc in ((False, 1.0 - pc[k]), (True, pc[k])):
                         if wc <= 0:
                             continue
-                        pts = (
-                            h1,
-                            H1,
-                            (lp + jump if crash else lp).reshape(n, -1),
-                            (L_c if crash else L_nc).reshape(n, -1),
-                        )
-                        cont += wz * wc * _interp4_rows(V_next, grids4, pts).reshape(n, M, A)
+                        jw_p = _interp_weights(logp, (lp + jump if crash else lp).reshape(n, -1))
+                        vals = _interp4_jw(V_next, [jw_h, jw_H, jw_p, jw_L[crash]])
+                        cont += wz * wc * vals.reshape(n, M, A)
                 qv = qv + math.exp(-disc * dtk) * cont
             qv = np.where(stage.available[:, None, :], qv, -np.inf)
             q_values[k] = np.moveaxis(qv, 2, 1).reshape(n, A, Gh, GH, Gp, GL)
