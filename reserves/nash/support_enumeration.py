@@ -28,6 +28,7 @@ marked incomplete.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
@@ -102,10 +103,12 @@ class SupportSystem:
                     grids.append(idx.reshape(shape))
                 else:
                     grids.append(np.array([S[j][0] for S in profs]).reshape([nsys] + [1] * len(M)))
+            U = game.payoffs[(slice(None), *grids)]  # (n, nsys, sizes in M's order)
             for pos, i in enumerate(M):
-                u = game.payoffs[i][tuple(grids)] / scale  # (nsys, sizes in M's order)
-                u = np.moveaxis(u, 1 + pos, 1)  # own axis first after the system axis
-                parts[pos].append(u[:, 1:] - u[:, :1])  # (nsys, k_i - 1, others...)
+                axes = list(range(1 + len(M)))
+                axes.insert(1, axes.pop(1 + pos))  # own axis first after the system axis
+                u = U[i].transpose(axes)
+                parts[pos].append((u[:, 1:] - u[:, :1]) / scale)  # (nsys, k_i - 1, others...)
             order.extend(members)
         inverse = np.argsort(np.array(order))
         self.delta = [np.concatenate(d)[inverse] for d in parts]
@@ -499,6 +502,31 @@ def _track_linear_product(
     return X[done], sel_all[done], int(failed.sum())
 
 
+@functools.lru_cache(maxsize=64)
+def _subsets(m: int) -> tuple[tuple[tuple[int, ...], ...], np.ndarray]:
+    """The non-empty subsets of ``range(m)`` by size, and their indicator matrix (cached)."""
+    subs = tuple(c for k in range(1, m + 1) for c in itertools.combinations(range(m), k))
+    ind = np.array([[1.0 if a in c else 0.0 for a in range(m)] for c in subs])
+    ind.setflags(write=False)
+    return subs, ind
+
+
+@functools.lru_cache(maxsize=64)
+def _counting_mask(shape: tuple[int, ...]) -> np.ndarray:
+    """Support-index grid of ``shape`` passing the counting condition (and not pure); cached."""
+    n = len(shape)
+    sizes = [np.array([len(c) for c in _subsets(m)[0]]) for m in shape]
+    extra = [
+        (sz - 1).reshape([-1 if j == i else 1 for j in range(n)]) for i, sz in enumerate(sizes)
+    ]
+    tot = sum(extra)
+    keep = np.broadcast_to(tot > 0, [len(sz) for sz in sizes]).copy()
+    for e in extra:
+        keep &= 2 * e <= tot
+    keep.setflags(write=False)
+    return keep
+
+
 def _dominated_tables(
     game: Game, per_player: list[list[tuple[int, ...]]], tol: float, max_entries: int = 2_000_000
 ) -> list[np.ndarray] | None:
@@ -509,17 +537,16 @@ def _dominated_tables(
     subsets' indicator vectors, so all subsets are tested at once; None when the tables would
     exceed ``max_entries``."""
     n = game.num_players
-    ind = [
-        np.array([[1.0 if a in c else 0.0 for a in range(game.shape[j])] for c in per_player[j]])
-        for j in range(n)
-    ]
+    ind = [_subsets(m)[1] for m in game.shape]
     out = []
     for i in range(n):
         ni = game.shape[i]
         size = ni * ni * math.prod(len(per_player[j]) for j in range(n) if j != i)
         if size > max_entries:
             return None
-        u = np.moveaxis(game.payoffs[i], i, 0)  # (n_i, opponents...)
+        axes = list(range(n))
+        axes.insert(0, axes.pop(i))
+        u = game.payoffs[i].transpose(axes)  # (n_i, opponents...)
         fail = (u[:, None] <= u[None, :] + tol).astype(float)  # (b, a, opponents...)
         t = fail
         for j in [j for j in range(n) if j != i]:
@@ -532,9 +559,7 @@ def _support_profiles(game: Game, max_profiles: int) -> Iterator[tuple[tuple[int
     """Support profiles in order of total size, pruned by counting and conditional dominance."""
     shape = game.shape
     n = game.num_players
-    per_player = [
-        [c for k in range(1, m + 1) for c in itertools.combinations(range(m), k)] for m in shape
-    ]
+    per_player = [list(_subsets(m)[0]) for m in shape]
     total = math.prod(len(p) for p in per_player)
     if total > max_profiles:
         raise SolverError(
@@ -546,17 +571,10 @@ def _support_profiles(game: Game, max_profiles: int) -> Iterator[tuple[tuple[int
     sizes = [np.array([len(c) for c in p]) for p in per_player]
     if tables is not None:
         # every test at once on the grid of subset indices (one axis per player)
-        grid = [len(p) for p in per_player]
-        keep = np.ones(grid, dtype=bool)
-        extra = [
-            (sz - 1).reshape([-1 if j == i else 1 for j in range(n)]) for i, sz in enumerate(sizes)
-        ]
-        tot = sum(extra)
-        for e in extra:
-            keep &= 2 * e <= tot  # counting condition
-        keep &= tot > 0  # pure profiles come from the pure solver
+        # counting condition, and no pure profiles (they come from the pure solver)
+        keep = _counting_mask(tuple(shape)).copy()
         for i in range(n):
-            ind = np.array([[a in c for a in range(shape[i])] for c in per_player[i]], dtype=float)
+            ind = _subsets(shape[i])[1]
             hit = np.tensordot(ind, tables[i].astype(float), axes=([1], [0])) > 0
             # hit axes: (s_i, opponents in order) -> move s_i to position i
             keep &= ~np.moveaxis(hit, 0, i)
