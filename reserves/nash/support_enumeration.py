@@ -44,7 +44,6 @@ from reserves.nash.result import SolveResult, Timer, make_result
 from reserves.nash.verify import REGRET_TOL, regret_tolerance
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-PREFILTER_ROUNDS = 1  # box-exclusion rounds before any system of degree >= 2 is solved
 
 
 class SupportSystem:
@@ -887,16 +886,6 @@ def _solve_supports(
         sel = sel[regular]
         Z = np.linalg.solve(J[regular], -F0[regular][..., None])[..., 0] if sel.size else z0[:0]
     else:
-        # a few rounds of the exact box exclusion first: most support profiles of a generic
-        # game have no root with positive probabilities and need no elimination at all
-        alive = _box_prefilter(sys_, rounds=PREFILTER_ROUNDS)
-        if not alive.any():
-            return [], 0, 0
-        if not alive.all():
-            keep_sys = np.flatnonzero(alive)
-            sys_ = sys_.subset(keep_sys)
-            group = [group[k] for k in keep_sys]
-            nsys = len(group)
         hv = hidden_variable_roots(sys_) if sys_.dim > 3 else None
         if sys_.dim == 3 and sys_.degree == 2:
             Zc, sel, hard = _three_binary_roots(sys_)
