@@ -125,6 +125,32 @@ def assessment_section(ctx: Any) -> Any:
     b.add("reduced_form_effect_pa", "Change in volatility, old reduced form", rf.effect_pa, "pct")
     b.add("reduced_form_band_lo_pa", "Old reduced form, 95% band low", rf.band_pa[0], "pct")
     b.add("reduced_form_band_hi_pa", "Old reduced form, 95% band high", rf.band_pa[1], "pct")
+    # the forward-looking concept on the modal scenario's dates: the Markov perfect
+    # equilibrium and its one-shot deviation check (reserves.sovereign.dynamic_mpe)
+    from reserves.scenarios.simulate import scenarios_section
+    from reserves.sovereign.dynamic_mpe import solve_mpe
+
+    mpe = solve_mpe(
+        cfg,
+        scenarios_section(cfg).dynamics(ad.scenario),
+        ad.decision_days,
+        int(run.run(ad.scenario).meta["horizon_days"]),
+    )
+    b.add("mpe_iterations", "MPE: aggregate-law iterations", mpe.iterations, "count")
+    b.add(
+        "mpe_max_gain_usd",
+        "MPE: largest one-shot deviation gain",
+        mpe.max_deviation_gain_usd,
+        "usd",
+    )
+    b.add("mpe_tolerance_usd", "MPE: deviation-gain tolerance", mpe.meta["tolerance_usd"], "usd")
+    b.add("mpe_residual", "MPE: law's fixed-point gap (share of capacity)", mpe.residual, "pct")
+    b.add(
+        "mpe_mixed_share",
+        "MPE: law entries where a sovereign mixes",
+        mpe.meta["mixed_share"],
+        "pct",
+    )
     from reserves.scenarios.simulate import roster_commitment_usd
 
     b.add(
@@ -164,4 +190,5 @@ def assessment_section(ctx: Any) -> Any:
         c15_by_scenario=[e.to_dict() for e in out["c15"]],
         c15_reduced_form=rf.to_dict(),
         adoption=ad.to_dict(),
+        mpe=mpe.to_dict(),
     )
