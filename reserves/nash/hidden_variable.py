@@ -363,10 +363,16 @@ def four_binary_roots(sys_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     sgn = np.where((np.conj(q1) * disc).real >= 0, 1.0, -1.0)
     big = -(q1 + sgn * disc) / 2.0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        z2 = np.concatenate([big / q2, q0 / big])
-        o2 = np.concatenate([own, own])
-        t2 = np.concatenate([tr, tr])
-        N0, D0, N1, D1 = (np.concatenate([a, a]) for a in (N0, D0, N1, D1))
+        # of the two roots of Q, the common root with R (generically one per t)
+        pair = np.stack([big / q2, q0 / big], axis=1)  # (K, 2)
+        rv = np.abs(np.einsum("kd,kcd->kc", R, pair[:, :, None] ** np.arange(R.shape[1])))
+        rv = np.where(np.isfinite(rv), rv, np.inf)
+        best = np.argmin(rv, axis=1)
+        lo, hi = rv.min(axis=1), rv.max(axis=1)
+        both = ~(lo < 1e-6 * hi)  # not decisive: keep both roots as candidates
+        z2 = np.concatenate([pair[np.arange(len(pair)), best], pair[both, 1 - best[both]]])
+        o2, t2 = np.concatenate([own, own[both]]), np.concatenate([tr, tr[both]])
+        N0, D0, N1, D1 = (np.concatenate([a, a[both]]) for a in (N0, D0, N1, D1))
         z0 = (N0[:, 0] + N0[:, 1] * z2) / (D0[:, 0] + D0[:, 1] * z2)
         z1 = (N1[:, 0] + N1[:, 1] * z2) / (D1[:, 0] + D1[:, 1] * z2)
     Z = np.stack([z0, z1, z2, t2], axis=1)
