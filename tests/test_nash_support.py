@@ -98,3 +98,126 @@ def test_uncertified_resultant_falls_back_to_path_tracking(monkeypatch: pytest.M
     assert _same_sets(full.equilibria, again.equilibria)
     if any(all(len(s) == 3 for s in e.support) for e in full):
         assert calls  # the (3, 3, 3) system went to the homotopy
+
+
+# ---------------------------------------------------------------- fast paths (issue 17 follow-up)
+def _starve_four_binary(sys_):  # type: ignore[no-untyped-def]
+    import reserves.nash.hidden_variable as hv
+
+    return hv._pack(sys_, [], [], list(range(len(sys_.profiles))))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 4, 7])  # 0, 4, 7: a totally mixed equilibrium
+def test_four_binary_elimination_matches_path_tracking(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    g = Game(np.random.default_rng(100 + seed).normal(size=(4, 2, 2, 2, 2)))
+    fast = support_enumeration_solve(g)
+    monkeypatch.setattr(se, "four_binary_roots", _starve_four_binary)  # all to the homotopy
+    monkeypatch.setattr(se, "ROUNDS_2222", 8)
+    slow = support_enumeration_solve(g)
+    assert fast.complete and slow.complete
+    assert _same_sets(fast.equilibria, slow.equilibria)
+    if seed != 1:
+        assert any(all(len(s) == 2 for s in e.support) for e in fast)
+
+
+def test_four_binary_roots_are_certified_by_the_bezout_count() -> None:
+    from reserves.nash.hidden_variable import four_binary_roots
+
+    g = Game(np.random.default_rng(4).normal(size=(4, 2, 2, 2, 2)))
+    S = tuple((0, 1) for _ in range(4))
+    sys_ = SupportSystem(g, [S])
+    Z, sel, hard = four_binary_roots(sys_)
+    assert hard.size == 0
+    roots, owners, short = se._certified_roots(sys_, Z, sel)
+    assert short.size == 0
+    assert se._multihomogeneous_bezout(sys_) == 9 == len(roots)  # derangements of 4 players
+    F = sys_.F(roots, owners)
+    assert np.max(np.abs(F)) < 1e-10
+
+
+@pytest.mark.parametrize("shape", [(2, 2), (2, 2, 2), (2, 2, 2, 2), (3, 2, 2, 2), (2, 2, 2, 2, 2)])
+def test_monomial_form_equals_the_tensor_contractions(shape: tuple[int, ...]) -> None:
+    rng = np.random.default_rng(len(shape))
+    g = Game(rng.normal(size=(len(shape), *shape)))
+    groups: dict[tuple[int, ...], list] = {}  # type: ignore[type-arg]
+    for S in se._support_profiles(g, 200_000):
+        groups.setdefault(tuple(sorted(len(s) for s in S if len(s) > 1)), []).append(S)
+    full = [tuple((0, 1) for _ in shape)]  # all binary mixers, whatever the pruning keeps
+    checked = 0
+    for group in [*groups.values(), full]:
+        sys_ = SupportSystem(g, group)
+        if not sys_.binary:
+            continue
+        for P in (3, 300):  # the monomial form (small) and the tensors (large batches)
+            Z = rng.random((P, sys_.dim)) + 1j * rng.random((P, sys_.dim))
+            sel = rng.integers(0, len(group), P)
+            F, J = sys_.FJ(Z, sel)
+            sys_.binary = False
+            F0, J0 = sys_.FJ(Z, sel)
+            assert np.allclose(sys_.F(Z, sel), F0) and np.allclose(sys_.J(Z, sel), J0)
+            sys_.binary = True
+            assert np.allclose(F, F0) and np.allclose(J, J0)
+            assert np.allclose(sys_.F(Z, sel), F0) and np.allclose(sys_.J(Z, sel), J0)
+            checked += 1
+    assert checked >= 2
+
+
+def test_subset_equals_a_rebuilt_system() -> None:
+    g = Game(np.random.default_rng(9).normal(size=(3, 3, 3, 3)))
+    group = [S for S in se._support_profiles(g, 200_000) if sorted(map(len, S)) == [2, 2, 3]]
+    assert len(group) >= 3
+    full = SupportSystem(g, group)
+    sub = full.subset([2, 0])
+    ref = SupportSystem(g, [group[2], group[0]])
+    Z = np.random.default_rng(0).random((4, full.dim))
+    sel = np.array([0, 1, 1, 0])
+    for a, b in zip(sub.FJ(Z, sel), ref.FJ(Z, sel), strict=True):
+        assert np.allclose(a, b)
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    shape=st.sampled_from([(2, 2, 2), (2, 2, 3), (2, 2, 2, 2), (3, 3, 2)]),
+    integer=st.booleans(),
+)
+def test_fast_paths_find_what_path_tracking_finds(
+    seed: int, shape: tuple[int, ...], integer: bool
+) -> None:
+    """Property: with every closed form and the monomial form switched off (path tracking
+    only, the reference), the equilibria are the same set, and all of them verify."""
+    rng = np.random.default_rng(seed)
+    U = rng.normal(size=(len(shape), *shape))
+    if integer:  # payoff ties: degenerate games too
+        U = np.round(U * 3)
+    g = Game(U)
+    fast = support_enumeration_solve(g)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(se, "four_binary_roots", _starve_four_binary)
+        mp.setattr(se, "hidden_variable_roots", lambda sys_: None)
+        mp.setattr(se, "_three_binary_roots", lambda sys_: _starve_four_binary(sys_))
+        mp.setattr(se, "ROUNDS_2222", 8)
+        mp.setattr(se.SupportSystem, "_use_mono", lambda self, P: False)
+        slow = support_enumeration_solve(g)
+    for e in fast.equilibria:
+        assert e.regret <= e.tolerance
+    if fast.complete and slow.complete:
+        assert _same_sets(fast.equilibria, slow.equilibria, tol=1e-6)
+    else:  # degenerate: the fast paths keep at least what path tracking finds
+        assert all(
+            any(
+                all(
+                    np.allclose(x, y, atol=1e-6)
+                    for x, y in zip(e.strategies, f.strategies, strict=True)
+                )
+                for f in fast.equilibria
+            )
+            for e in slow.equilibria
+        )
