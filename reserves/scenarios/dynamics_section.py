@@ -146,10 +146,16 @@ def assessment_section(ctx: Any) -> Any:
     b.add("mpe_tolerance_usd", "MPE: deviation-gain tolerance", mpe.meta["tolerance_usd"], "usd")
     b.add("mpe_residual", "MPE: law's fixed-point gap (share of capacity)", mpe.residual, "pct")
     b.add(
-        "mpe_mixed_share",
-        "MPE: law entries where a sovereign mixes",
-        mpe.meta["mixed_share"],
-        "pct",
+        "mpe_mixed_entries",
+        "MPE: law entries with a mixed action",
+        mpe.meta["mixed_entries"],
+        "count",
+    )
+    b.add(
+        "mpe_law_entries",
+        "MPE: law entries (date, node, sovereign)",
+        mpe.meta["law_entries"],
+        "count",
     )
     from reserves.scenarios.simulate import roster_commitment_usd
 

@@ -247,6 +247,8 @@ class MPESolution:
             "max_deviation_gain_usd": self.max_deviation_gain_usd,
             "tolerance_usd": self.meta.get("tolerance_usd"),
             "mixed_share": self.meta.get("mixed_share"),
+            "mixed_entries": self.meta.get("mixed_entries"),
+            "law_entries": self.meta.get("law_entries"),
             "history": list(self.meta.get("history", [])),
             "grid": {
                 "own_holdings": int(self.own_grid.shape[1]),
@@ -620,6 +622,8 @@ def _solve_mpe(cfg: Any, dyn: Any, days: NDArray[np.int64], horizon_days: int) -
             "crash_rate_pa": crash_rate,
             "tolerance_usd": tol_usd,
             "mixed_share": float((W.max(axis=-1) < 1.0 - 1e-12).mean()),
+            "mixed_entries": int((W.max(axis=-1) < 1.0 - 1e-12).sum()),
+            "law_entries": int(W[..., 0].size),
             "history": history,
             "law_weights": W,
             "law_gains_usd": gain,
