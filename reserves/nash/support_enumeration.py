@@ -925,22 +925,21 @@ def _solve_supports(
             Zc, sel = np.concatenate([Zc, Zh]), np.concatenate([sel, hard[selh]])
         if Zc.size == 0:
             return [], fails, 0
+        # loose pre-filter (candidates are accurate to far better than 1e-4): near-real and
+        # near the simplices, so that systems without a probability root cost no Newton pass
+        near = (np.abs(Zc.imag).max(axis=1) < 1e-4 * (1 + np.abs(Zc).max(axis=1))) & (
+            _inside(sys_, Zc.real, 1e-4)
+        )
+        Zc, sel = Zc[near], sel[near]
+        if Zc.size == 0:
+            return [], fails, 0
         Zc, res, _ = _newton(sys_, Zc, sel, iters=12, want_cond=False)
         real = (np.abs(Zc.imag).max(axis=1) < 1e-7 * (1 + np.abs(Zc).max(axis=1))) & (res < 1e-8)
         Z, sel = Zc[real].real, sel[real]
     if Z.size == 0:
         return [], fails, singular
     # cheap filter before polishing: inside the simplices
-    inside = (
-        np.all(Z > -1e-6, axis=1)
-        & np.all(
-            np.concatenate([1 - s.sum(axis=1, keepdims=True) for s in _split_free(sys_, Z)], axis=1)
-            > -1e-6,
-            axis=1,
-        )
-        if Z.size
-        else np.zeros(0, dtype=bool)
-    )
+    inside = _inside(sys_, Z, 1e-6)
     Z, sel = Z[inside], sel[inside]
     if Z.size == 0:
         return [], fails, singular
@@ -1071,6 +1070,16 @@ def _three_binary_roots(sys_: SupportSystem) -> tuple[np.ndarray, np.ndarray, np
     Z = np.stack([z0, z1, z2], axis=1)
     finite = np.all(np.isfinite(Z), axis=1)
     return Z[finite], sel_arr[finite], np.flatnonzero(~ok)
+
+
+def _inside(sys_: SupportSystem, Z: np.ndarray, slack: float) -> np.ndarray:
+    """Rows of real ``Z`` inside every mixing player's simplex, up to ``slack``."""
+    if Z.size == 0:
+        return np.zeros(len(Z), dtype=bool)
+    ok = np.all(Z + slack > 0, axis=1)
+    for s in _split_free(sys_, Z):
+        ok &= s.sum(axis=1) < 1 + slack
+    return ok
 
 
 def _split_free(sys_: SupportSystem, Z: np.ndarray) -> list[np.ndarray]:
