@@ -953,15 +953,11 @@ def _solve_supports(
         Z, res, cond = _newton(sys_, Z, sel, iters=10)
     out = []
     bad_systems: set[int] = set()
-    for z, k, r, c in zip(Z, sel, res, cond, strict=True):
-        if r > 1e-10:
-            continue
-        prof = sys_.profile(z, int(k))
-        if any(np.any(p < -1e-9) for p in prof):
-            continue
+    good = (res <= 1e-10) & _inside(sys_, Z, 1e-9)  # solved, probabilities >= -1e-9
+    for z, k, c in zip(Z[good], sel[good], cond[good], strict=True):
         if c > 1e10:
             bad_systems.add(int(k))
-        out.append(prof)
+        out.append(sys_.profile(z, int(k)))
     if out:  # a solution of the system, but some action outside S may pay more
         reg = _batch_regrets(game, out)
         out = [p for p, r in zip(out, reg, strict=True) if r <= 10 * REGRET_TOL * game.payoff_scale]
