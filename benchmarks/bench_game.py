@@ -236,6 +236,62 @@ def bench_support(have_gambit: bool, timeout_s: float) -> None:
                 )
 
 
+def bench_support_many(have_gambit: bool, timeout_s: float, games: int = 8) -> None:
+    """Several random games per shape (one game can be easy or hard by luck): the sum of the
+    per-game best-of-5 times, and the median and smallest per-game ratio."""
+    for shape in ((2, 2, 2, 2), (3, 3, 3)):
+        name = "x".join(map(str, shape))
+        ours_t, results, paths = [], [], []
+        for seed in range(10, 10 + games):
+            rng = np.random.default_rng(seed)
+            U = rng.integers(-99, 100, size=(len(shape), *shape)).astype(float)
+            U += rng.random(U.shape) * 1e-3  # break ties: a generic game
+            game = Game(U)
+            res, t = best_of(5, support_enumeration_solve, game)
+            ours_t.append(t)
+            results.append(res)
+            path = DATA / f"poly_{name}_seed{seed}.nfg"
+            write_nfg(game, path)
+            paths.append(str(path))
+        n_ours = sum(len(r) for r in results)
+        detail = f"{n_ours} eq in {games} games, all complete={all(r.complete for r in results)}"
+        if not have_gambit:
+            ROWS.append(
+                (f"{name} x{games} random games (sum)", f"{sum(ours_t):.3f}", "-", "-", detail)
+            )
+            continue
+        g = peer(
+            "import json,time,pygambit as g\n"
+            + GAMBIT_PROFILES
+            + f"out={{'t':[],'p':[]}}\nfor f in {paths!r}:\n"
+            "    x=g.read_nfg(f);ts=[]\n"
+            "    for _ in range(5):\n"
+            "        t=time.perf_counter();e=g.nash.enumpoly_solve(x)\n"
+            "        ts.append(time.perf_counter()-t)\n"
+            "    out['t'].append(min(ts));out['p'].append(profs(e,x))\n"
+            "out['solve']=sum(out['t']);print(json.dumps(out))",
+            timeout_s * games,
+        )
+        if "t" in g:
+            ratios = np.array(g["t"]) / np.array(ours_t)
+            found = total = 0
+            for res, theirs in zip(results, g["p"], strict=True):
+                f, k = contains(res, theirs)
+                found, total = found + f, total + k
+            detail += (
+                f"; per game {np.median(ratios):.2f}x median, {ratios.min():.2f}x lowest;"
+                f" enumpoly found {total}, all {found} of {total} among ours"
+            )
+        row(
+            f"{name} x{games} random games (sum)",
+            sum(ours_t),
+            "pygambit enumpoly",
+            g,
+            "solve",
+            detail,
+        )
+
+
 def _cyclic(m: int) -> Game:
     return Game.from_arrays(np.eye(m), np.roll(np.eye(m), 1, axis=1))
 
@@ -404,6 +460,7 @@ def main() -> None:
         bench_two_player(have_gambit)
     if "support" in args.only:
         bench_support(have_gambit, args.timeout)
+        bench_support_many(have_gambit, args.timeout)
     if "large_two_player" in args.only:
         bench_large_two_player(have_gambit)
     if "baseline" in args.only:
