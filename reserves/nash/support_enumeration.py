@@ -796,12 +796,39 @@ def _certified_roots(
     with np.errstate(all="ignore"):
         Z, res, _ = _newton(sys_, Zc, sel, iters=5, want_cond=False)
         near = np.isfinite(res) & (res < 1e-3)  # spurious candidates do not approach a root
-        Z, res, cond = _newton(sys_, Z[near], sel[near], iters=10)
-    sel = sel[near]
+        Z1, res1, cond1 = _newton(sys_, Z[near], sel[near], iters=10)
+    keep_Z, keep_sel, short = _count_distinct(Z1, sel[near], res1, cond1, nsys, bound)
+    if short:
+        # second chance before the homotopy: a root the candidates reach only slowly (an
+        # ill-conditioned resultant root) -- every candidate of those systems, longer Newton
+        again = np.isin(sel, short)
+        with np.errstate(all="ignore"):
+            Z2, res2, cond2 = _newton(sys_, Zc[again], sel[again], iters=40)
+        kz, ks, short2 = _count_distinct(Z2, sel[again], res2, cond2, nsys, bound, only=short)
+        keep_Z += kz
+        keep_sel += ks
+        short = short2
+    Zk = np.array(keep_Z, dtype=complex).reshape(-1, sys_.dim)
+    return Zk, np.array(keep_sel, dtype=int), np.array(short, dtype=int)
+
+
+def _count_distinct(
+    Z: np.ndarray,
+    sel: np.ndarray,
+    res: np.ndarray,
+    cond: np.ndarray,
+    nsys: int,
+    bound: int,
+    only: Sequence[int] | None = None,
+) -> tuple[list[np.ndarray], list[int], list[int]]:
+    """The distinct nonsingular roots (residual < 1e-11, condition < 1e10) of every system
+    that has at least ``bound`` of them, and the systems that fall short."""
     ok = (res < 1e-11) & (cond < 1e10) & np.all(np.isfinite(Z), axis=1)
     Z, sel = Z[ok], sel[ok]
-    keep_Z, keep_sel, short = [], [], []
-    for k in range(nsys):
+    keep_Z: list[np.ndarray] = []
+    keep_sel: list[int] = []
+    short: list[int] = []
+    for k in range(nsys) if only is None else only:
         roots = Z[sel == k]
         if len(roots) < bound:
             short.append(k)
@@ -815,8 +842,7 @@ def _certified_roots(
             keep_sel.extend([k] * len(distinct))
         else:
             short.append(k)
-    Zk = np.array(keep_Z, dtype=complex).reshape(-1, sys_.dim)
-    return Zk, np.array(keep_sel, dtype=int), np.array(short, dtype=int)
+    return keep_Z, keep_sel, short
 
 
 def _box_prefilter(sys_: SupportSystem, rounds: int = 8, max_boxes: int = 20_000) -> np.ndarray:
