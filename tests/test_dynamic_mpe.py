@@ -62,3 +62,14 @@ def test_reported_gains_recomputed_from_the_action_values():
             sol.meta["law_gains_usd"][k], np.maximum(best - played, 0.0), rtol=1e-9, atol=1e-3
         )
     assert sol.meta["law_gains_usd"].max() == pytest.approx(sol.max_deviation_gain_usd)
+
+
+@pytest.mark.slow
+def test_c17_baseline_passes_the_one_shot_deviation_check():
+    """The benchmark's case (14 sovereigns, 36 monthly dates, default grid): ~20-25 s."""
+    cfg = load_config(C17)
+    dyn = scenarios_section(cfg).dynamics("orderly_transition")
+    sol = _solve_mpe(cfg, dyn, decision_days(1095, dyn.adoption.period_days), 1095)
+    assert sol.converged
+    assert sol.max_deviation_gain_usd <= sol.meta["tolerance_usd"]
+    assert sol.iterations <= dyn.adoption.mpe.iterations

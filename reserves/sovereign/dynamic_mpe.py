@@ -50,12 +50,13 @@ other action is best: undamped iteration cycles there (about 0.5% of entries aft
 iterations on the C17 baseline) and no pure fixed point exists. The law therefore carries a
 *mixed* action per entry, ``W_{k,z,i}`` (probabilities over the sovereign's actions; the law's
 flows are their expectations), updated by a Krusell-Smith relaxation per entry:
-``W <- W + lambda (BR(W) - W)`` with ``lambda = min(1, 2^s / (1 + f))``, where ``f`` counts the
-times the entry's best response came back to one it had before (a cycle) and ``s`` the
-iterations since it last changed. An entry that never cycles takes its best response outright;
-a cycling entry is averaged as in fictitious play (the weight converges to the mixing
-probability of an indifference node), and the step grows again while the best response stays
-put, so an entry that cycled once but is strict returns to a pure action in a few iterations.
+``W <- W + lambda (BR(W) - W)``, where ``f`` counts the times the entry's best response came
+back to one it had before (a cycle) and ``s`` the iterations since it last changed:
+``lambda = 1`` for an entry that never cycled (it takes its best response outright);
+``lambda = min(1, 2^s / 2)`` after one cycle (halfway, then growing while the best response
+stays put, so an entry that cycled once but is strict returns to a pure action in a few
+iterations); ``lambda = 1 / (1 + f)`` after two or more (fictitious-play averaging: at an
+indifference node the weight converges to the mixing probability).
 The mean path is relaxed with ``1 / (1 + max f)``.
 
 Verification (one-shot deviations)
@@ -589,14 +590,12 @@ def _solve_mpe(cfg: Any, dyn: Any, days: NDArray[np.int64], horizon_days: int) -
             break
         if it == g.iterations:
             break
-        # Krusell-Smith update with a relaxation weight per entry: an entry whose best
-        # response has switched s times moves 1 / (1 + s) of the way (fictitious-play
-        # averaging, which converges to the mixing weights at an indifference node); an entry
-        # that never switched takes its best response outright
+        # Krusell-Smith update with a relaxation weight per entry (module docstring): 1 if the
+        # entry never cycled, 2^s / 2 after one cycle, 1 / (1 + f) (fictitious play) after more
         flips += changed & ((seen >> br) & 1).astype(bool)  # back to an earlier response
         seen |= 1 << br
         stable = np.where(changed, 0, stable + 1)
-        step = np.minimum(1.0, 2.0**stable / (1.0 + flips))[..., None]
+        step = np.minimum(1.0, np.where(flips < 2, 2.0**stable, 1.0) / (1.0 + flips))[..., None]
         W = W + step * (Wbr - W)
         prev_br = br
         hb_new = mean_path(sol.decide)
