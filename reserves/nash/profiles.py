@@ -22,27 +22,36 @@ def as_game(game: Any) -> Game:
 
 
 def clean_profile(profile: Sequence[np.ndarray], tol: float = 1e-9) -> list[np.ndarray] | None:
-    """Clip tiny negatives / imaginary parts and renormalise; None if not a probability profile."""
-    out = []
-    for s in profile:
-        s = np.asarray(s)
-        if np.iscomplexobj(s):
-            if np.max(np.abs(s.imag), initial=0.0) > 1e-7:
-                return None
-            s = s.real
-        s = np.asarray(s, dtype=float)
-        if not np.all(np.isfinite(s)) or np.any(s < -tol) or abs(s.sum() - 1.0) > 1e-6:
+    """Clip tiny negatives / imaginary parts and renormalise; None if not a probability profile.
+
+    All players' strategies are checked in one pass over their concatenation (a handful of
+    numpy calls per profile, whatever the number of players)."""
+    parts = [np.asarray(s) for s in profile]
+    if not parts:
+        return []
+    v = np.concatenate(parts) if len(parts) > 1 else parts[0].ravel()
+    if np.iscomplexobj(v):
+        if v.size and np.max(np.abs(v.imag)) > 1e-7:
             return None
-        s = np.clip(s, 0.0, None)
-        s[s < 1e-13] = 0.0
-        out.append(s / s.sum())
-    return out
+        v = v.real
+    v = np.array(v, dtype=float)  # a copy: the caller's arrays are left alone
+    starts = np.cumsum([0] + [p.size for p in parts[:-1]])
+    if not np.all(np.isfinite(v)) or (v.size and v.min() < -tol):
+        return None
+    if np.any(np.abs(np.add.reduceat(v, starts) - 1.0) > 1e-6):
+        return None
+    v[v < 1e-13] = 0.0  # also clips the tiny negatives
+    sums = np.add.reduceat(v, starts)
+    v /= np.repeat(sums, [p.size for p in parts])
+    return np.split(v, starts[1:])
 
 
 def lift_profile(
     profile: Sequence[np.ndarray], keep: Sequence[Sequence[int]], shape: Sequence[int]
 ) -> list[np.ndarray]:
     """Embed a profile of the subgame on ``keep`` into the full game."""
+    if all(len(k) == n for k, n in zip(keep, shape, strict=True)):
+        return [np.asarray(s) for s in profile]  # nothing was removed
     out = []
     for s, k, n in zip(profile, keep, shape, strict=True):
         v = np.zeros(n)
