@@ -95,7 +95,7 @@ from numpy.typing import NDArray
 
 from reserves.sovereign.dynamic import DAYS_PER_YEAR, StageGame
 
-__all__ = ["MPESolution", "solve_mpe"]
+__all__ = ["GAIN_TOLERANCE", "MPESolution", "solve_mpe"]
 
 
 def _interp_weights(grid: NDArray, x: NDArray) -> tuple[NDArray, NDArray]:
