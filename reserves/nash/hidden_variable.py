@@ -312,41 +312,39 @@ def four_binary_roots(sys_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         candidates ``(R, 4)``, their system, and the systems whose resultant vanishes
         identically (left to the homotopy).
     """
-    C = [_monomial(sys_.delta[k][:, 0]) for k in range(4)]  # opponents in increasing order
+    C = np.stack([_monomial(sys_.delta[k][:, 0]) for k in range(4)])  # (4, nsys, 2, 2, 2)
     L = 16
     t = np.exp(2j * np.pi * np.arange(L) / L)
 
     def pieces(tv: np.ndarray, own: np.ndarray | None) -> tuple[np.ndarray, ...]:
         # batch (..., ) over systems x samples, or over candidates (own: their systems)
-        def at(k: int) -> np.ndarray:
-            Ck = C[k] if own is None else C[k][own]
-            tt = tv[None, :, None, None] if own is None else tv[:, None, None]
-            Ck = Ck[:, None] if own is None else Ck
-            return Ck[..., 0] + tt * Ck[..., 1]  # (..., 2, 2) over the first two opponents
-
-        c, e, g = at(0), at(1), at(2)  # F_0(z1, z2), F_1(z0, z2), F_2(z0, z1)
-        N1 = np.stack([-c[..., 0, 0], -c[..., 0, 1]], axis=-1)
-        D1 = np.stack([c[..., 1, 0], c[..., 1, 1]], axis=-1)
-        N0 = np.stack([-e[..., 0, 0], -e[..., 0, 1]], axis=-1)
-        D0 = np.stack([e[..., 1, 0], e[..., 1, 1]], axis=-1)
-        Q = (
-            g[..., 0, 0, None] * _pmul(D0, D1)
-            + g[..., 1, 0, None] * _pmul(N0, D1)
-            + g[..., 0, 1, None] * _pmul(N1, D0)
-            + g[..., 1, 1, None] * _pmul(N0, N1)
+        if own is None:
+            Ck = C[:3, :, None]  # (3, nsys, 1, 2, 2, 2)
+            tt = tv[None, :, None, None]
+            h = C[3][:, None]
+        else:
+            Ck = C[:3, own]
+            tt = tv[:, None, None]
+            h = C[3][own]
+        c, e, g = Ck[..., 0] + tt * Ck[..., 1]  # F_0(z1, z2), F_1(z0, z2), F_2(z0, z1)
+        # z_0 = N0 / D0 and z_1 = N1 / D1, affine in z_2: (..., 2 coefficients)
+        D0, N0 = e[..., 1, :], -e[..., 0, :]
+        D1, N1 = c[..., 1, :], -c[..., 0, :]
+        P0 = np.stack([D0, N0], axis=-2)  # z_0^x0 D0 for x0 = 0, 1
+        P1 = np.stack([D1, N1], axis=-2)
+        a, b = P0[..., :, None, :], P1[..., None, :, :]
+        prod = np.stack(  # (..., x0, x1, 3): (z_0^x0 D0)(z_1^x1 D1) in z_2
+            [
+                a[..., 0] * b[..., 0],
+                a[..., 0] * b[..., 1] + a[..., 1] * b[..., 0],
+                a[..., 1] * b[..., 1],
+            ],
+            axis=-1,
         )
-        h = C[3] if own is None else C[3][own]
-        h = h[:, None] if own is None else h
-        one = np.zeros_like(N0)
-        one[..., 0] = 1.0
-        z2 = np.zeros_like(N0)
-        z2[..., 1] = 1.0
-        R = 0
-        for x0 in range(2):
-            for x1 in range(2):
-                base = _pmul(N0 if x0 else D0, N1 if x1 else D1)
-                for x2 in range(2):
-                    R = R + h[..., x0, x1, x2, None] * _pmul(base, z2 if x2 else one)
+        Q = np.einsum("...ab,...abj->...j", g, prod)  # F_2 D0 D1
+        R = np.zeros((*Q.shape[:-1], 4), dtype=Q.dtype)  # F_3 D0 D1
+        R[..., :3] = np.einsum("...ab,...abj->...j", h[..., 0], prod)
+        R[..., 1:] += np.einsum("...ab,...abj->...j", h[..., 1], prod)
         return Q, R, N0, D0, N1, D1
 
     Q, R, *_ = pieces(t, None)
