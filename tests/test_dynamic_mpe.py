@@ -8,7 +8,7 @@ import pytest
 from reserves.config import load_config
 from reserves.scenarios.simulate import scenarios_section
 from reserves.sovereign.dynamic import decision_days
-from reserves.sovereign.dynamic_mpe import GAIN_TOLERANCE, _solve_mpe
+from reserves.sovereign.dynamic_mpe import GAIN_TOLERANCE, LawRelaxation, _solve_mpe
 
 C17 = "configs/scenarios/c17.yaml"
 
@@ -28,6 +28,24 @@ def _small(iterations: int):  # type: ignore[no-untyped-def]
     )
     dyn = dyn.model_copy(update={"adoption": dyn.adoption.model_copy(update={"mpe": mp})})
     return _solve_mpe(cfg, dyn, decision_days(180, 60), 180)
+
+
+def test_relaxation_mixes_at_an_indifference_node_and_purifies_a_strict_one():
+    # entry 0: an indifference node, the best response to the law is action 0 while the law
+    # plays action 0 with probability below 0.4 (so the fixed point mixes 0.4 / 0.6);
+    # entry 1: one cycle (0, 1, 0), then a strict best response 0 for good
+    W = np.array([[0.0, 1.0], [1.0, 0.0]])
+    relax = LawRelaxation(np.array([1, 0]))
+    strict = [1, 0] + [0] * 38
+    for t in range(40):
+        br = np.array([0 if W[0, 0] < 0.4 else 1, strict[t]])
+        W = relax.update(W, br)
+        assert np.allclose(W.sum(axis=1), 1.0) and np.all(W >= 0)
+    assert W[0, 0] == pytest.approx(0.4, abs=0.03)
+    assert W[1].tolist() == [1.0, 0.0]
+    # an entry that never cycles takes its best response outright
+    fresh = LawRelaxation(np.array([0]))
+    assert fresh.update(np.array([[1.0, 0.0]]), np.array([1])).tolist() == [[0.0, 1.0]]
 
 
 def test_myopic_law_fails_the_check_and_the_iterated_law_passes():

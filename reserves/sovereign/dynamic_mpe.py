@@ -95,7 +95,7 @@ from numpy.typing import NDArray
 
 from reserves.sovereign.dynamic import DAYS_PER_YEAR, StageGame
 
-__all__ = ["GAIN_TOLERANCE", "MPESolution", "solve_mpe"]
+__all__ = ["GAIN_TOLERANCE", "LawRelaxation", "MPESolution", "solve_mpe"]
 
 
 def _interp_weights(grid: NDArray, x: NDArray) -> tuple[NDArray, NDArray]:
@@ -301,6 +301,48 @@ def _crash(cfg: Any, dyn: Any) -> tuple[float, float, float]:
     lev0 = start / (cfg.market.price_usd * cfg.market.supply_btc)
     x = float(kr.drop[0]) * (1.0 - parts.rebound)
     return x, float(kr.long_liquidated_usd[0]) / max(parts.oi_ref_usd, 1.0), lev0
+
+
+class LawRelaxation:
+    """The aggregate law's Krusell-Smith relaxation per entry (module docstring).
+
+    Parameters
+    ----------
+    start:
+        Integer array of the entries' starting (pure) actions; any shape.
+
+    Attributes
+    ----------
+    flips:
+        Per entry, how many times its best response came back to one it had before.
+    stable:
+        Per entry, iterations since its best response last changed.
+    """
+
+    def __init__(self, start: NDArray[np.int64]) -> None:
+        self.prev_br = np.asarray(start, dtype=np.int64).copy()
+        self.seen = 1 << self.prev_br  # bit mask of the best responses each entry has had
+        self.flips = np.zeros(self.prev_br.shape)
+        self.stable = np.zeros(self.prev_br.shape)
+
+    def step(self, br: NDArray[np.int64]) -> NDArray[np.float64]:
+        """Record the best responses ``br`` and return each entry's weight ``lambda``: 1 if it
+        never cycled, ``min(1, 2^s / 2)`` after one cycle, ``1 / (1 + f)`` after more."""
+        br = np.asarray(br, dtype=np.int64)
+        changed = br != self.prev_br
+        self.flips += changed & ((self.seen >> br) & 1).astype(bool)  # back to an earlier one
+        self.seen |= 1 << br
+        self.stable = np.where(changed, 0, self.stable + 1)
+        self.prev_br = br
+        grow = np.where(self.flips < 2, 2.0**self.stable, 1.0)
+        return np.minimum(1.0, grow / (1.0 + self.flips))
+
+    def update(self, W: NDArray[np.float64], br: NDArray[np.int64]) -> NDArray[np.float64]:
+        """``W + lambda (onehot(br) - W)`` for mixed actions ``W`` (``br.shape + (A,)``)."""
+        lam = self.step(br)[..., None]
+        target = np.zeros_like(W)
+        np.put_along_axis(target, np.asarray(br, dtype=np.int64)[..., None], 1.0, axis=-1)
+        return W + lam * (target - W)
 
 
 #: converged when no one-shot deviation gains more than this share of the payoff scale
@@ -548,10 +590,7 @@ def _solve_mpe(cfg: Any, dyn: Any, days: NDArray[np.int64], horizon_days: int) -
     W = np.zeros((K, NA, n, A))
     for k in range(K):
         W[k] = onehot(myopic_decide(k, Pg, holdings_at(hbar[k], Hg), Lg))
-    flips = np.zeros((K, NA, n))
-    prev_br = np.argmax(W, axis=-1)
-    seen = 1 << prev_br  # bit mask of the best responses each entry has had
-    stable = np.zeros((K, NA, n))  # iterations since the entry's best response last changed
+    relax = LawRelaxation(np.argmax(W, axis=-1))
     cap_usd = max(float(stage.cash_usd.max(axis=1).sum()), 1.0)
     tol_usd = GAIN_TOLERANCE * stage.payoff_scale
     history: list[dict[str, float]] = []
@@ -569,7 +608,7 @@ def _solve_mpe(cfg: Any, dyn: Any, days: NDArray[np.int64], horizon_days: int) -
         )
         br, gain = law_check(sol, W, hbar)
         gain_max = float(gain.max())
-        changed = br != prev_br
+        changed = br != relax.prev_br
         change_share = float(changed.mean())
         # the law's fixed-point gap: expected flow of the best responses minus the law's
         Wbr = onehot(br)
@@ -592,14 +631,9 @@ def _solve_mpe(cfg: Any, dyn: Any, days: NDArray[np.int64], horizon_days: int) -
             break
         # Krusell-Smith update with a relaxation weight per entry (module docstring): 1 if the
         # entry never cycled, 2^s / 2 after one cycle, 1 / (1 + f) (fictitious play) after more
-        flips += changed & ((seen >> br) & 1).astype(bool)  # back to an earlier response
-        seen |= 1 << br
-        stable = np.where(changed, 0, stable + 1)
-        step = np.minimum(1.0, np.where(flips < 2, 2.0**stable, 1.0) / (1.0 + flips))[..., None]
-        W = W + step * (Wbr - W)
-        prev_br = br
+        W = relax.update(W, br)
         hb_new = mean_path(sol.decide)
-        hbar = hbar + (hb_new - hbar) / (1.0 + float(flips.max()))
+        hbar = hbar + (hb_new - hbar) / (1.0 + float(relax.flips.max()))
     return MPESolution(
         stage,
         days,
