@@ -152,15 +152,14 @@ class SupportSystem:
         built as Kronecker products, contracted with ``A`` in one einsum."""
         P, M = Z.shape
         R = M + 1 if deriv else 1
-        V = np.ones((P, R, 1), dtype=Z.dtype)
-        f = np.empty((P, R, 2), dtype=Z.dtype)
-        for q in range(M):
-            f[:, :, 0] = 1.0
-            f[:, :, 1] = Z[:, q : q + 1]
-            if deriv:
-                f[:, 1 + q, 0] = 0.0
-                f[:, 1 + q, 1] = 1.0
-            V = (V[:, :, :, None] * f[:, :, None, :]).reshape(P, R, -1)
+        f = np.empty((P, R, M, 2), dtype=Z.dtype)  # f[p, r, q]: factor of variable q in row r
+        f[..., 0] = 1.0
+        f[..., 1] = Z[:, None, :]
+        if deriv:
+            f[:, np.arange(1, M + 1), np.arange(M)] = (0.0, 1.0)
+        V = f[:, :, 0]
+        for q in range(1, M):
+            V = (V[:, :, :, None] * f[:, :, q, None, :]).reshape(P, R, -1)
         if len(self.mono) == 1:
             return np.einsum("km,pjm->pkj", self.mono[0], V)
         return np.einsum("pkm,pjm->pkj", self.mono[sel], V)
