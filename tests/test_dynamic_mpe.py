@@ -91,3 +91,32 @@ def test_c17_baseline_passes_the_one_shot_deviation_check():
     assert sol.converged
     assert sol.max_deviation_gain_usd <= sol.meta["tolerance_usd"]
     assert sol.iterations <= dyn.adoption.mpe.iterations
+
+
+def test_simulation_meta_carries_the_mpe_check():
+    from reserves.scenarios.simulate import simulate_scenario
+
+    cfg = load_config(C17).with_updates(
+        {
+            "scenarios": {
+                "base": {
+                    "adoption": {
+                        "concept": "mpe",
+                        "period_days": 60,
+                        "mpe": {
+                            "iterations": 12,
+                            "price_points": 5,
+                            "holdings_points": 3,
+                            "total_points": 3,
+                            "leverage_points": 1,
+                            "quadrature": 1,
+                        },
+                    }
+                }
+            }
+        }
+    )
+    run = simulate_scenario(cfg, "orderly_transition", paths=8, horizon_days=180)
+    check = run.meta["adoption"]["mpe"]
+    assert check["converged"] is True
+    assert 0 <= check["max_deviation_gain_usd"] <= check["tolerance_usd"]

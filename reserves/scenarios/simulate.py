@@ -1174,6 +1174,10 @@ def _scenario_result(
             "political_cost_scale": ad.political_cost_scale,
             "unconverged_share": adoption.unconverged_share,
         }
+        if game_state.mpe is not None:  # the MPE's one-shot deviation check
+            md = game_state.mpe.to_dict()
+            keys = ("converged", "iterations", "residual", "max_deviation_gain_usd")
+            meta["adoption"]["mpe"] = {k: md[k] for k in (*keys, "tolerance_usd")}
         metrics["sovereign_committed_median_end_usd"] = float(
             np.median(game_state.block_of(game_state.cum_usd, b).sum(axis=1))
         )
