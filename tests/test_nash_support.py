@@ -221,3 +221,16 @@ def test_fast_paths_find_what_path_tracking_finds(
             )
             for e in slow.equilibria
         )
+
+
+@pytest.mark.parametrize("level", [0, 1, 2])
+def test_grid_exclusion_equals_box_rounds(level: int) -> None:
+    """The one-pass grid test decides exactly as ``level`` rounds of orthant splitting."""
+    for seed in range(25):
+        g = Game(np.random.default_rng(seed).random((4, 2, 2, 2, 2)))
+        sys_ = SupportSystem(g, [((0, 1),) * 4])
+        assert (se._grid_exclusion(sys_, level) == se._box_prefilter(sys_, rounds=level)).all()
+    g = Game(np.random.default_rng(3).normal(size=(3, 3, 3, 3)))
+    group = [S for S in se._support_profiles(g, 200_000) if sorted(map(len, S)) == [2, 2, 3]]
+    sys_ = SupportSystem(g, group)
+    assert (se._grid_exclusion(sys_, level) == se._box_prefilter(sys_, rounds=level)).all()

@@ -844,6 +844,37 @@ def _count_distinct(
     return keep_Z, keep_sel, short
 
 
+def _grid_exclusion(sys_: SupportSystem, level: int) -> np.ndarray:
+    """Systems that may have a root in ``[0, 1]^d`` (bool mask), by the corner test of
+    :func:`_box_prefilter` on all ``2^(level d)`` cells of the uniform grid at once.
+
+    A box excluded by the corner test excludes its sub-boxes too (the values of a multilinear
+    function on a box lie between its corner values), so testing the finest cells equals
+    ``level`` rounds of orthant splitting; but ``F`` is evaluated once, on the
+    ``(2^level + 1)^d`` grid points, and every cell reads its corners from there."""
+    d = sys_.dim
+    nsys = len(sys_.profiles)
+    m = 2**level
+    if nsys * (m + 1) ** d > 20_000:  # a fine grid: split only the boxes that survive
+        return _box_prefilter(sys_, rounds=level)
+    axis = np.arange(m + 1) / m
+    pts = np.stack(np.meshgrid(*[axis] * d, indexing="ij"), axis=-1).reshape(-1, d)
+    G = len(pts)
+    Fv = sys_.F(np.tile(pts, (nsys, 1)), np.repeat(np.arange(nsys), G))
+    Fv = Fv.reshape((nsys,) + (m + 1,) * d + (-1,))
+    pos = Fv > 0
+    neg = Fv < 0
+    # all corners of every cell: AND over the 2^d shifts of the cell grid
+    all_pos = np.ones((nsys,) + (m,) * d + (Fv.shape[-1],), dtype=bool)
+    all_neg = all_pos.copy()
+    for bits in itertools.product((0, 1), repeat=d):
+        idx = (slice(None), *(slice(b, b + m) for b in bits))
+        all_pos &= pos[idx]
+        all_neg &= neg[idx]
+    excluded = np.any(all_pos | all_neg, axis=-1)  # some equation keeps one sign on the cell
+    return ~excluded.reshape(nsys, -1).all(axis=1)
+
+
 def _box_prefilter(sys_: SupportSystem, rounds: int = 8, max_boxes: int = 20_000) -> np.ndarray:
     """Systems that may have a root with every free probability in ``[0, 1]`` (bool mask).
 
@@ -923,9 +954,7 @@ def _solve_supports(
         if sys_.dim == 3 and sys_.degree == 2:
             Zc, sel, hard = _three_binary_roots(sys_)
         elif list(sys_.sizes) == [2, 2, 2, 2]:  # candidates only: certify by the root count
-            alive = _box_prefilter(
-                sys_, rounds=ROUNDS_2222
-            )  # cheaper than elimination when it excludes
+            alive = _grid_exclusion(sys_, ROUNDS_2222)  # cheaper than elimination if it excludes
             if not alive.any():
                 return [], 0, 0
             sys_ = sys_.subset(np.flatnonzero(alive))
