@@ -333,6 +333,8 @@ def test_three_binary_elimination_matches_homotopy(seed: int, ties: bool) -> Non
     if fails:
         return
     res = np.linalg.norm(sys_.F(H), axis=1) if len(H) else np.zeros(0)
-    roots_h = H[res < 1e-8]
-    for r in roots_h:  # every finite homotopy root is an elimination root
-        assert any(np.allclose(r, z, atol=1e-6) for z in Z), (r, Z)
+    keep = res < 1e-8
+    # every finite homotopy root is an elimination root; a multiple root (payoff ties) is
+    # reached only to about the square root of the residual
+    for r, rr in zip(H[keep], res[keep], strict=True):
+        assert any(np.allclose(r, z, atol=1e-6 + 10 * np.sqrt(rr)) for z in Z), (r, Z)

@@ -802,7 +802,7 @@ def _certified_roots(
         # ill-conditioned resultant root) -- every candidate of those systems, longer Newton
         again = np.isin(sel, short)
         with np.errstate(all="ignore"):
-            Z2, res2, cond2 = _newton(sys_, Zc[again], sel[again], iters=40)
+            Z2, res2, cond2 = _newton(sys_, Zc[again], sel[again], iters=25)
         kz, ks, short2 = _count_distinct(Z2, sel[again], res2, cond2, nsys, bound, only=short)
         keep_Z += kz
         keep_sel += ks
@@ -951,6 +951,9 @@ def _solve_supports(
         Z = np.linalg.solve(J[regular], -F0[regular][..., None])[..., 0] if sel.size else z0[:0]
     else:
         hv = hidden_variable_roots(sys_) if sys_.dim > 3 else None
+        # candidates that need no complex Newton pass: exact quadratic-formula roots (a real
+        # root comes out with imaginary part exactly 0) and certified, already refined roots
+        refined = True
         if sys_.dim == 3 and sys_.degree == 2:
             Zc, sel, hard = _three_binary_roots(sys_)
         elif list(sys_.sizes) == [2, 2, 2, 2]:  # candidates only: certify by the root count
@@ -965,9 +968,11 @@ def _solve_supports(
             hard = np.union1d(hard, short).astype(int)
         elif hv is not None:
             Zc, sel, hard = hv
+            refined = False  # eigenvalue-based candidates: refine before judging realness
             if list(sys_.sizes) == [3, 3, 3]:  # candidates only: certify by the root count
                 Zc, sel, short = _certified_roots(sys_, Zc, sel)
                 hard = np.union1d(hard, short).astype(int)
+                refined = True
         else:
             Zc, sel, hard = np.zeros((0, sys_.dim), complex), np.zeros(0, int), np.arange(nsys)
         if hard.size:  # general systems, or 2x2x2 ones the elimination cannot certify
@@ -976,6 +981,7 @@ def _solve_supports(
         if hard.size:
             sub = sys_.subset(hard)
             Zh, selh, fails = _track_linear_product(sub, rng)
+            refined = False
             Zc, sel = np.concatenate([Zc, Zh]), np.concatenate([sel, hard[selh]])
         if Zc.size == 0:
             return [], fails, 0
@@ -987,7 +993,10 @@ def _solve_supports(
         Zc, sel = Zc[near], sel[near]
         if Zc.size == 0:
             return [], fails, 0
-        Zc, res, _ = _newton(sys_, Zc, sel, iters=12, want_cond=False)
+        if refined:
+            res = np.zeros(len(Zc))
+        else:
+            Zc, res, _ = _newton(sys_, Zc, sel, iters=12, want_cond=False)
         real = (np.abs(Zc.imag).max(axis=1) < 1e-7 * (1 + np.abs(Zc).max(axis=1))) & (res < 1e-8)
         Z, sel = Zc[real].real, sel[real]
     if Z.size == 0:
