@@ -66,8 +66,37 @@ def reduced_form_effect(cfg: Any, scenario: str, scenario_set: Any) -> Any:
     )
 
 
+#: typical cold time of the section on the reference machine (2 cores, 200 paths): the paired
+#: C15 runs, the reduced-form pair and the Markov perfect equilibrium
+DYNAMICS_S = 40.0
+
+
 def assessment_section(ctx: Any) -> Any:
-    """C15 effect with its band, C16 with and without sovereigns, and adoption by sovereign."""
+    """C15 effect with its band, C16 with and without sovereigns, adoption by sovereign, the
+    old reduced form's answer and the Markov perfect equilibrium's check.
+
+    Stored on disk (:mod:`reserves.section_cache`) by the config, the scenario config, the seed,
+    the paths, the crash-panel parameters and the code, so its ~40 s run happens once.
+    """
+    import hashlib
+
+    from reserves.market.panel import DEFAULT_PARAMS_PATH
+    from reserves.section_cache import cached_section
+
+    key = {
+        "config_hash": ctx.cfg.content_hash(),
+        "scenario_config_hash": ctx.scenario_config.content_hash(),
+        "seed": None if ctx.seed is None else int(ctx.seed),
+        "paths": None if ctx.paths is None else int(ctx.paths),
+        "panel_params": hashlib.sha256(DEFAULT_PARAMS_PATH.read_bytes()).hexdigest()[:16]
+        if DEFAULT_PARAMS_PATH.is_file()
+        else None,
+        "provenance": {k: str(v) for k, v in ctx.provenance.items()},
+    }
+    return cached_section("dynamics", key, lambda: _compute(ctx), estimate_s=DYNAMICS_S)
+
+
+def _compute(ctx: Any) -> Any:
     from reserves.assessment import SectionBuilder
     from reserves.errors import ReservesError
 
