@@ -234,3 +234,19 @@ def test_grid_exclusion_equals_box_rounds(level: int) -> None:
     group = [S for S in se._support_profiles(g, 200_000) if sorted(map(len, S)) == [2, 2, 3]]
     sys_ = SupportSystem(g, group)
     assert (se._grid_exclusion(sys_, level) == se._box_prefilter(sys_, rounds=level)).all()
+
+
+def test_path_jumping_is_detected_and_retracked() -> None:
+    """A 5-player binary game with integer payoffs where, with the default seed, two homotopy
+    paths of the full-support system end at one root: the system is tracked again and the
+    totally mixed equilibrium is found for every seed."""
+    U = np.round(np.random.default_rng(1007).random((5, 2, 2, 2, 2, 2)) * 10)
+    g = Game(U)
+    S = ((0, 1),) * 5
+    sys_ = SupportSystem(g, [S])
+    X, sel, _ = se._track_linear_product(sys_, np.random.default_rng(0))
+    doubled = np.concatenate([X, X[:1]])  # a duplicated endpoint is a jump
+    assert se._jumped_systems(sys_, doubled, np.concatenate([sel, sel[:1]])).tolist() == [0]
+    for seed in (0, 1):
+        res = support_enumeration_solve(g, seed=seed)
+        assert any(all(len(s) == 2 for s in e.support) for e in res), seed

@@ -533,6 +533,47 @@ def _counting_mask(shape: tuple[int, ...]) -> np.ndarray:
     return keep
 
 
+def _track_checked(
+    system: SupportSystem, rng: np.random.Generator, retries: int = 2
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """:func:`_track_linear_product`, with a check for path jumping: two paths that end at
+    the same nonsingular root mean that a path jumped and some root may be missed (the
+    endpoints of distinct paths are distinct roots, or singular ones). Such systems are
+    tracked again with a fresh random ``gamma`` (up to ``retries`` times) and the endpoints
+    of all runs are kept (duplicates are removed later)."""
+    X, sel, fails = _track_linear_product(system, rng)
+    todo = _jumped_systems(system, X, sel)
+    for _ in range(retries):
+        if todo.size == 0:
+            break
+        sub = system.subset(todo)
+        X2, sel2, f2 = _track_linear_product(sub, rng)
+        X, sel = np.concatenate([X, X2]), np.concatenate([sel, todo[sel2]])
+        fails += f2
+        todo = todo[_jumped_systems(sub, X2, sel2)]
+    return X, sel, fails
+
+
+def _jumped_systems(system: SupportSystem, X: np.ndarray, sel: np.ndarray) -> np.ndarray:
+    """Systems with two path endpoints at one nonsingular root (after Newton polishing)."""
+    if len(X) < 2:
+        return np.zeros(0, dtype=int)
+    with np.errstate(all="ignore"):
+        Z, res, cond = _newton(system, X, sel, iters=10)
+    ok = (res < 1e-10) & (cond < 1e8) & np.all(np.isfinite(Z), axis=1)
+    Z, sel = Z[ok], sel[ok]
+    out = []
+    for k in np.unique(sel):
+        R = Z[sel == k]
+        if len(R) < 2:
+            continue
+        scale = 1 + np.abs(R).max(axis=1)
+        d = np.abs(R[:, None, :] - R[None, :, :]).max(axis=2) <= 1e-8 * scale[:, None]
+        if np.any(np.triu(d, 1)):
+            out.append(int(k))
+    return np.array(out, dtype=int)
+
+
 def _dominated_tables(
     game: Game, per_player: list[list[tuple[int, ...]]], tol: float, max_entries: int = 2_000_000
 ) -> list[np.ndarray] | None:
@@ -980,7 +1021,7 @@ def _solve_supports(
             hard = hard[alive]
         if hard.size:
             sub = sys_.subset(hard)
-            Zh, selh, fails = _track_linear_product(sub, rng)
+            Zh, selh, fails = _track_checked(sub, rng)
             refined = False
             Zc, sel = np.concatenate([Zc, Zh]), np.concatenate([sel, hard[selh]])
         if Zc.size == 0:
