@@ -8,18 +8,25 @@ N players. For each support profile ``S = (S_1, ..., S_N)`` the indifference con
 form a square system of multilinear polynomials in the free probabilities (McKelvey and
 McLennan 1996, "Computation of equilibria in finite games", *Handbook of Computational
 Economics* I, sec. 6). Systems with two mixing players are linear and solved directly
-(batched). Larger ones are solved completely by a linear-product (multihomogeneous)
-homotopy ``H(x, t) = (1 - t) gamma G(x) + t F(x)``, where ``G_r`` is a product of random
-linear forms with the multidegree of ``F_r`` (one factor per opponent), and a random
+(batched); three binary mixers by a quadratic, three mixers with one binary by hidden-variable
+elimination, and four binary mixers by a resultant in the hidden ``z_3`` (after a one-pass grid
+version of the box exclusion below), the last two certified by counting the multihomogeneous
+Bezout number of distinct nonsingular roots (:mod:`reserves.nash.hidden_variable`). Systems of
+binary mixers evaluate ``F`` and ``J`` from monomial coefficients (one Kronecker product and one
+einsum per call). Others, and any system that fails its certificate, are solved completely by a
+linear-product (multihomogeneous) homotopy ``H(x, t) = (1 - t) gamma G(x) + t F(x)``,
+where ``G_r`` is a product of random linear forms with the multidegree of ``F_r`` (one
+factor per opponent), and a random
 complex ``gamma`` (the "gamma trick": with probability one every isolated root of F is
 reached; Morgan and Sommese 1987; Sommese and Wampler 2005, *The Numerical Solution of
 Systems of Polynomials*, ch. 8). Its number of paths is the multihomogeneous Bezout
 number (McKelvey and McLennan 1997's bound on totally mixed equilibria), far below the
 total degree ``d^n``. All paths of all support profiles of one size pattern are tracked
 at once by a Runge-Kutta predictor and Newton corrector, then Newton-polished in real
-arithmetic to residual ~1e-15. Support profiles are pruned by the counting condition
-``|S_i| - 1 <= sum_{j != i} (|S_j| - 1)`` and by conditional dominance (an action of
-``S_i`` strictly dominated by another action when the others play inside ``S_-i``);
+arithmetic to residual ~1e-15; two paths ending at one nonsingular root (a path jump) send
+that system back to be tracked with a fresh ``gamma``. Support profiles are pruned by the
+counting condition ``|S_i| - 1 <= sum_{j != i} (|S_j| - 1)`` and by conditional dominance
+(an action of ``S_i`` strictly dominated by another action when the others play inside ``S_-i``);
 strictly dominated actions of the whole game are removed first. Guarantee: on games whose
 equilibria are all regular (generic games) the set is complete; supports whose system has a
 continuum of solutions (degenerate games) are reported in ``notes`` and the result is then
