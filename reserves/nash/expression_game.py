@@ -412,6 +412,12 @@ class ExpressionGame:
         out.update(counts)
         return out
 
+    def _profile_text(self, idx: Sequence[int]) -> str:
+        """A pure profile for an error message: ``"Row=a1, Column=a2"``."""
+        return ", ".join(
+            f"{p}={acts[k]}" for p, acts, k in zip(self.players, self.actions, idx, strict=True)
+        )
+
     def payoff_tensor(self, parameters: Mapping[str, float] | None = None) -> np.ndarray:
         """Payoffs of every player at every pure profile, shape ``(N, n_0, ..., n_{N-1})``.
 
@@ -463,10 +469,7 @@ class ExpressionGame:
                 cbad = cvalue.imag != 0
                 if cbad.any():
                     idx = tuple(int(k) for k in np.argwhere(cbad)[0])
-                    prof = ", ".join(
-                        f"{p}={acts[k]}"
-                        for p, acts, k in zip(self.players, self.actions, idx, strict=True)
-                    )
+                    prof = self._profile_text(idx)
                     raise _error(
                         self.where,
                         f"{TOP_KEY}.payoffs.{player}",
@@ -480,10 +483,7 @@ class ExpressionGame:
             bad = ~np.isfinite(value)
             if bad.any():
                 idx = tuple(int(k) for k in np.argwhere(bad)[0])
-                prof = ", ".join(
-                    f"{p}={acts[k]}"
-                    for p, acts, k in zip(self.players, self.actions, idx, strict=True)
-                )
+                prof = self._profile_text(idx)
                 raise _error(
                     self.where,
                     f"{TOP_KEY}.payoffs.{player}",
