@@ -142,22 +142,8 @@ class Figure:
             "value": units.json_number(v) if isinstance(v, int | float | np.floating) else v,
             "unit": self.unit,
             "text": self.text,
-            "inputs": {k: _jsonable(x) for k, x in self.inputs.items()},
+            "inputs": {k: units.jsonable(x, str) for k, x in self.inputs.items()},
         }
-
-
-def _jsonable(x: Any) -> Any:
-    if isinstance(x, bool | str) or x is None:
-        return x
-    if isinstance(x, int | np.integer):
-        return int(x)
-    if isinstance(x, float | np.floating):
-        return units.json_number(float(x))
-    if isinstance(x, Mapping):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, list | tuple | np.ndarray):
-        return [_jsonable(v) for v in x]
-    return str(x)
 
 
 @dataclass(frozen=True)
@@ -196,7 +182,7 @@ class Section:
             "available": self.available,
             "note": self.note,
             "figures": {k: f.to_dict() for k, f in self.figures.items()},
-            "data": _jsonable(dict(self.data)),
+            "data": units.jsonable(dict(self.data), str),
         }
 
 

@@ -14,12 +14,15 @@ breaks a level) unless stated otherwise.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
+from typing import Any
 
 __all__ = [
     "btc",
     "date_text",
     "human",
     "json_number",
+    "jsonable",
     "num",
     "pct",
     "plain",
@@ -44,6 +47,25 @@ def json_number(x: float | None) -> float | str | None:
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"
     return x
+
+
+def jsonable(obj: Any, fallback: Callable[[Any], Any] | None = None) -> Any:
+    """``obj`` made JSON-ready: mappings with string keys, sequences and arrays as lists, numpy
+    scalars as Python numbers, floats through :func:`json_number` (no NaN or infinity in JSON).
+    Anything else is returned as it is, or passed to ``fallback`` (e.g. ``str``) when given."""
+    if obj is None or isinstance(obj, bool | str):
+        return obj
+    if isinstance(obj, Mapping):
+        return {str(k): jsonable(v, fallback) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [jsonable(v, fallback) for v in obj]
+    if type(obj).__module__ == "numpy":  # numpy scalars and arrays, without importing numpy
+        return jsonable(obj.tolist(), fallback)
+    if isinstance(obj, int):
+        return obj
+    if isinstance(obj, float):
+        return json_number(obj)
+    return fallback(obj) if fallback is not None else obj
 
 
 def _bad(x: object) -> bool:

@@ -46,9 +46,9 @@ def format_table(rep: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from reserves.cli.calibrate import _clean
     from reserves.market.events import load_event
     from reserves.market.panel import DEFAULT_PARAMS_PATH, backtest, load_params
+    from reserves.units import jsonable
 
     events = [load_event(p) for p in args.events]
     path = args.params or DEFAULT_PARAMS_PATH
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         from reserves.cli import files_hash
 
         rep.setdefault("config_hash", files_hash([*args.events, path]))
-        print(json.dumps(_clean(rep), indent=2))
+        print(json.dumps(jsonable(rep), indent=2))
     else:
         print(format_table(rep))
     return 0

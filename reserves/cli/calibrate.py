@@ -29,7 +29,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reserves.units import json_number, pct, plain, ratio, usd_price, usd_short
+from reserves.units import jsonable, pct, plain, ratio, usd_price, usd_short
 
 
 def calibration_report(
@@ -73,16 +73,6 @@ def format_table(results: list[dict[str, Any]]) -> str:
             lines.append(f"  {key:<22}{want:>14}{fit:>14}{resid}")
         lines.append("")
     return "\n".join(lines).rstrip()
-
-
-def _clean(obj: Any) -> Any:
-    if isinstance(obj, float):
-        return json_number(obj)
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    return obj
 
 
 def panel_report(
@@ -245,7 +235,7 @@ def run(args: argparse.Namespace) -> int:
                     sorted(q.glob("*.yaml")) + sorted(q.glob("*.yml")) if q.is_dir() else [q]
                 )
             rep.setdefault("config_hash", files_hash(files))
-            print(json.dumps(_clean(rep), indent=2))
+            print(json.dumps(jsonable(rep), indent=2))
         else:
             print(format_panel(rep))
             print(f"\nparameters written to {out}")

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from reserves.units import plain
+from reserves.units import jsonable, plain
 
 #: callables ``f(game, result)`` run on every :class:`SolveResult` that :func:`make_result`
 #: builds (the test suite registers an independent checker here)
@@ -141,7 +141,7 @@ class SolveResult:
             "actions": [list(a) for a in self.actions],
             "equilibria": [e.to_dict() for e in self.equilibria],
             "method": self.method,
-            "parameters": _jsonable(self.parameters),
+            "parameters": jsonable(self.parameters),
             "complete": self.complete,
             "exact": self.exact,
             "elapsed_s": self.elapsed_s,
@@ -182,18 +182,6 @@ class SolveResult:
             lines.append(f"  ... {len(self.equilibria) - max_rows} more (use --json)")
         lines.extend(f"  note: {n}" for n in self.notes)
         return "\n".join(lines)
-
-
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    return obj
 
 
 class Timer:

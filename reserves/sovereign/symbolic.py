@@ -72,6 +72,7 @@ from reserves.nash.taxonomy import (
 )
 from reserves.sovereign.model import SovereignGame, action_kind, payoff_template
 from reserves.units import json_number as _num
+from reserves.units import jsonable
 
 ACCUMULATE = "accumulate"
 
@@ -370,7 +371,7 @@ class DominanceThreshold:
             "min_margin_usd": _num(self.min_margin_usd),
             "max_margin_usd": _num(self.max_margin_usd),
             "versus": list(self.versus),
-            "binding": _jsonable(self.binding),
+            "binding": jsonable(self.binding),
             "method": self.method,
             "num_profiles": self.num_profiles,
             "note": self.note,
@@ -570,20 +571,6 @@ def _threshold_one(
     )  # fmt: skip
 
 
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.generic):
-        return _jsonable(obj.item())
-    if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
-    if isinstance(obj, float):
-        return _num(obj)
-    return obj
-
-
 # =============================================================================== 2-player model
 @dataclass(frozen=True)
 class _TwoPlayer:
@@ -775,7 +762,7 @@ class RegionMap:
             "y_values": self.y_values.tolist(),
             "types": [list(r) for r in self.types],
             "counts": self.counts(),
-            "boundaries": _jsonable(list(self.boundaries)),
+            "boundaries": jsonable(list(self.boundaries)),
             "current": list(self.current) if self.current else None,
         }
 
@@ -992,7 +979,7 @@ class Analysis:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``reserves analyze --json``."""
-        return _jsonable(
+        return jsonable(
             {
                 "title": self.title,
                 "players": list(self.players),
