@@ -1112,12 +1112,12 @@ def calibration_section(ctx: AssessmentContext) -> Section:
     single-event fit is exactly identified (three free parameters for three targets), so it
     is not reported: it is no evidence.
     """
-    import hashlib
 
     from reserves.market.events import load_event, load_panel
     from reserves.market.panel import DEFAULT_PARAMS_PATH, cached_params, fit_panel, load_loo
     from reserves.market.panel import predict_event as _predict
     from reserves.market.structural import timed_cascade
+    from reserves.safe import files_hash
     from reserves.section_cache import cached_section
 
     cal = ctx.calibration_config.market_model.calibration
@@ -1135,12 +1135,11 @@ def calibration_section(ctx: AssessmentContext) -> Section:
         )
     loo = load_loo(None)
     stored = next((r for r in loo.get("events", []) if r["name"] == CALIBRATION_EVENT), None)
-    files = [*sorted(events_dir.glob("crash-*.yaml")), DEFAULT_PARAMS_PATH]
-    digest = hashlib.sha256(b"".join(f.name.encode() + f.read_bytes() for f in files))
+    panel_hash = files_hash([*sorted(events_dir.glob("crash-*.yaml")), DEFAULT_PARAMS_PATH])
     readings = [(rd.name, float(rd.shock_usd), rd) for rd in cal.readings]
     key = {
         "config_hash": ctx.cfg.content_hash(),
-        "panel": digest.hexdigest()[:16],
+        "panel": panel_hash,
         "readings": [[n, s] for n, s, _ in readings],
     }
 

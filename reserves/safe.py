@@ -29,13 +29,14 @@ limit at once. Work budgets (memory and time of a request) live in :mod:`reserve
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import reprlib
 import stat
 import tempfile
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -728,3 +729,16 @@ def atomic_write(
         fh.write(payload)
         fh.flush()
     return Path(path)
+
+
+def file_hash(path: str | Path) -> str:
+    """SHA-256 (first 16 hex digits) of a file's bytes, read through :func:`read_bytes_file`
+    (regular files, size limit): the ``config_hash`` of a game file, or a cache key."""
+    return hashlib.sha256(read_bytes_file(path, MAX_GAME_BYTES, "game file")).hexdigest()[:16]
+
+
+def files_hash(paths: Sequence[str | Path]) -> str:
+    """SHA-256 (16 hex digits) of several files' :func:`file_hash` in order: the ``config_hash``
+    of a command whose input is several files (an event panel, a backtest), or a cache key."""
+    joined = "".join(file_hash(p) for p in paths)
+    return hashlib.sha256(joined.encode()).hexdigest()[:16]

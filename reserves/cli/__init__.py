@@ -18,7 +18,6 @@ budget of :mod:`reserves.budget`.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib
 import os
 import sys
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from reserves.errors import ReservesError
+from reserves.safe import file_hash, files_hash  # noqa: F401  (re-exported for the commands)
 
 #: sub-command modules, in the order ``reserves --help`` lists them
 COMMANDS: tuple[str, ...] = (
@@ -92,16 +92,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def file_hash(path: str | Path) -> str:
-    """SHA-256 (first 16 hex digits) of a file's bytes: the ``config_hash`` of a game file.
-
-    The file is read through :func:`reserves.safe.read_bytes_file` (regular files, size
-    limit)."""
-    from reserves.safe import MAX_GAME_BYTES, read_bytes_file
-
-    return hashlib.sha256(read_bytes_file(path, MAX_GAME_BYTES, "game file")).hexdigest()[:16]
-
-
 def game_hash(game: Any, path: str | Path) -> str:
     """``config_hash`` of a loaded game: the config's content hash for a sovereign game (the
     same digits as every other command prints for that config), else the file's hash."""
@@ -113,13 +103,6 @@ def game_hash(game: Any, path: str | Path) -> str:
         except TypeError:
             pass
     return file_hash(path)
-
-
-def files_hash(paths: Sequence[str | Path]) -> str:
-    """``config_hash`` of a command whose input is several files (an event panel, a backtest):
-    SHA-256 (16 hex digits) of the files' hashes in order."""
-    joined = "".join(file_hash(p) for p in paths)
-    return hashlib.sha256(joined.encode()).hexdigest()[:16]
 
 
 def _quiet_broken_pipe() -> int:

@@ -78,9 +78,8 @@ def assessment_section(ctx: Any) -> Any:
     Stored on disk (:mod:`reserves.section_cache`) by the config, the scenario config, the seed,
     the paths, the crash-panel parameters and the code, so its ~40 s run happens once.
     """
-    import hashlib
-
     from reserves.market.panel import DEFAULT_PARAMS_PATH
+    from reserves.safe import files_hash
     from reserves.section_cache import cached_section
 
     key = {
@@ -88,7 +87,7 @@ def assessment_section(ctx: Any) -> Any:
         "scenario_config_hash": ctx.scenario_config.content_hash(),
         "seed": None if ctx.seed is None else int(ctx.seed),
         "paths": None if ctx.paths is None else int(ctx.paths),
-        "panel_params": hashlib.sha256(DEFAULT_PARAMS_PATH.read_bytes()).hexdigest()[:16]
+        "panel_params": files_hash([DEFAULT_PARAMS_PATH])
         if DEFAULT_PARAMS_PATH.is_file()
         else None,
         "provenance": {k: str(v) for k, v in ctx.provenance.items()},
