@@ -209,28 +209,155 @@ def _expected_payoffs(game: Any, strategies: Sequence[np.ndarray]) -> np.ndarray
     return np.asarray(game.expected_payoffs(strategies), dtype=float)
 
 
-def _pure_batch(
-    game: Any, candidates: Sequence[Sequence[np.ndarray]]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """``(indices, regrets, tolerances)`` when every candidate is a pure profile of a tensor
-    game (vectorised verification, :func:`reserves.nash.verify.pure_regrets`), else None."""
-    from reserves.nash.verify import pure_regrets
+def _stack(game: Any, candidates: Sequence[Sequence[np.ndarray]]) -> np.ndarray | None:
+    """Every candidate as one zero-padded float array ``S[j, k, :n_j]`` (player j's strategy
+    in candidate k, :func:`reserves.nash.verify.stack_profiles`), when the game has a payoff
+    tensor small enough for :func:`reserves.nash.verify.mixed_regrets_stacked`; else None
+    (the per-candidate loop verifies)."""
+    from reserves.nash.verify import BATCH_MAX_ELEMENTS
 
     payoffs = getattr(game, "payoffs", None)
-    if not isinstance(payoffs, np.ndarray) or len(candidates) < 8:
+    if (
+        not candidates
+        or not isinstance(payoffs, np.ndarray)
+        or callable(getattr(game, "regret_tolerance", None))
+        or payoffs.ndim != payoffs.shape[0] + 1
+        or payoffs.size > BATCH_MAX_ELEMENTS
+    ):
         return None
     n = payoffs.shape[0]
-    idx = np.empty((len(candidates), n), dtype=np.intp)
-    for i in range(n):
-        S = np.array([np.asarray(c[i], dtype=float) for c in candidates])
-        k = S.argmax(axis=1)
-        if not (
-            np.all(S[np.arange(len(S)), k] == 1.0) and np.all(np.count_nonzero(S, axis=1) == 1)
-        ):
+    shape = payoffs.shape[1:]
+    K = len(candidates)
+    W = max(shape)
+    try:
+        if all(m == W for m in shape):
+            S = np.array(candidates, dtype=float)
+            if S.shape != (K, n, W):
+                return None
+            return np.ascontiguousarray(S.transpose(1, 0, 2))
+        if any(len(c) != n for c in candidates):
             return None
-        idx[:, i] = k
-    regs, tols = pure_regrets(payoffs, idx)
-    return idx, regs, tols
+        S = np.zeros((n, K, W))
+        for j in range(n):
+            S[j, :, : shape[j]] = np.array([c[j] for c in candidates], dtype=float)
+    except (ValueError, TypeError, IndexError):
+        return None
+    return S
+
+
+def _verify_batch(payoffs: np.ndarray, S: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(regrets, tolerances, payoffs)`` of every stacked candidate: the pure ones by
+    :func:`reserves.nash.verify.pure_regrets` (payoffs: the entries), the mixed ones by
+    :func:`reserves.nash.verify.mixed_regrets_stacked`; the same numbers as ``max_regret``,
+    ``regret_tolerance`` and the expected payoffs one candidate at a time."""
+    from reserves.nash.verify import mixed_regrets_stacked, pure_regrets
+
+    n, K = S.shape[:2]
+    # _pure_indices: the largest entry is exactly 1 and the only non-zero one, for every player
+    pure = ((S.max(axis=2) == 1.0) & (np.count_nonzero(S, axis=2) == 1)).all(axis=0)
+    if not pure.any():
+        return mixed_regrets_stacked(payoffs, S)
+    reg = np.empty(K)
+    tol = np.empty(K)
+    pay = np.empty((K, n))
+    idx = S[:, pure].argmax(axis=2)  # (N, K_pure)
+    reg[pure], tol[pure] = pure_regrets(payoffs, idx.T)
+    pay[pure] = payoffs[(slice(None), *idx)].T
+    if not pure.all():
+        mixed = ~pure
+        reg[mixed], tol[mixed], pay[mixed] = mixed_regrets_stacked(payoffs, S[:, mixed])
+    return reg, tol, pay
+
+
+def _duplicates(S: np.ndarray, dedupe_tol: float) -> dict[int, np.ndarray]:
+    """For each candidate j with an earlier candidate k < j whose strategies all lie within
+    ``dedupe_tol`` (max abs) of its own: ``j -> ascending array of those k`` (rows of the
+    pairwise distance matrix, in chunks of at most ``BATCH_MAX_ELEMENTS`` elements)."""
+    from reserves.nash.verify import BATCH_MAX_ELEMENTS
+
+    n, K, W = S.shape
+    P = S.transpose(1, 0, 2).reshape(K, n * W)  # padding is 0 in every candidate
+    step = max(1, BATCH_MAX_ELEMENTS // max(K * n * W, 1))
+    out: dict[int, np.ndarray] = {}
+    for a in range(0, K, step):
+        b = min(K, a + step)
+        # NaN never compares within tolerance (max propagates it), as in the loop
+        close = np.abs(P[a:b, None, :] - P[None, :b, :]).max(axis=2) <= dedupe_tol
+        close &= np.arange(b)[None, :] < np.arange(a, b)[:, None]  # earlier candidates only
+        if close.any():
+            rows, cols = np.nonzero(close)
+            for r in np.unique(rows).tolist():
+                out[a + r] = cols[rows == r]
+    return out
+
+
+def _batched(
+    game: Any,
+    S: np.ndarray,
+    comp_list: Sequence[int | None],
+    *,
+    tol: float | None,
+    scale: float,
+    dedupe: bool,
+    dedupe_tol: float,
+) -> tuple[list[Equilibrium], int]:
+    """The loop of :func:`make_result` on stacked candidates: ``(kept, rejected)``, kept in
+    the order of :func:`make_result` (pure first, then by descending first probabilities).
+
+    Every candidate is verified at once (:func:`_verify_batch`); then, in candidate order, a
+    candidate within ``dedupe_tol`` of an earlier *kept* one is dropped (handing it its
+    component when the kept one has none), else kept when ``regret <= tolerance`` and counted
+    as rejected otherwise."""
+    regs, bounds, pays = _verify_batch(game.payoffs, S)
+    if tol is not None:
+        bounds = np.maximum(bounds, tol * scale)
+    accept = regs <= bounds
+    comps = list(comp_list)
+    dups = _duplicates(S, dedupe_tol) if dedupe else {}
+    if dups:
+        keep = np.zeros(len(accept), dtype=bool)
+        rejected = 0
+        for j, ok in enumerate(accept.tolist()):
+            earlier = dups.get(j)
+            if earlier is not None:
+                hits = earlier[keep[earlier]]
+                if hits.size:
+                    first = int(hits[0])
+                    if comps[first] is None and comps[j] is not None:
+                        comps[first] = comps[j]
+                    continue
+            if ok:
+                keep[j] = True
+            else:
+                rejected += 1
+    else:
+        keep = accept
+        rejected = int(len(accept) - np.count_nonzero(accept))
+    rows = np.flatnonzero(keep)
+    if not rows.size:
+        return [], rejected
+    shape = game.payoffs.shape[1:]
+    Sk = S[:, rows]
+    # the sort key of make_result: (not Equilibrium.pure, -first probability of each player)
+    mixed = (Sk.max(axis=2) < 1 - 1e-9).any(axis=0).tolist()
+    first = (-Sk[:, :, 0].T).tolist()
+    order = sorted(range(len(rows)), key=lambda r: (mixed[r], tuple(first[r])))
+    acts = tuple(game.actions)
+    regs_l, bounds_l, pays_l = regs.tolist(), bounds.tolist(), pays.tolist()
+    kept = []
+    for r in order:
+        k = int(rows[r])
+        kept.append(
+            Equilibrium(
+                tuple(Sk[j, r, : shape[j]] for j in range(len(shape))),
+                regs_l[k],
+                tuple(pays_l[k]),
+                acts,
+                bounds_l[k],
+                comps[k],
+            )
+        )
+    return kept, rejected
 
 
 def make_result(
@@ -267,22 +394,15 @@ def make_result(
     kept: list[Equilibrium] = []
     rejected = 0
     scale = float(getattr(game, "payoff_scale", 1.0))
-    batch = None if dedupe else _pure_batch(game, candidates)
-    if batch is not None:  # many pure profiles of a tensor game: verified at once
-        idx, regs, bounds = batch
-        if tol is not None:
-            bounds = np.maximum(bounds, tol * scale)
-        comp_list = list(components) if components is not None else [None] * len(idx)
-        eye = [np.eye(n) for n in game.payoffs.shape[1:]]
-        acts = tuple(game.actions)
-        for row, reg, bound, comp in zip(idx, regs, bounds, comp_list, strict=True):
-            if not reg <= bound:
-                rejected += 1
-                continue
-            strategies = tuple(eye[i][k] for i, k in enumerate(row))
-            pay = tuple(float(x) for x in game.payoffs[(slice(None), *row)])
-            kept.append(Equilibrium(strategies, float(reg), pay, acts, float(bound), comp))
-        candidates = []
+    S = _stack(game, candidates)
+    if S is not None:  # a tensor game: every candidate verified at once (already sorted)
+        comps = list(components) if components is not None else [None] * len(candidates)
+        if len(comps) != len(candidates):
+            raise ValueError("components must be aligned with candidates")
+        kept, rejected = _batched(
+            game, S, comps, tol=tol, scale=scale, dedupe=dedupe, dedupe_tol=dedupe_tol
+        )
+        candidates, components = [], None
     comp_list = list(components) if components is not None else [None] * len(candidates)
     for cand, comp in zip(candidates, comp_list, strict=True):
         strategies = tuple(np.asarray(s, dtype=float) for s in cand)
@@ -326,7 +446,8 @@ def make_result(
     all_notes = list(notes)
     if rejected:
         all_notes.append(f"{rejected} candidate(s) failed regret verification and were dropped")
-    kept.sort(key=lambda e: (not e.pure, tuple(-float(s[0]) for s in e.strategies)))
+    if S is None:
+        kept.sort(key=lambda e: (not e.pure, tuple(-float(s[0]) for s in e.strategies)))
     result = SolveResult(
         method=method,
         players=tuple(game.players),

@@ -53,6 +53,10 @@ EPS = float(np.finfo(float).eps)
 #: filters only (what is reported is judged by :func:`regret_tolerance`)
 REGRET_TOL = 1e-9
 
+#: largest number of elements of one temporary array of :func:`mixed_regrets` (profiles per
+#: chunk times payoff-tensor entries)
+BATCH_MAX_ELEMENTS = 2_000_000
+
 #: largest number of payoff entries :func:`exact_regret` evaluates in rational arithmetic
 EXACT_MAX_ENTRIES = 4_096
 
@@ -110,6 +114,120 @@ def pure_regrets(payoffs: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.n
         reg = np.maximum(reg, best - own)
         tol = np.maximum(tol, ULPS * EPS * (n + 2) * np.maximum(np.abs(best), np.abs(own)))
     return reg, tol
+
+
+def deviation_payoffs_batch(
+    payoffs: np.ndarray, profiles: Sequence[Sequence[np.ndarray]]
+) -> list[np.ndarray]:
+    """Deviation payoffs of ``K`` mixed profiles at once: a list of ``(K, n_i)`` arrays.
+
+    ``v_i(a)[k] = sum_{a_-i} u_i(a, a_-i) prod_{j != i} sigma^k_j(a_j)`` for every profile
+    ``sigma^k``, one einsum per player over the whole batch (the batched form of
+    :meth:`reserves.nash.normal_form.Game.deviation_payoffs`).
+    """
+    n = payoffs.shape[0]
+    sig = [np.array([np.asarray(p[j], dtype=float) for p in profiles]) for j in range(n)]
+    return _deviations_stacked(payoffs, sig)
+
+
+def _deviations_stacked(payoffs: np.ndarray, sig: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """:func:`deviation_payoffs_batch` of profiles already stacked per player (``sig[j]`` of
+    shape ``(K, n_j)``)."""
+    n = payoffs.shape[0]
+    if n == 1:
+        return [np.tile(np.asarray(payoffs[0], dtype=float), (sig[0].shape[0], 1))]
+    batch = n + 1  # einsum label of the profile axis
+    out = []
+    for i in range(n):
+        ops: list[Any] = [payoffs[i], list(range(n))]
+        for j in range(n):
+            if j != i:
+                ops += [sig[j], [batch, j]]
+        out.append(np.einsum(*ops, [batch, i]))
+    return out
+
+
+def stack_profiles(payoffs: np.ndarray, sig: Sequence[np.ndarray]) -> np.ndarray:
+    """Player-stacked strategies ``(N, K, max_i n_i)``, zero-padded, from ``sig[j]`` of shape
+    ``(K, n_j)`` (the layout :func:`mixed_regrets_stacked` works on)."""
+    n = payoffs.shape[0]
+    shape = payoffs.shape[1:]
+    K = int(np.shape(sig[0])[0])
+    S = np.zeros((n, K, max(shape)))
+    for j in range(n):
+        S[j, :, : shape[j]] = sig[j]
+    return S
+
+
+def mixed_regrets(
+    payoffs: np.ndarray, sig: Sequence[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Regrets, tolerances and expected payoffs of ``K`` mixed profiles at once.
+
+    ``sig[j]`` is the ``(K, n_j)`` stack of player j's strategies. With the deviation
+    payoffs ``v_i`` of every profile (:func:`deviation_payoffs_batch`) and supports
+    ``S_j = {a : sigma_j(a) > 0}``:
+
+        u_i      = sigma_i . v_i                                  (expected payoff)
+        regret   = max(0, max_i [max_a v_i(a) - u_i])
+        M_i      = max { |u_i(a, a_-i)| : a in S_i or argmax v_i, a_-i in S_-i }
+        tol      = max_i ULPS * eps * (K_i + |S_i| + N) * M_i,    K_i = prod_{j != i} |S_j|
+
+    exactly the formulas of :func:`max_regret` and :func:`regret_tolerance` (module
+    docstring), evaluated with boolean masks of shape ``(N, K, n_0, ..., n_{N-1})`` in chunks
+    of at most :data:`BATCH_MAX_ELEMENTS` elements. Returns ``(regret (K,), tolerance (K,),
+    payoffs (K, N))``.
+    """
+    return mixed_regrets_stacked(payoffs, stack_profiles(payoffs, sig))
+
+
+def mixed_regrets_stacked(
+    payoffs: np.ndarray, S: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`mixed_regrets` of profiles stacked by :func:`stack_profiles` (``S[j, k, :n_j]``
+    is player j's strategy in profile k, zero beyond ``n_j``)."""
+    n = payoffs.shape[0]
+    shape = payoffs.shape[1:]
+    K = int(S.shape[1])
+    step = max(1, BATCH_MAX_ELEMENTS // max(n * math.prod(shape), 1))
+    if step < K:
+        parts = [mixed_regrets_stacked(payoffs, S[:, c : c + step]) for c in range(0, K, step)]
+        return tuple(np.concatenate(p) for p in zip(*parts, strict=True))  # type: ignore[return-value]
+    W = S.shape[2]
+    square = all(m == W for m in shape)
+    dev = _deviations_stacked(payoffs, [S[j, :, : shape[j]] for j in range(n)])
+    if square:
+        V = np.stack(dev)  # (N, K, W)
+        best = V.max(axis=2)
+    else:
+        V = np.zeros((n, K, W))
+        valid = np.zeros((n, 1, W), dtype=bool)
+        for i in range(n):
+            V[i, :, : shape[i]] = dev[i]
+            valid[i, :, : shape[i]] = True
+        best = np.where(valid, V, -np.inf).max(axis=2)
+    u = np.einsum("ika,ika->ik", V, S)  # (N, K): expected payoffs
+    reg = np.maximum(0.0, (best - u).max(axis=0))
+    supp = S > 0
+    own = supp | (best[:, :, None] == V)  # support or best deviation
+    if not square:
+        own &= valid
+    count = supp.sum(axis=2)  # (N, K): |S_j|
+    ones = np.ones((1, K), dtype=count.dtype)
+    left = np.concatenate([ones, np.cumprod(count, axis=0)[:-1]])
+    right = np.concatenate([np.cumprod(count[::-1], axis=0)[::-1][1:], ones])
+    k_i = left * right  # prod_{j != i} |S_j|
+    # axis j of player i's mask: own_j when j == i, S_j otherwise
+    pick = np.where(np.eye(n, dtype=bool)[:, :, None, None], own[None], supp[None])
+    mask = None
+    for j in range(n):
+        m = pick[:, j, :, : shape[j]].reshape(
+            (n, K, *(shape[j] if a == j else 1 for a in range(n)))
+        )
+        mask = m if mask is None else mask & m
+    m_i = np.where(mask, np.abs(payoffs)[:, None], 0.0).reshape(n, K, -1).max(axis=2)
+    tol = (ULPS * EPS * (k_i + count + n) * m_i).max(axis=0)
+    return reg, tol, u.T
 
 
 def regrets(game: Any, profile: Sequence[np.ndarray]) -> np.ndarray:
@@ -232,13 +350,18 @@ def check_equilibrium(
 
 
 __all__ = [
+    "BATCH_MAX_ELEMENTS",
     "EPS",
     "REGRET_TOL",
     "ULPS",
     "check_equilibrium",
+    "deviation_payoffs_batch",
     "exact_regret",
     "max_regret",
+    "mixed_regrets",
+    "mixed_regrets_stacked",
     "pure_regrets",
     "regret_tolerance",
     "regrets",
+    "stack_profiles",
 ]
