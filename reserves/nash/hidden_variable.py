@@ -76,11 +76,16 @@ def _poly_roots(values: np.ndarray, tol: float = 1e-10) -> list[np.ndarray | Non
     degree share one batched companion-matrix eigenvalue call."""
     T = values.shape[1]
     coef = np.fft.fft(values, axis=1) / T  # c_n of sum c_n t^n
-    scale = np.abs(coef).max(axis=1)
+    mag = np.abs(coef)
+    scale = mag.max(axis=1)
+    if np.all(np.abs(coef.imag) <= 1e-12 * scale[:, None]):
+        # a real polynomial sampled at the roots of unity (the resultants of real systems):
+        # the real companion matrix has the same roots at half the eigenvalue cost
+        coef = coef.real
     out: list[np.ndarray | None] = [None] * len(coef)
-    big = np.abs(coef) > tol * scale[:, None]
+    big = mag > tol * scale[:, None]
     deg = np.where(big.any(axis=1), T - 1 - np.argmax(big[:, ::-1], axis=1), -1)
-    for d in np.unique(deg):
+    for d in sorted(set(deg.tolist())):
         rows = np.flatnonzero((deg == d) & (scale > 0))
         if rows.size == 0:
             continue
@@ -89,7 +94,7 @@ def _poly_roots(values: np.ndarray, tol: float = 1e-10) -> list[np.ndarray | Non
                 out[r] = np.zeros(0, dtype=complex)
             continue
         c = coef[rows, : d + 1]  # ascending; leading coefficient c[:, d] != 0
-        comp = np.zeros((rows.size, d, d), dtype=complex)
+        comp = np.zeros((rows.size, d, d), dtype=coef.dtype)
         comp[:, 0, :] = -c[:, d - 1 :: -1] / c[:, d : d + 1]
         if d > 1:
             comp[:, np.arange(1, d), np.arange(d - 1)] = 1.0
@@ -312,7 +317,11 @@ def four_binary_roots(sys_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         candidates ``(R, 4)``, their system, and the systems whose resultant vanishes
         identically (left to the homotopy).
     """
-    C = np.stack([_monomial(sys_.delta[k][:, 0]) for k in range(4)])  # (4, nsys, 2, 2, 2)
+    if getattr(sys_, "binary", False):  # the monomial tensor is there already (own bit 0)
+        A = sys_.mono.reshape((-1, 4) + (2,) * 4)
+        C = np.stack([np.take(A[:, k], 0, axis=1 + k) for k in range(4)])
+    else:
+        C = np.stack([_monomial(sys_.delta[k][:, 0]) for k in range(4)])  # (4, nsys, 2, 2, 2)
     L = 16
     t = np.exp(2j * np.pi * np.arange(L) / L)
 

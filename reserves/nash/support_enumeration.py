@@ -122,6 +122,34 @@ class SupportSystem:
         self.binary = len(M0) >= 2 and all(k == 2 for k in self.sizes)
         self._mono: np.ndarray | None = None
 
+    @classmethod
+    def from_differences(
+        cls,
+        game: Game,
+        profiles: Sequence[Sequence[Sequence[int]]],
+        delta: Sequence[np.ndarray],
+    ) -> SupportSystem:
+        """Systems whose difference tensors are already known: ``delta[r]`` is
+        ``(nsys, k_r - 1, other mixers...)`` for the r-th mixing player in the canonical order,
+        divided by the payoff scale, exactly as :meth:`__init__` builds it (binary games gather
+        them for all support profiles at once, :mod:`reserves.nash.binary_supports`)."""
+        out = object.__new__(cls)
+        out.game = game
+        out.profiles = [[list(s) for s in S] for S in profiles]
+        out.mixing_of = [
+            sorted((i for i, s in enumerate(S) if len(s) > 1), key=lambda i, S=S: (len(S[i]), i))
+            for S in out.profiles
+        ]
+        out.mixing = out.mixing_of[0]
+        out.sizes = [len(out.profiles[0][j]) for j in out.mixing]
+        out.offsets = np.concatenate([[0], np.cumsum([k - 1 for k in out.sizes])]).astype(int)
+        out.dim = int(out.offsets[-1])
+        out.degree = len(out.mixing) - 1
+        out.delta = list(delta)
+        out.binary = len(out.mixing) >= 2 and all(k == 2 for k in out.sizes)
+        out._mono = None
+        return out
+
     def _use_mono(self, P: int) -> bool:
         """The monomial form pays for small batches (few numpy calls) or a single system (no
         per-point copy of the coefficients); large multi-system batches use the tensors."""
@@ -720,41 +748,27 @@ def support_enumeration_solve(
     game = as_game(game)
     rng = np.random.default_rng(seed)
     notes: list[str] = []
+    bar = _progress(progress)
     with Timer() as t:
-        keep = [list(range(n)) for n in game.shape]
-        work = game
-        if eliminate:
-            # pure-strategy dominance only (vectorised): mixed dominance costs one LP per
-            # action and the support pruning below catches what it would remove
-            red = iterated_elimination(game, mixed=False)
-            keep = [list(k) for k in red.surviving]
-            work = red.game
-            removed = sum(game.shape) - sum(work.shape)
-            if removed:
-                notes.append(f"{removed} strictly dominated action(s) removed first")
-        cands: list[list[np.ndarray]] = [
-            lift_profile(work.pure_profile(r), keep, game.shape)
-            for r in pure_equilibria_indices(work)
-        ]
-        failed_paths = 0
-        degenerate = 0
-        tried = 0
-        bar = _progress(progress)
-        groups: dict[tuple[int, ...], list[tuple[tuple[int, ...], ...]]] = {}
-        for S in _support_profiles(work, max_support_profiles):
-            groups.setdefault(tuple(sorted(len(s) for s in S if len(s) > 1)), []).append(S)
-        for group in groups.values():
-            for c0 in range(0, len(group), 256):
-                chunk = group[c0 : c0 + 256]
-                tried += len(chunk)
-                if bar is not None:
-                    bar(tried)
-                sols, fails, singular = _solve_supports(work, chunk, rng)
-                failed_paths += fails
-                degenerate += singular
-                cands.extend(lift_profile(p, keep, game.shape) for p in sols)
-        cleaned = [c for c in (clean_profile(c) for c in cands) if c is not None]
-    generic = _looks_generic(game, cleaned)
+        if game.num_players >= 3 and all(n == 2 for n in game.shape):
+            from reserves.nash.binary_supports import binary_support_candidates
+
+            total = 3**game.num_players
+            if total > max_support_profiles:
+                raise SolverError(
+                    f"{total:,} support profiles exceed max_support_profiles={max_support_profiles:,}",
+                    fix="use method='logit' for one equilibrium of a large game",
+                )
+            found = binary_support_candidates(game, rng, progress=bar)
+            cleaned = [game.pure_profile(r) for r in pure_equilibria_indices(game)]
+            cleaned += found.profiles
+            tried, failed_paths, degenerate = found.tried, found.failed_paths, found.degenerate
+            generic = found.generic
+        else:
+            cleaned, tried, failed_paths, degenerate = _general_candidates(
+                game, eliminate, max_support_profiles, rng, bar, notes
+            )
+            generic = _looks_generic(game, cleaned)
     if not generic:
         notes.append(
             "the game is not generic (payoff ties or an equilibrium that is not quasi-strict): "
@@ -781,6 +795,49 @@ def support_enumeration_solve(
         elapsed_s=t.elapsed_s,
         notes=notes,
     )
+
+
+def _general_candidates(
+    game: Game,
+    eliminate: bool,
+    max_support_profiles: int,
+    rng: np.random.Generator,
+    bar: Callable[[int], None] | None,
+    notes: list[str],
+) -> tuple[list[list[np.ndarray]], int, int, int]:
+    """Candidates of any finite game: pure equilibria, then every pruned support profile's
+    system solved in batches of one size pattern. Returns (cleaned candidates, support
+    profiles solved, failed homotopy paths, singular systems); appends to ``notes``."""
+    keep = [list(range(n)) for n in game.shape]
+    work = game
+    if eliminate:
+        # pure-strategy dominance only (vectorised): mixed dominance costs one LP per
+        # action and the support pruning below catches what it would remove
+        red = iterated_elimination(game, mixed=False)
+        keep = [list(k) for k in red.surviving]
+        work = red.game
+        removed = sum(game.shape) - sum(work.shape)
+        if removed:
+            notes.append(f"{removed} strictly dominated action(s) removed first")
+    cands: list[list[np.ndarray]] = [
+        lift_profile(work.pure_profile(r), keep, game.shape) for r in pure_equilibria_indices(work)
+    ]
+    failed_paths = degenerate = tried = 0
+    groups: dict[tuple[int, ...], list[tuple[tuple[int, ...], ...]]] = {}
+    for S in _support_profiles(work, max_support_profiles):
+        groups.setdefault(tuple(sorted(len(s) for s in S if len(s) > 1)), []).append(S)
+    for group in groups.values():
+        for c0 in range(0, len(group), 256):
+            chunk = group[c0 : c0 + 256]
+            tried += len(chunk)
+            if bar is not None:
+                bar(tried)
+            sols, fails, singular = _solve_supports(work, chunk, rng)
+            failed_paths += fails
+            degenerate += singular
+            cands.extend(lift_profile(p, keep, game.shape) for p in sols)
+    cleaned = [c for c in (clean_profile(c) for c in cands) if c is not None]
+    return cleaned, tried, failed_paths, degenerate
 
 
 def _looks_generic(game: Game, profiles: Sequence[Sequence[np.ndarray]]) -> bool:
@@ -841,9 +898,13 @@ def _certified_roots(
     if Zc.size == 0:
         return Zc, sel, np.arange(nsys)
     with np.errstate(all="ignore"):
-        Z, res, _ = _newton(sys_, Zc, sel, iters=5, want_cond=False)
-        near = np.isfinite(res) & (res < 1e-3)  # spurious candidates do not approach a root
-        Z1, res1, cond1 = _newton(sys_, Z[near], sel[near], iters=10)
+        # spurious candidates (extraneous roots of the resultant) sit far from any root
+        # (residual ~1e-2 and up, payoffs scaled to span 1) while the eigenvalue-based roots
+        # are within ~1e-4: only the near ones are refined; a system that falls short gets
+        # the long second chance below
+        res0 = np.linalg.norm(sys_.F(Zc, sel), axis=1)
+        near = np.isfinite(res0) & (res0 < 1e-3)
+        Z1, res1, cond1 = _newton(sys_, Zc[near], sel[near], iters=10)
     keep_Z, keep_sel, short = _count_distinct(Z1, sel[near], res1, cond1, nsys, bound)
     if short:
         # second chance before the homotopy: a root the candidates reach only slowly (an
@@ -906,6 +967,22 @@ def _grid_exclusion(sys_: SupportSystem, level: int) -> np.ndarray:
     if nsys * (m + 1) ** d > 20_000:  # a fine grid: split only the boxes that survive
         return _box_prefilter(sys_, rounds=level)
     axis = np.arange(m + 1) / m
+    if sys_.binary and sys_.dim == len(sys_.mixing):
+        # binary mixers: F on the whole grid is the monomial tensor contracted with the
+        # basis (1, z) of every axis; a cell's corner extremes by sliding min / max
+        B = np.stack([np.ones(m + 1), axis], axis=1)  # (grid, 2)
+        Fg = sys_.mono.reshape((nsys, d) + (2,) * d)
+        for _ in range(d):  # contract the leading monomial axis; grid axes rotate to the end
+            Fg = np.tensordot(Fg, B, axes=([2], [1]))
+        lo_v, hi_v = Fg, Fg
+        for q in range(d):
+            a = [slice(None)] * (d + 2)
+            b = [slice(None)] * (d + 2)
+            a[2 + q], b[2 + q] = slice(None, -1), slice(1, None)
+            lo_v = np.minimum(lo_v[tuple(a)], lo_v[tuple(b)])
+            hi_v = np.maximum(hi_v[tuple(a)], hi_v[tuple(b)])
+        excluded = np.any((lo_v > 0) | (hi_v < 0), axis=1)  # some equation keeps one sign
+        return ~excluded.reshape(nsys, -1).all(axis=1)
     pts = np.stack(np.meshgrid(*[axis] * d, indexing="ij"), axis=-1).reshape(-1, d)
     G = len(pts)
     Fv = sys_.F(np.tile(pts, (nsys, 1)), np.repeat(np.arange(nsys), G))
@@ -969,12 +1046,16 @@ def _box_prefilter(sys_: SupportSystem, rounds: int = 8, max_boxes: int = 20_000
 
 
 def _solve_supports(
-    game: Game, group: Sequence[Sequence[Sequence[int]]], rng: np.random.Generator
+    game: Game,
+    group: Sequence[Sequence[Sequence[int]]],
+    rng: np.random.Generator,
+    system: SupportSystem | None = None,
 ) -> tuple[list[list[np.ndarray]], int, int]:
     """Real solutions in the simplices of the indifference systems of support profiles that
-    share one size pattern (tracked together). Returns (profiles, failed paths, number of
-    systems that looked singular / non-isolated)."""
-    sys_ = SupportSystem(game, group)
+    share one size pattern (tracked together); ``system`` is their :class:`SupportSystem` when
+    the caller built it already. Returns (profiles, failed paths, number of systems that
+    looked singular / non-isolated)."""
+    sys_ = SupportSystem(game, group) if system is None else system
     nsys = len(group)
     if sys_.dim == 0:
         return [], 0, 0
