@@ -11,7 +11,7 @@ for player i's payoff gain from switching to its second action. A support profil
 ``M`` of mixing players (``|M| = k``) and a pure action ``b_j`` for every other player. The
 indifference condition of a mixing player i is
 
-    E_i(p_M) = sum_{x in {0,1}^(M \\ i)} D_i(x, b) prod_{j in M \\ i} p_j^x_j (1 - p_j)^(1 - x_j) = 0,
+    E_i(p_M) = sum_{x in {0,1}^(M \\ i)} D_i(x, b) prod_{j in M \\ i} p_j^x_j (1 - p_j)^(1-x_j) = 0,
 
 multilinear in the other mixers' probabilities, and the profile is an equilibrium when, in
 addition, every pure player j best-responds: ``E_j <= 0`` if ``b_j = 0``, ``E_j >= 0`` if

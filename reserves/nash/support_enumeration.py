@@ -756,7 +756,8 @@ def support_enumeration_solve(
             total = 3**game.num_players
             if total > max_support_profiles:
                 raise SolverError(
-                    f"{total:,} support profiles exceed max_support_profiles={max_support_profiles:,}",
+                    f"{total:,} support profiles exceed "
+                    f"max_support_profiles={max_support_profiles:,}",
                     fix="use method='logit' for one equilibrium of a large game",
                 )
             found = binary_support_candidates(game, rng, progress=bar)
