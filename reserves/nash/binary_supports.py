@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reserves.nash.normal_form import Game
-from reserves.nash.support_enumeration import SupportSystem, _solve_supports
+from reserves.nash.support_enumeration import SupportSystem, system_roots
 from reserves.nash.verify import REGRET_TOL
 
 #: profiles per batch of the general solver for supports of three or more mixers
@@ -196,12 +196,14 @@ def binary_support_candidates(
             ]
             delta = [Gs[:, r].reshape((len(Gs), 1) + (2,) * (k - 1)) for r in range(k)]
             system = SupportSystem.from_differences(game, profiles, delta)
-            sols, fails, singular = _solve_supports(game, profiles, rng, system=system)
+            Z, sel, fails, singular = system_roots(system, rng)
             tried += len(profiles)
             failed += fails
             degenerate += singular
-            if sols:
-                found.append(np.array([[s[1] for s in prof] for prof in sols], dtype=float))
+            if len(Z):
+                rows = acts[sel]  # pure players' actions; the mixers' probabilities from Z
+                rows[np.arange(len(rows))[:, None], ms[sel]] = Z
+                found.append(rows)
             if progress is not None:
                 progress(tried)
     P1 = np.concatenate(found) if found else np.zeros((0, n))

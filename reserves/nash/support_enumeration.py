@@ -1057,13 +1057,30 @@ def _solve_supports(
     the caller built it already. Returns (profiles, failed paths, number of systems that
     looked singular / non-isolated)."""
     sys_ = SupportSystem(game, group) if system is None else system
-    nsys = len(group)
+    Z, sel, fails, singular = system_roots(sys_, rng)
+    out = [sys_.profile(z, int(k)) for z, k in zip(Z, sel, strict=True)]
+    if out:  # a solution of the system, but some action outside S may pay more
+        reg = _batch_regrets(game, out)
+        out = [p for p, r in zip(out, reg, strict=True) if r <= 10 * REGRET_TOL * game.payoff_scale]
+    return out, fails, singular
+
+
+def system_roots(
+    sys_: SupportSystem, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Every real root of the batched systems with all free probabilities in the simplices,
+    polished to residual <= 1e-10: ``(Z, sel, failed paths, singular systems)`` with ``sel``
+    the system (index into ``sys_``) of each row of ``Z``. Singular systems are those with a
+    continuum of solutions or a root whose Jacobian condition exceeds 1e10."""
+    nsys = len(sys_.profiles)
+    orig = np.arange(nsys)  # system indices of sys_ as it is subset below
+    empty = np.zeros((0, sys_.dim)), np.zeros(0, dtype=int)
     if sys_.dim == 0:
-        return [], 0, 0
+        return *empty, 0, 0
     if sys_.degree == 0:
         # one mixing player against pure opponents: needs exact indifference (degenerate)
         const = sys_.F(np.zeros((nsys, sys_.dim)), np.arange(nsys))
-        return [], 0, int(np.sum(np.all(np.abs(const) < 1e-12, axis=1)))
+        return *empty, 0, int(np.sum(np.all(np.abs(const) < 1e-12, axis=1)))
     singular = 0
     fails = 0
     if sys_.degree == 1:
@@ -1089,10 +1106,10 @@ def _solve_supports(
         elif list(sys_.sizes) == [2, 2, 2, 2]:  # candidates only: certify by the root count
             alive = _grid_exclusion(sys_, ROUNDS_2222)  # cheaper than elimination if it excludes
             if not alive.any():
-                return [], 0, 0
-            sys_ = sys_.subset(np.flatnonzero(alive))
-            group = [group[k] for k in np.flatnonzero(alive)]
-            nsys = len(group)
+                return *empty, 0, 0
+            orig = np.flatnonzero(alive)
+            sys_ = sys_.subset(orig)
+            nsys = len(orig)
             Zc, sel, hard = four_binary_roots(sys_)
             Zc, sel, short = _certified_roots(sys_, Zc, sel)
             hard = np.union1d(hard, short).astype(int)
@@ -1114,7 +1131,7 @@ def _solve_supports(
             refined = False
             Zc, sel = np.concatenate([Zc, Zh]), np.concatenate([sel, hard[selh]])
         if Zc.size == 0:
-            return [], fails, 0
+            return *empty, fails, 0
         # loose pre-filter (candidates are accurate to far better than 1e-4): near-real and
         # near the simplices, so that systems without a probability root cost no Newton pass
         near = (np.abs(Zc.imag).max(axis=1) < 1e-4 * (1 + np.abs(Zc).max(axis=1))) & (
@@ -1122,7 +1139,7 @@ def _solve_supports(
         )
         Zc, sel = Zc[near], sel[near]
         if Zc.size == 0:
-            return [], fails, 0
+            return *empty, fails, 0
         if refined:
             res = np.zeros(len(Zc))
         else:
@@ -1130,12 +1147,12 @@ def _solve_supports(
         real = (np.abs(Zc.imag).max(axis=1) < 1e-7 * (1 + np.abs(Zc).max(axis=1))) & (res < 1e-8)
         Z, sel = Zc[real].real, sel[real]
     if Z.size == 0:
-        return [], fails, singular
+        return *empty, fails, singular
     # cheap filter before polishing: inside the simplices
     inside = _inside(sys_, Z, 1e-6)
     Z, sel = Z[inside], sel[inside]
     if Z.size == 0:
-        return [], fails, singular
+        return *empty, fails, singular
     if sys_.degree == 1:
         # linear: one step of iterative refinement; J (hence its condition) is constant
         r = F0[sel] + np.einsum("pij,pj->pi", J[sel], Z)
@@ -1144,17 +1161,9 @@ def _solve_supports(
         cond = cond[sel]
     else:
         Z, res, cond = _newton(sys_, Z, sel, iters=10)
-    out = []
-    bad_systems: set[int] = set()
     good = (res <= 1e-10) & _inside(sys_, Z, 1e-9)  # solved, probabilities >= -1e-9
-    for z, k, c in zip(Z[good], sel[good], cond[good], strict=True):
-        if c > 1e10:
-            bad_systems.add(int(k))
-        out.append(sys_.profile(z, int(k)))
-    if out:  # a solution of the system, but some action outside S may pay more
-        reg = _batch_regrets(game, out)
-        out = [p for p, r in zip(out, reg, strict=True) if r <= 10 * REGRET_TOL * game.payoff_scale]
-    return out, fails, singular + len(bad_systems)
+    bad = set(sel[good & (cond > 1e10)].tolist())
+    return Z[good], orig[sel[good]], fails, singular + len(bad)
 
 
 def _batch_deviations(game: Game, profiles: Sequence[Sequence[np.ndarray]]) -> list[np.ndarray]:
