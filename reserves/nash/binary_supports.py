@@ -138,7 +138,7 @@ def _expected_gains(D: np.ndarray, P1: np.ndarray) -> np.ndarray:
 
 def binary_support_candidates(
     game: Game,
-    rng: np.random.Generator,
+    seed: int | np.random.Generator = 0,
     *,
     progress: Callable[[int], None] | None = None,
 ) -> BinaryEnumeration:
@@ -148,8 +148,9 @@ def binary_support_candidates(
     ----------
     game:
         a game in which every player has two actions.
-    rng:
-        random generator of the homotopy (supports of five or more mixers only).
+    seed:
+        seed (or generator) of the homotopy's random ``gamma``; a generator is made only if
+        a homotopy runs (five or more mixers, or a system the eliminations cannot certify).
     progress:
         called with the number of support profiles done after each batch.
     """
@@ -160,6 +161,7 @@ def binary_support_candidates(
     rows = np.arange(n)[:, None]
     D = Uf[rows, hi] - Uf[rows, lo]  # (n, 2^n): gain from the second action
     generic = bool(np.all(np.abs(D) > 1e-12))  # no ties (as _looks_generic, 1e-12 x scale)
+    rng = seed if isinstance(seed, np.random.Generator) else int(seed)
     found: list[np.ndarray] = []  # (C, n) second-action probabilities of candidates
     tried = failed = degenerate = 0
     for k in range(2, n + 1):

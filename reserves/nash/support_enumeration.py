@@ -746,7 +746,6 @@ def support_enumeration_solve(
         path failed; ``exact=True`` (roots polished to ~1e-15 residual).
     """
     game = as_game(game)
-    rng = np.random.default_rng(seed)
     notes: list[str] = []
     bar = _progress(progress)
     with Timer() as t:
@@ -760,14 +759,14 @@ def support_enumeration_solve(
                     f"max_support_profiles={max_support_profiles:,}",
                     fix="use method='logit' for one equilibrium of a large game",
                 )
-            found = binary_support_candidates(game, rng, progress=bar)
+            found = binary_support_candidates(game, seed, progress=bar)
             cleaned = [game.pure_profile(r) for r in pure_equilibria_indices(game)]
             cleaned += found.profiles
             tried, failed_paths, degenerate = found.tried, found.failed_paths, found.degenerate
             generic = found.generic
         else:
             cleaned, tried, failed_paths, degenerate = _general_candidates(
-                game, eliminate, max_support_profiles, rng, bar, notes
+                game, eliminate, max_support_profiles, np.random.default_rng(seed), bar, notes
             )
             generic = _looks_generic(game, cleaned)
     if not generic:
@@ -1066,12 +1065,13 @@ def _solve_supports(
 
 
 def system_roots(
-    sys_: SupportSystem, rng: np.random.Generator
+    sys_: SupportSystem, rng: np.random.Generator | int
 ) -> tuple[np.ndarray, np.ndarray, int, int]:
     """Every real root of the batched systems with all free probabilities in the simplices,
     polished to residual <= 1e-10: ``(Z, sel, failed paths, singular systems)`` with ``sel``
     the system (index into ``sys_``) of each row of ``Z``. Singular systems are those with a
-    continuum of solutions or a root whose Jacobian condition exceeds 1e10."""
+    continuum of solutions or a root whose Jacobian condition exceeds 1e10. ``rng`` (or its
+    seed: the generator is made only when a homotopy runs) draws the homotopy's ``gamma``."""
     nsys = len(sys_.profiles)
     orig = np.arange(nsys)  # system indices of sys_ as it is subset below
     empty = np.zeros((0, sys_.dim)), np.zeros(0, dtype=int)
@@ -1127,6 +1127,8 @@ def system_roots(
             hard = hard[alive]
         if hard.size:
             sub = sys_.subset(hard)
+            if not isinstance(rng, np.random.Generator):
+                rng = np.random.default_rng(rng)
             Zh, selh, fails = _track_checked(sub, rng)
             refined = False
             Zc, sel = np.concatenate([Zc, Zh]), np.concatenate([sel, hard[selh]])
