@@ -223,6 +223,7 @@ def _stack(game: Any, candidates: Sequence[Sequence[np.ndarray]]) -> np.ndarray 
         or callable(getattr(game, "regret_tolerance", None))
         or payoffs.ndim != payoffs.shape[0] + 1
         or payoffs.size > BATCH_MAX_ELEMENTS
+        or not np.isfinite(payoffs).all()
     ):
         return None
     n = payoffs.shape[0]
@@ -245,27 +246,33 @@ def _stack(game: Any, candidates: Sequence[Sequence[np.ndarray]]) -> np.ndarray 
     return S
 
 
-def _verify_batch(payoffs: np.ndarray, S: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(regrets, tolerances, payoffs)`` of every stacked candidate: the pure ones by
+def _verify_batch(
+    payoffs: np.ndarray, S: np.ndarray, pure: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(regrets, tolerances, payoffs)`` of every stacked candidate (``pure``: which are pure
+    profiles, as ``_pure_indices`` decides): the pure ones by
     :func:`reserves.nash.verify.pure_regrets` (payoffs: the entries), the mixed ones by
     :func:`reserves.nash.verify.mixed_regrets_stacked`; the same numbers as ``max_regret``,
     ``regret_tolerance`` and the expected payoffs one candidate at a time."""
-    from reserves.nash.verify import mixed_regrets_stacked, pure_regrets
+    from reserves.nash.verify import BATCH_MAX_ELEMENTS, mixed_regrets_stacked, pure_regrets
 
     n, K = S.shape[:2]
-    # _pure_indices: the largest entry is exactly 1 and the only non-zero one, for every player
-    pure = ((S.max(axis=2) == 1.0) & (np.count_nonzero(S, axis=2) == 1)).all(axis=0)
     if not pure.any():
         return mixed_regrets_stacked(payoffs, S)
-    reg = np.empty(K)
-    tol = np.empty(K)
-    pay = np.empty((K, n))
     idx = S[:, pure].argmax(axis=2)  # (N, K_pure)
-    reg[pure], tol[pure] = pure_regrets(payoffs, idx.T)
-    pay[pure] = payoffs[(slice(None), *idx)].T
-    if not pure.all():
-        mixed = ~pure
-        reg[mixed], tol[mixed], pay[mixed] = mixed_regrets_stacked(payoffs, S[:, mixed])
+    if K * payoffs.size <= BATCH_MAX_ELEMENTS:
+        # the payoffs are finite (_stack), so the mixed formulas are exact on a pure profile
+        # (products with 1 and 0, sums of one non-zero term): pure_regrets' numbers
+        reg, tol, pay = mixed_regrets_stacked(payoffs, S)
+    else:
+        reg = np.empty(K)
+        tol = np.empty(K)
+        pay = np.empty((K, n))
+        reg[pure], tol[pure] = pure_regrets(payoffs, idx.T)
+        if not pure.all():
+            mixed = ~pure
+            reg[mixed], tol[mixed], pay[mixed] = mixed_regrets_stacked(payoffs, S[:, mixed])
+    pay[pure] = payoffs[(slice(None), *idx)].T  # the entries themselves (signed zeros too)
     return reg, tol, pay
 
 
@@ -276,6 +283,8 @@ def _duplicates(S: np.ndarray, dedupe_tol: float) -> dict[int, np.ndarray]:
     from reserves.nash.verify import BATCH_MAX_ELEMENTS
 
     n, K, W = S.shape
+    if K < 2:
+        return {}
     P = S.transpose(1, 0, 2).reshape(K, n * W)  # padding is 0 in every candidate
     step = max(1, BATCH_MAX_ELEMENTS // max(K * n * W, 1))
     out: dict[int, np.ndarray] = {}
@@ -308,16 +317,20 @@ def _batched(
     candidate within ``dedupe_tol`` of an earlier *kept* one is dropped (handing it its
     component when the kept one has none), else kept when ``regret <= tolerance`` and counted
     as rejected otherwise."""
-    regs, bounds, pays = _verify_batch(game.payoffs, S)
+    smax = S.max(axis=2)  # (N, K)
+    # _pure_indices: the largest entry is exactly 1 and the only non-zero one, for every player
+    pure = ((smax == 1.0) & (np.count_nonzero(S, axis=2) == 1)).all(axis=0)
+    regs, bounds, pays = _verify_batch(game.payoffs, S, pure)
     if tol is not None:
         bounds = np.maximum(bounds, tol * scale)
-    accept = regs <= bounds
+    accept = (regs <= bounds).tolist()
     comps = list(comp_list)
     dups = _duplicates(S, dedupe_tol) if dedupe else {}
+    rows: list[int] = []
     if dups:
         keep = np.zeros(len(accept), dtype=bool)
         rejected = 0
-        for j, ok in enumerate(accept.tolist()):
+        for j, ok in enumerate(accept):
             earlier = dups.get(j)
             if earlier is not None:
                 hits = earlier[keep[earlier]]
@@ -328,35 +341,26 @@ def _batched(
                     continue
             if ok:
                 keep[j] = True
+                rows.append(j)
             else:
                 rejected += 1
     else:
-        keep = accept
-        rejected = int(len(accept) - np.count_nonzero(accept))
-    rows = np.flatnonzero(keep)
-    if not rows.size:
+        rows = [j for j, ok in enumerate(accept) if ok]
+        rejected = len(accept) - len(rows)
+    if not rows:
         return [], rejected
-    shape = game.payoffs.shape[1:]
-    Sk = S[:, rows]
     # the sort key of make_result: (not Equilibrium.pure, -first probability of each player)
-    mixed = (Sk.max(axis=2) < 1 - 1e-9).any(axis=0).tolist()
-    first = (-Sk[:, :, 0].T).tolist()
-    order = sorted(range(len(rows)), key=lambda r: (mixed[r], tuple(first[r])))
+    mixed = (smax < 1 - 1e-9).any(axis=0).tolist()
+    first = (-S[:, :, 0].T).tolist()
+    rows.sort(key=lambda k: (mixed[k], tuple(first[k])))
     acts = tuple(game.actions)
     regs_l, bounds_l, pays_l = regs.tolist(), bounds.tolist(), pays.tolist()
-    kept = []
-    for r in order:
-        k = int(rows[r])
-        kept.append(
-            Equilibrium(
-                tuple(Sk[j, r, : shape[j]] for j in range(len(shape))),
-                regs_l[k],
-                tuple(pays_l[k]),
-                acts,
-                bounds_l[k],
-                comps[k],
-            )
-        )
+    shape = game.payoffs.shape[1:]
+    strategies = list(zip(*(list(S[j, :, :m]) for j, m in enumerate(shape)), strict=True))
+    kept = [
+        Equilibrium(strategies[k], regs_l[k], tuple(pays_l[k]), acts, bounds_l[k], comps[k])
+        for k in rows
+    ]
     return kept, rejected
 
 

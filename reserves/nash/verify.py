@@ -185,7 +185,9 @@ def mixed_regrets_stacked(
     payoffs: np.ndarray, S: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`mixed_regrets` of profiles stacked by :func:`stack_profiles` (``S[j, k, :n_j]``
-    is player j's strategy in profile k, zero beyond ``n_j``)."""
+    is player j's strategy in profile k, zero beyond ``n_j``). The payoffs must be finite
+    (as :class:`~reserves.nash.normal_form.Game` guarantees): the masked maxima ``M_i`` are
+    taken of ``|u_i|`` times 0/1 indicators."""
     n = payoffs.shape[0]
     shape = payoffs.shape[1:]
     K = int(S.shape[1])
@@ -195,15 +197,20 @@ def mixed_regrets_stacked(
         return tuple(np.concatenate(p) for p in zip(*parts, strict=True))  # type: ignore[return-value]
     W = S.shape[2]
     square = all(m == W for m in shape)
-    dev = _deviations_stacked(payoffs, [S[j, :, : shape[j]] for j in range(n)])
+    V = np.zeros((n, K, W))  # V[i, k, :n_i] = v_i of profile k
+    if n == 1:
+        V[0, :, : shape[0]] = payoffs[0]
+    for i in range(n if n > 1 else 0):
+        ops: list[Any] = [payoffs[i], list(range(n))]
+        for j in range(n):
+            if j != i:
+                ops += [S[j, :, : shape[j]], [n + 1, j]]
+        np.einsum(*ops, [n + 1, i], out=V[i, :, : shape[i]])
     if square:
-        V = np.stack(dev)  # (N, K, W)
         best = V.max(axis=2)
     else:
-        V = np.zeros((n, K, W))
         valid = np.zeros((n, 1, W), dtype=bool)
         for i in range(n):
-            V[i, :, : shape[i]] = dev[i]
             valid[i, :, : shape[i]] = True
         best = np.where(valid, V, -np.inf).max(axis=2)
     u = np.einsum("ika,ika->ik", V, S)  # (N, K): expected payoffs
@@ -213,19 +220,22 @@ def mixed_regrets_stacked(
     if not square:
         own &= valid
     count = supp.sum(axis=2)  # (N, K): |S_j|
-    ones = np.ones((1, K), dtype=count.dtype)
-    left = np.concatenate([ones, np.cumprod(count, axis=0)[:-1]])
-    right = np.concatenate([np.cumprod(count[::-1], axis=0)[::-1][1:], ones])
-    k_i = left * right  # prod_{j != i} |S_j|
-    # axis j of player i's mask: own_j when j == i, S_j otherwise
+    if count.all():
+        k_i = count.prod(axis=0) // count  # prod_{j != i} |S_j|
+    else:
+        ones = np.ones((1, K), dtype=count.dtype)
+        left = np.concatenate([ones, np.cumprod(count, axis=0)[:-1]])
+        right = np.concatenate([np.cumprod(count[::-1], axis=0)[::-1][1:], ones])
+        k_i = left * right
+    # axis j of player i's indicator: own_j when j == i, S_j otherwise; their outer product
+    # times |u_i| (one einsum, exact: products with 1 and 0) is |u_i| on the entries entering
+    # i's comparisons and 0 elsewhere
     pick = np.where(np.eye(n, dtype=bool)[:, :, None, None], own[None], supp[None])
-    mask = None
+    ops = [np.abs(payoffs), [n, *range(n)]]
     for j in range(n):
-        m = pick[:, j, :, : shape[j]].reshape(
-            (n, K, *(shape[j] if a == j else 1 for a in range(n)))
-        )
-        mask = m if mask is None else mask & m
-    m_i = np.where(mask, np.abs(payoffs)[:, None], 0.0).reshape(n, K, -1).max(axis=2)
+        ops += [pick[:, j, :, : shape[j]], [n, n + 1, j]]
+    masked = np.einsum(*ops, [n, n + 1, *range(n)])
+    m_i = masked.reshape(n, K, -1).max(axis=2)
     tol = (ULPS * EPS * (k_i + count + n) * m_i).max(axis=0)
     return reg, tol, u.T
 
