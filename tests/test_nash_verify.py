@@ -13,11 +13,14 @@ from hypothesis import strategies as st
 import reserves
 from reserves.nash.normal_form import Game
 from reserves.nash.result import make_result
+from reserves.nash.support_enumeration import support_enumeration_solve
 from reserves.nash.verify import (
     EPS,
     check_equilibrium,
+    deviation_payoffs_batch,
     exact_regret,
     max_regret,
+    mixed_regrets,
     regret_tolerance,
 )
 
@@ -151,3 +154,194 @@ def test_every_reported_profile_passes_the_independent_check(
             assert ok, (method, reg, tol)
     pure = {tuple(int(np.argmax(s)) for s in e.strategies) for e in reserves.solve(g, "pure")}
     assert pure == _exact_pure_equilibria([A, B])
+
+
+# ---------------------------------------------------------------- batched make_result (issue 17)
+
+
+def _reference_result(game, candidates, comps, *, tol=None, dedupe=True):  # type: ignore[no-untyped-def]
+    """make_result's semantics one candidate at a time: dedupe against the earlier *kept*
+    candidates (a dropped duplicate hands over its component), max_regret against
+    regret_tolerance, expected payoffs, then the (pure first, descending first probability)
+    sort."""
+    kept: list[list] = []
+    rejected = 0
+    for cand, comp in zip(candidates, comps, strict=True):
+        prof = [np.asarray(s, dtype=float) for s in cand]
+        dup = None
+        if dedupe:
+            dup = next(
+                (
+                    k
+                    for k in kept
+                    if all(np.max(np.abs(s - t)) <= 1e-6 for s, t in zip(prof, k[0], strict=True))
+                ),
+                None,
+            )
+        if dup is not None:
+            if dup[4] is None and comp is not None:
+                dup[4] = comp
+            continue
+        reg = max_regret(game, prof)
+        bound = regret_tolerance(game, prof)
+        if tol is not None:
+            bound = max(bound, tol * game.payoff_scale)
+        if not reg <= bound:
+            rejected += 1
+            continue
+        kept.append([prof, reg, bound, game.expected_payoffs(prof), comp])
+    kept.sort(
+        key=lambda e: (
+            not all(float(np.max(s)) >= 1 - 1e-9 for s in e[0]),
+            tuple(-float(s[0]) for s in e[0]),
+        )
+    )
+    return kept, rejected
+
+
+def _simplex(rng: np.random.Generator, m: int) -> np.ndarray:
+    x = rng.random(m)
+    return x / x.sum()
+
+
+def _candidate_list(game: Game, rng: np.random.Generator) -> tuple[list, list]:
+    """The equilibria support enumeration reports, perturbed non-equilibria, near-duplicates
+    (of kept and of rejected candidates) carrying components, and random pure profiles."""
+    eqs = [list(e.strategies) for e in support_enumeration_solve(game)]
+    assert eqs
+    cands: list[list[np.ndarray]] = []
+    comps: list[int | None] = []
+    for k, e in enumerate(eqs):
+        cands.append(e)
+        comps.append(None if k % 2 else k)
+        bad = [0.6 * s + 0.4 * _simplex(rng, len(s)) for s in e]
+        cands.append(bad)
+        comps.append(None)
+        # near-duplicates (1e-8 away) of the equilibrium and of the non-equilibrium
+        for src, comp in ((e, 100 + k), (bad, 200 + k)):
+            near = [np.abs(s + 1e-8 * rng.standard_normal(len(s))) for s in src]
+            cands.append([s / s.sum() for s in near])
+            comps.append(comp)
+    for _ in range(3):
+        cands.append(game.pure_profile([int(rng.integers(m)) for m in game.shape]))
+        comps.append(None)
+    order = rng.permutation(len(cands))
+    return [cands[i] for i in order], [comps[i] for i in order]
+
+
+def _assert_matches_reference(res, ref, rejected, game) -> None:  # type: ignore[no-untyped-def]
+    assert len(res) == len(ref)
+    scale = game.payoff_scale
+    for e, (prof, reg, bound, pay, comp) in zip(res, ref, strict=True):
+        for s, t in zip(e.strategies, prof, strict=True):
+            np.testing.assert_array_equal(s, t)
+        assert abs(e.regret - reg) <= 1e-12 * scale
+        assert e.tolerance == pytest.approx(bound, rel=1e-12, abs=0)
+        np.testing.assert_allclose(e.payoffs, pay, rtol=1e-12, atol=1e-12 * scale)
+        assert e.component == comp
+    note = [n for n in res.notes if "failed regret verification" in n]
+    assert note == ([f"{rejected} candidate(s) failed regret verification and were dropped"]
+                    if rejected else [])  # fmt: skip
+
+
+@pytest.mark.parametrize("shape", [(2, 2, 2, 2), (3, 3, 3), (4, 5)])
+@pytest.mark.parametrize("seed", range(3))
+def test_batched_make_result_equals_the_candidate_loop(shape: tuple[int, ...], seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    U = rng.integers(-99, 100, size=(len(shape), *shape)).astype(float)
+    U += rng.random(U.shape) * 1e-3
+    game = Game(U)
+    cands, comps = _candidate_list(game, rng)
+    res = make_result(game, "test", cands, components=comps)
+    ref, rejected = _reference_result(game, cands, comps)
+    assert rejected > 0 and any(c is not None for *_, c in ref)  # the list exercises both
+    _assert_matches_reference(res, ref, rejected, game)
+    # without de-duplication every candidate is judged on its own
+    res = make_result(game, "test", cands, components=comps, dedupe=False)
+    _assert_matches_reference(res, *_reference_result(game, cands, comps, dedupe=False), game)
+    # an approximate method's bound tol * scale
+    res = make_result(game, "test", cands, components=comps, tol=0.05)
+    _assert_matches_reference(res, *_reference_result(game, cands, comps, tol=0.05), game)
+
+
+def test_batched_make_result_in_small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One-profile chunks of the masks and of the distance rows, the separate pure path of
+    large batches, and the per-candidate loop of too-large games all give the loop's result."""
+    import reserves.nash.verify as verify
+
+    rng = np.random.default_rng(7)
+    game = Game(rng.integers(-9, 10, size=(3, 3, 3, 3)).astype(float) + rng.random((3, 3, 3, 3)))
+    cands, comps = _candidate_list(game, rng)
+    ref, rejected = _reference_result(game, cands, comps)
+    _assert_matches_reference(
+        make_result(game, "test", cands, components=comps), ref, rejected, game
+    )
+    calls = {"mixed": 0, "pure": 0}
+    mixed, pure = verify.mixed_regrets_stacked, verify.pure_regrets
+
+    def count_mixed(*a):  # type: ignore[no-untyped-def]
+        calls["mixed"] += 1
+        return mixed(*a)
+
+    def count_pure(*a):  # type: ignore[no-untyped-def]
+        calls["pure"] += 1
+        return pure(*a)
+
+    monkeypatch.setattr(verify, "mixed_regrets_stacked", count_mixed)
+    monkeypatch.setattr(verify, "pure_regrets", count_pure)
+    monkeypatch.setattr(verify, "BATCH_MAX_ELEMENTS", 100)  # 81 entries: one profile a chunk
+    res = make_result(game, "test", cands, components=comps)
+    assert calls["pure"] == 1 and calls["mixed"] > 2
+    _assert_matches_reference(res, ref, rejected, game)
+    monkeypatch.setattr(verify, "BATCH_MAX_ELEMENTS", 60)  # too large: the loop
+    calls.update(mixed=0, pure=0)
+    res = make_result(game, "test", cands, components=comps)
+    assert calls["mixed"] == 0
+    _assert_matches_reference(res, ref, rejected, game)
+
+
+def test_dedupe_compares_with_kept_candidates_only() -> None:
+    """A near-duplicate of a *rejected* candidate is judged on its own; a candidate close to a
+    dropped duplicate but not to the kept one is kept (the loop's semantics)."""
+    g = Game.from_arrays([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])  # matching pennies
+    half = np.array([0.5, 0.5])
+    bad = [np.array([0.5 + 4e-7, 0.5 - 4e-7]), half]  # regret 8e-7: rejected
+    eq = [half, half]
+    near = [np.array([0.5 + 8e-7, 0.5 - 8e-7]), half]  # within 1e-6 of bad and eq
+    cands = [bad, eq, near]
+    res = make_result(g, "test", cands, components=[None, None, 3])
+    ref, rejected = _reference_result(g, cands, [None, None, 3])
+    _assert_matches_reference(res, ref, rejected, g)
+    assert rejected == 1 and len(res) == 1 and res[0].component == 3
+
+
+def test_huge_payoff_still_rejects_the_false_profile_in_a_mixed_batch() -> None:
+    A = np.array([[1.0, 1e9], [0.0, 1e9]])
+    g = Game.from_arrays(A, -A)
+    false = [np.array([0.0, 1.0]), np.array([1.0, 0.0])]
+    mixed = [np.array([0.5, 0.5]), np.array([0.25, 0.75])]
+    true = [np.array([1.0, 0.0]), np.array([1.0, 0.0])]
+    res = make_result(g, "test", [false, mixed, true])
+    assert _profiles(res) == [((1.0, 0.0), (1.0, 0.0))]
+    assert any(n.startswith("2 candidate(s) failed") for n in res.notes)
+
+
+def test_mixed_regrets_counts_a_tied_best_deviation_outside_the_support() -> None:
+    """Row plays action 0 purely against (1/2, 1/2); action 1 ties (v = 0, 0) and its entries
+    (|3|) enter the tolerance, as in regret_tolerance."""
+    g = Game.from_arrays([[1, -1], [-3, 3]], [[0, 0], [0, 0]])
+    prof = [np.array([1.0, 0.0]), np.array([0.5, 0.5])]
+    reg, tol, pay = mixed_regrets(g.payoffs, [p[None] for p in prof])
+    assert tol[0] == regret_tolerance(g, prof) == 8 * EPS * (2 + 1 + 2) * 3.0
+    assert reg[0] == max_regret(g, prof) == 0.0
+    np.testing.assert_array_equal(pay[0], g.expected_payoffs(prof))
+
+
+def test_deviation_payoffs_batch_matches_the_game() -> None:
+    rng = np.random.default_rng(3)
+    g = Game(rng.standard_normal((3, 2, 3, 4)))
+    profiles = [[_simplex(rng, m) for m in g.shape] for _ in range(5)]
+    batch = deviation_payoffs_batch(g.payoffs, profiles)
+    for k, p in enumerate(profiles):
+        for v, w in zip(batch, g.deviation_payoffs(p), strict=True):
+            np.testing.assert_allclose(v[k], w, rtol=1e-13, atol=1e-13)
