@@ -260,9 +260,10 @@ def _verify_batch(
     if not pure.any():
         return mixed_regrets_stacked(payoffs, S)
     idx = S[:, pure].argmax(axis=2)  # (N, K_pure)
-    if K * payoffs.size <= BATCH_MAX_ELEMENTS:
-        # the payoffs are finite (_stack), so the mixed formulas are exact on a pure profile
-        # (products with 1 and 0, sums of one non-zero term): pure_regrets' numbers
+    if not pure.all() and K * payoffs.size <= BATCH_MAX_ELEMENTS:
+        # a small mixed batch takes its pure members along: the payoffs are finite (_stack),
+        # so the mixed formulas are exact on a pure profile (products with 1 and 0, sums of
+        # one non-zero term) and give pure_regrets' numbers
         reg, tol, pay = mixed_regrets_stacked(payoffs, S)
     else:
         reg = np.empty(K)
