@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from reserves.nash import verify as _verify
 from reserves.units import jsonable, plain
 
 #: callables ``f(game, result)`` run on every :class:`SolveResult` that :func:`make_result`
@@ -199,11 +200,9 @@ class Timer:
 def _expected_payoffs(game: Any, strategies: Sequence[np.ndarray]) -> np.ndarray:
     """Expected payoffs; for a pure profile of a tensor game, the entry itself (no
     contraction of the whole tensor)."""
-    from reserves.nash.verify import _pure_indices
-
     payoffs = getattr(game, "payoffs", None)
     if isinstance(payoffs, np.ndarray):
-        idx = _pure_indices(strategies)
+        idx = _verify._pure_indices(strategies)
         if idx is not None:
             return np.asarray(payoffs[(slice(None), *idx)], dtype=float)
     return np.asarray(game.expected_payoffs(strategies), dtype=float)
@@ -214,15 +213,13 @@ def _stack(game: Any, candidates: Sequence[Sequence[np.ndarray]]) -> np.ndarray 
     in candidate k, :func:`reserves.nash.verify.stack_profiles`), when the game has a payoff
     tensor small enough for :func:`reserves.nash.verify.mixed_regrets_stacked`; else None
     (the per-candidate loop verifies)."""
-    from reserves.nash.verify import BATCH_MAX_ELEMENTS
-
     payoffs = getattr(game, "payoffs", None)
     if (
         not candidates
         or not isinstance(payoffs, np.ndarray)
         or callable(getattr(game, "regret_tolerance", None))
         or payoffs.ndim != payoffs.shape[0] + 1
-        or payoffs.size > BATCH_MAX_ELEMENTS
+        or payoffs.size > _verify.BATCH_MAX_ELEMENTS
         or not np.isfinite(payoffs).all()
     ):
         return None
@@ -254,25 +251,23 @@ def _verify_batch(
     :func:`reserves.nash.verify.pure_regrets` (payoffs: the entries), the mixed ones by
     :func:`reserves.nash.verify.mixed_regrets_stacked`; the same numbers as ``max_regret``,
     ``regret_tolerance`` and the expected payoffs one candidate at a time."""
-    from reserves.nash.verify import BATCH_MAX_ELEMENTS, mixed_regrets_stacked, pure_regrets
-
     n, K = S.shape[:2]
     if not pure.any():
-        return mixed_regrets_stacked(payoffs, S)
+        return _verify.mixed_regrets_stacked(payoffs, S)
     idx = S[:, pure].argmax(axis=2)  # (N, K_pure)
-    if not pure.all() and K * payoffs.size <= BATCH_MAX_ELEMENTS:
+    if not pure.all() and K * payoffs.size <= _verify.BATCH_MAX_ELEMENTS:
         # a small mixed batch takes its pure members along: the payoffs are finite (_stack),
         # so the mixed formulas are exact on a pure profile (products with 1 and 0, sums of
         # one non-zero term) and give pure_regrets' numbers
-        reg, tol, pay = mixed_regrets_stacked(payoffs, S)
+        reg, tol, pay = _verify.mixed_regrets_stacked(payoffs, S)
     else:
         reg = np.empty(K)
         tol = np.empty(K)
         pay = np.empty((K, n))
-        reg[pure], tol[pure] = pure_regrets(payoffs, idx.T)
+        reg[pure], tol[pure] = _verify.pure_regrets(payoffs, idx.T)
         if not pure.all():
             mixed = ~pure
-            reg[mixed], tol[mixed], pay[mixed] = mixed_regrets_stacked(payoffs, S[:, mixed])
+            reg[mixed], tol[mixed], pay[mixed] = _verify.mixed_regrets_stacked(payoffs, S[:, mixed])
     pay[pure] = payoffs[(slice(None), *idx)].T  # the entries themselves (signed zeros too)
     return reg, tol, pay
 
@@ -281,13 +276,11 @@ def _duplicates(S: np.ndarray, dedupe_tol: float) -> dict[int, np.ndarray]:
     """For each candidate j with an earlier candidate k < j whose strategies all lie within
     ``dedupe_tol`` (max abs) of its own: ``j -> ascending array of those k`` (rows of the
     pairwise distance matrix, in chunks of at most ``BATCH_MAX_ELEMENTS`` elements)."""
-    from reserves.nash.verify import BATCH_MAX_ELEMENTS
-
     n, K, W = S.shape
     if K < 2:
         return {}
     P = S.transpose(1, 0, 2).reshape(K, n * W)  # padding is 0 in every candidate
-    step = max(1, BATCH_MAX_ELEMENTS // max(K * n * W, 1))
+    step = max(1, _verify.BATCH_MAX_ELEMENTS // max(K * n * W, 1))
     out: dict[int, np.ndarray] = {}
     for a in range(0, K, step):
         b = min(K, a + step)
@@ -394,7 +387,6 @@ def make_result(
     component.
     """
     from reserves import __version__
-    from reserves.nash.verify import max_regret, regret_tolerance
 
     kept: list[Equilibrium] = []
     rejected = 0
@@ -430,8 +422,8 @@ def make_result(
             if kept[dup].component is None and comp is not None:
                 kept[dup] = replace(kept[dup], component=comp)
             continue
-        regret = max_regret(game, strategies)
-        bound = regret_tolerance(game, strategies)
+        regret = _verify.max_regret(game, strategies)
+        bound = _verify.regret_tolerance(game, strategies)
         if tol is not None:
             bound = max(bound, tol * scale)
         if not regret <= bound:

@@ -147,6 +147,9 @@ def _deviations_stacked(payoffs: np.ndarray, sig: Sequence[np.ndarray]) -> list[
     return out
 
 
+_EYE: dict[int, np.ndarray] = {}
+
+
 def stack_profiles(payoffs: np.ndarray, sig: Sequence[np.ndarray]) -> np.ndarray:
     """Player-stacked strategies ``(N, K, max_i n_i)``, zero-padded, from ``sig[j]`` of shape
     ``(K, n_j)`` (the layout :func:`mixed_regrets_stacked` works on)."""
@@ -230,7 +233,10 @@ def mixed_regrets_stacked(
     # axis j of player i's indicator: own_j when j == i, S_j otherwise; their outer product
     # times |u_i| (one einsum, exact: products with 1 and 0) is |u_i| on the entries entering
     # i's comparisons and 0 elsewhere
-    pick = np.where(np.eye(n, dtype=bool)[:, :, None, None], own[None], supp[None])
+    eye = _EYE.get(n)
+    if eye is None:
+        eye = _EYE[n] = np.eye(n, dtype=bool)[:, :, None, None]
+    pick = np.where(eye, own[None], supp[None])
     ops = [np.abs(payoffs), [n, *range(n)]]
     for j in range(n):
         ops += [pick[:, j, :, : shape[j]], [n, n + 1, j]]
