@@ -48,7 +48,7 @@ from reserves.nash.normal_form import Game
 from reserves.nash.profiles import as_game, clean_profile, lift_profile
 from reserves.nash.pure import iterated_elimination, pure_equilibria_indices
 from reserves.nash.result import SolveResult, Timer, make_result
-from reserves.nash.verify import REGRET_TOL, regret_tolerance
+from reserves.nash.verify import REGRET_TOL, deviation_payoffs_batch, regret_tolerance
 
 ROUNDS_2222 = 2  # box-exclusion rounds before the (2,2,2,2) elimination (measured best)
 BOX_SPLIT_MAX_DIM = 5  # box exclusion splits 8 rounds up to this dimension, 2 above
@@ -1175,18 +1175,9 @@ def system_roots(
 
 def _batch_deviations(game: Game, profiles: Sequence[Sequence[np.ndarray]]) -> list[np.ndarray]:
     """Deviation payoffs ``v_i(a)`` of every profile, all profiles contracted at once (one
-    einsum per player): a list of ``(K, n_i)`` arrays."""
-    n = game.num_players
-    sig = [np.array([np.asarray(p[j], dtype=float) for p in profiles]) for j in range(n)]
-    K = n + 1  # label of the batch axis
-    out = []
-    for i in range(n):
-        ops: list = [game.payoffs[i], list(range(n))]
-        for j in range(n):
-            if j != i:
-                ops += [sig[j], [K, j]]
-        out.append(np.einsum(*ops, [K, i]))
-    return out
+    einsum per player): a list of ``(K, n_i)`` arrays
+    (:func:`reserves.nash.verify.deviation_payoffs_batch`)."""
+    return deviation_payoffs_batch(game.payoffs, profiles)
 
 
 def _batch_regrets(game: Game, profiles: Sequence[Sequence[np.ndarray]]) -> np.ndarray:
