@@ -236,10 +236,16 @@ def bench_support(have_gambit: bool, timeout_s: float) -> None:
                 )
 
 
-def bench_support_many(have_gambit: bool, timeout_s: float, games: int = 8) -> None:
+def bench_support_many(have_gambit: bool, timeout_s: float, n_games: int = 8) -> None:
     """Several random games per shape (one game can be easy or hard by luck): the sum of the
-    per-game best-of-5 times, and the median and smallest per-game ratio."""
-    for shape in ((2, 2, 2, 2), (3, 3, 3)):
+    per-game best-of-``reps`` times, and the median and smallest per-game ratio. The 4x4x4
+    and 5-player binary rows take seconds per game: fewer games, one timing each."""
+    for shape, games, reps in (
+        ((2, 2, 2, 2), n_games, 5),
+        ((3, 3, 3), n_games, 5),
+        ((2, 2, 2, 2, 2), 4, 3),
+        ((4, 4, 4), 2, 1),
+    ):
         name = "x".join(map(str, shape))
         ours_t, results, paths = [], [], []
         for seed in range(10, 10 + games):
@@ -247,7 +253,7 @@ def bench_support_many(have_gambit: bool, timeout_s: float, games: int = 8) -> N
             U = rng.integers(-99, 100, size=(len(shape), *shape)).astype(float)
             U += rng.random(U.shape) * 1e-3  # break ties: a generic game
             game = Game(U)
-            res, t = best_of(5, support_enumeration_solve, game)
+            res, t = best_of(reps, support_enumeration_solve, game)
             ours_t.append(t)
             results.append(res)
             path = DATA / f"poly_{name}_seed{seed}.nfg"
@@ -265,12 +271,12 @@ def bench_support_many(have_gambit: bool, timeout_s: float, games: int = 8) -> N
             + GAMBIT_PROFILES
             + f"out={{'t':[],'p':[]}}\nfor f in {paths!r}:\n"
             "    x=g.read_nfg(f);ts=[]\n"
-            "    for _ in range(5):\n"
+            f"    for _ in range({reps}):\n"
             "        t=time.perf_counter();e=g.nash.enumpoly_solve(x)\n"
             "        ts.append(time.perf_counter()-t)\n"
             "    out['t'].append(min(ts));out['p'].append(profs(e,x))\n"
             "out['solve']=sum(out['t']);print(json.dumps(out))",
-            timeout_s * games,
+            timeout_s * games * reps,
         )
         if "t" in g:
             ratios = np.array(g["t"]) / np.array(ours_t)
