@@ -185,9 +185,12 @@ class SupportSystem:
     def _mono_fj(self, Z: np.ndarray, sel: np.ndarray, deriv: bool = True) -> np.ndarray:
         """``[F | J]`` of binary mixers as ``(P, M, M + 1)``: the monomial vector ``w`` of each
         point and its derivatives ``dw / dz_q`` (the factor ``(1, z_q)`` replaced by ``(0, 1)``)
-        built as Kronecker products, contracted with ``A`` in one einsum."""
+        built as Kronecker products, contracted with ``A`` in one einsum; for many points or
+        five and more mixers, :meth:`_mono_chain` (measured faster there)."""
         P, M = Z.shape
-        R = M + 1 if deriv else 1
+        if M >= 5 or P >= 32 or not deriv:
+            return self._mono_chain(Z, sel, deriv)
+        R = M + 1
         f = np.empty((P, R, M, 2), dtype=Z.dtype)  # f[p, r, q]: factor of variable q in row r
         f[..., 0] = 1.0
         f[..., 1] = Z[:, None, :]
@@ -199,6 +202,33 @@ class SupportSystem:
         if len(self.mono) == 1:
             return np.einsum("km,pjm->pkj", self.mono[0], V)
         return np.einsum("pkm,pjm->pkj", self.mono[sel], V)
+
+    def _mono_chain(self, Z: np.ndarray, sel: np.ndarray, deriv: bool = True) -> np.ndarray:
+        """``[F | J]`` as :meth:`_mono_fj`, by contracting the monomial tensor one variable at
+        a time, ``T <- T[x_q = 0] + z_q T[x_q = 1]``, carrying the gradient along (forward
+        mode: the gradient columns of earlier variables contract the same way and variable
+        q's column is ``T[x_q = 1]``). About ``6 M`` array operations, none of size above
+        ``P M 2^(M-1) M``."""
+        P, M = Z.shape
+        A = self.mono
+        T = np.broadcast_to(A, (P, *A.shape[1:])) if len(A) == 1 else A[sel]
+        G = None  # (P, M, rest, q): dT / dz_0 .. dz_{q-1}
+        for q in range(M):
+            T = T.reshape(P, M, 2, -1)
+            zq = Z[:, q, None, None]
+            T1 = T[:, :, 1]
+            if deriv:
+                if G is None:
+                    G = T1[..., None]
+                else:
+                    G = G.reshape(P, M, 2, -1, q)
+                    G = np.concatenate(
+                        [G[:, :, 0] + zq[..., None] * G[:, :, 1], T1[..., None]], axis=-1
+                    )
+            T = T[:, :, 0] + zq * T1
+        if G is None:
+            return T
+        return np.concatenate([T, G[:, :, 0, :]], axis=-1)
 
     def subset(self, systems: np.ndarray | Sequence[int]) -> SupportSystem:
         """The systems ``systems`` (indices into this batch) as a batch of their own, sharing
@@ -470,22 +500,21 @@ def _track_linear_product(
     own_mask = group_of_col[None, :] == owner[:, None]  # (n, n): a[r, c] unused when True
     a_used = np.where(own_mask, 0.0, a)
 
+    # A3[r, c, j] = a[r, c] when column c belongs to group j (and c is not r's own group)
+    A3 = a_used[:, :, None] * (owner[:, None] == np.arange(M)[None, :])[None, :, :]
+    rows_n = np.arange(n)
+
     def start_system(Xa: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # factor values L[p, r, j] = a_{r,j} . x_j + b_{r,j}; 1 for the owner's own group
-        prod_ax = Xa[:, None, :] * a_used[None, :, :]  # (P, n, n)
-        L = (
-            np.stack([prod_ax[:, :, off[j] : off[j + 1]].sum(axis=2) for j in range(M)], axis=2)
-            + b[None, :, :]
-        )
-        L[:, np.arange(n), owner] = 1.0
-        G = L.prod(axis=2)
-        dG = np.empty((Xa.shape[0], n, n), dtype=complex)
-        for j in range(M):
-            others = np.prod(np.delete(L, j, axis=2), axis=2)  # (P, n)
-            dG[:, :, off[j] : off[j + 1]] = (
-                others[:, :, None] * a_used[None, :, off[j] : off[j + 1]]
-            )
-        return G, dG
+        L = np.einsum("pc,rcj->prj", Xa, A3) + b[None, :, :]
+        L[:, rows_n, owner] = 1.0
+        # product of all factors but j, from prefix and suffix products (no division)
+        pre = np.cumprod(L, axis=2)
+        suf = np.cumprod(L[:, :, ::-1], axis=2)[:, :, ::-1]
+        others = np.ones_like(L)
+        others[:, :, 1:] = pre[:, :, :-1]
+        others[:, :, :-1] *= suf[:, :, 1:]
+        return pre[:, :, -1], others[:, :, owner] * a_used[None, :, :]
 
     def HxHt(Xa: np.ndarray, ta: np.ndarray, sel: np.ndarray):  # noqa: N802
         F, J = system.FJ(Xa, sel)
