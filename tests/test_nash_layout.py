@@ -16,6 +16,7 @@ ALGORITHMS = {
     "two_player": "two_player_solve",
     "support_enumeration": "support_enumeration_solve",
     "hidden_variable": "hidden_variable_roots",
+    "binary_supports": "binary_support_candidates",
     "logit": "logit_solve",
     "correlated": "correlated_equilibrium",
     "dynamics": "replicator",
