@@ -339,9 +339,12 @@ def bench_large_two_player(have_gambit: bool) -> None:
             f"{len(lh)} eq; lcp's found: {f_lh[0]} of {f_lh[1]}",
         )  # fmt: skip
     rng = np.random.default_rng(17)
+    many = np.random.default_rng(8549)  # hundreds of extreme equilibria (sparse 0/1 column)
+    A_many = many.integers(0, 3, (4, 16)).astype(float)
     deg = [
         ("degenerate 0/1 2x17", rng.integers(0, 2, (2, 2, 17)).astype(float)),
         ("degenerate 0..2 4x16", np.random.default_rng(0).integers(0, 3, (2, 4, 16)).astype(float)),
+        ("degenerate 4x16 many", np.stack([A_many, (many.random((4, 16)) < 0.25) * 1.0])),
     ]
     for name, U in deg:
         game = Game(U)
@@ -352,22 +355,28 @@ def bench_large_two_player(have_gambit: bool) -> None:
         if not have_gambit:
             ROWS.append((f"{name} all eq", f"{t:.3f}", "-", "-", detail))
             continue
-        g = peer(
-            "import json,time,numpy as np,pygambit as g\n"
-            + GAMBIT_PROFILES
-            + f"A,B=np.load({str(path)!r});x=g.Game.from_arrays(A,B)\n"
-            "ts=[]\n"
-            "for _ in range(3):\n"
-            "    t=time.perf_counter();e=g.nash.enummixed_solve(x,rational=True);"
-            "ts.append(time.perf_counter()-t)\n"
-            "print(json.dumps({'solve':min(ts),'n':len(e.equilibria),'p':profs(e,x)}))",
-            300,
-        )
-        f, k = contains(res, g.get("p", []), 1e-9)
-        row(
-            f"{name} all eq (vertex enum)", t, "pygambit enummixed", g, "solve",
-            detail + f"; enummixed's {f} of {k} found",
-        )  # fmt: skip
+        # Gambit's exact (rational, its default) and floating-point modes; it lists some
+        # extreme equilibria twice, so its distinct profiles are counted too
+        for rational in (True, False):
+            g = peer(
+                "import json,time,numpy as np,pygambit as g\n"
+                + GAMBIT_PROFILES
+                + f"A,B=np.load({str(path)!r});x=g.Game.from_arrays(A,B)\n"
+                "ts=[]\n"
+                "for _ in range(3):\n"
+                f"    t=time.perf_counter();e=g.nash.enummixed_solve(x,rational={rational});"
+                "ts.append(time.perf_counter()-t)\n"
+                "print(json.dumps({'solve':min(ts),'n':len(e.equilibria),'p':profs(e,x)}))",
+                300,
+            )
+            theirs = g.get("p", [])
+            distinct = len({tuple(np.round(np.concatenate(p), 9)) for p in theirs})
+            f, k = contains(res, theirs, 1e-9)
+            mode = "exact" if rational else "float"
+            row(
+                f"{name} all eq (vertex enum)", t, f"pygambit enummixed {mode}", g, "solve",
+                detail + f"; enummixed's {f} of {k} found ({distinct} distinct)",
+            )  # fmt: skip
 
 
 def bench_pure16_integer(have_gambit: bool) -> None:
