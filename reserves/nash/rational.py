@@ -16,6 +16,7 @@ rounding over many pivots; this removes it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -26,22 +27,54 @@ EXACT_MAX_SUPPORT = 24
 
 
 def solve_exact(M: list[list[Fraction]], b: list[Fraction]) -> list[Fraction] | None:
-    """Exact solution of the square system ``M z = b``, or None when ``M`` is singular."""
-    k = len(M)
-    aug = [[*row, bb] for row, bb in zip(M, b, strict=True)]
+    """Exact solution of the square system ``M z = b``, or None when ``M`` is singular.
+
+    Each row is scaled to integers (times the common denominator of its entries) and the
+    system solved by fraction-free Bareiss elimination in Python integers (every division
+    exact; Bareiss 1968, *Math. Comp.* 22), then back-substituted in rationals: no gcd in the
+    O(k^3) part, unlike elimination on ``Fraction`` entries."""
+    rows = []
+    for row, bb in zip(M, b, strict=True):
+        entries = [*row, bb]
+        den = 1
+        for v in entries:
+            den = den * v.denominator // math.gcd(den, v.denominator)
+        rows.append([v.numerator * (den // v.denominator) for v in entries])
+    return _bareiss(rows)
+
+
+def _bareiss(aug: list[list[int]]) -> list[Fraction] | None:
+    """Solve the integer augmented system ``aug = [M | b]`` exactly (None if singular)."""
+    k = len(aug)
+    prev = 1
     for c in range(k):
         piv = next((r for r in range(c, k) if aug[r][c] != 0), None)
         if piv is None:
             return None
         aug[c], aug[piv] = aug[piv], aug[c]
-        p = aug[c][c]
-        row_c = [v / p for v in aug[c]]
-        aug[c] = row_c
-        for r in range(k):
-            if r != c and aug[r][c] != 0:
-                f = aug[r][c]
-                aug[r] = [v - f * w for v, w in zip(aug[r], row_c, strict=True)]
-    return [aug[r][k] for r in range(k)]
+        rc = aug[c]
+        p = rc[c]
+        for r in range(c + 1, k):
+            rr = aug[r]
+            f = rr[c]
+            aug[r] = [(v * p - f * w) // prev for v, w in zip(rr, rc, strict=True)]
+        prev = p
+    z: list[Fraction] = [Fraction(0)] * k
+    for r in range(k - 1, -1, -1):
+        row = aug[r]
+        acc = Fraction(row[k])
+        for c in range(r + 1, k):
+            if row[c]:
+                acc -= row[c] * z[c]
+        z[r] = acc / row[r]
+    return z
+
+
+def _integer_row(values: Sequence[float]) -> tuple[list[int], int]:
+    """A row of floats as integers over one power-of-two denominator: ``(numerators, den)``."""
+    ratios = [float(v).as_integer_ratio() for v in values]
+    den = max((d for _, d in ratios), default=1)  # denominators are powers of two
+    return [n * (den // d) for n, d in ratios], den
 
 
 def _side(
@@ -50,10 +83,13 @@ def _side(
     """Mix over ``cols`` making every row in ``rows`` indifferent under ``U``: returns the
     probabilities and the common value, exactly (None if singular)."""
     k = len(rows)
-    M = [[Fraction(float(U[i, j])) for j in cols] + [Fraction(-1)] for i in rows]
-    M.append([Fraction(1)] * k + [Fraction(0)])
-    b = [Fraction(0)] * k + [Fraction(1)]
-    z = solve_exact(M, b)
+    sub = np.asarray(U, dtype=float)[np.ix_(list(rows), list(cols))]
+    aug = []
+    for i in range(k):
+        ints, den = _integer_row(sub[i])
+        aug.append([*ints, -den, 0])  # sum_j U[i, j] y_j - u = 0, times den
+    aug.append([1] * k + [0, 1])
+    z = _bareiss(aug)
     if z is None:
         return None
     return z[:k], z[k]

@@ -104,8 +104,9 @@ def _support_vertices(
             try:
                 zI = np.linalg.solve(Mt, rhs)[..., 0]
             except np.linalg.LinAlgError:  # some exactly singular: solve the regular ones
-                sv = np.linalg.svd(Mt, compute_uv=False)
-                reg = sv[:, -1] > 1e-10 * np.maximum(sv[:, 0], 1e-300)
+                # det comes from the same LU factorisation as solve: a nonzero det means no
+                # zero pivot; near-singular systems are dropped by the condition test below
+                reg = np.linalg.det(Mt) != 0.0
                 zI = np.full((Mt.shape[0], k), np.nan)
                 if reg.any():
                     zI[reg] = np.linalg.solve(Mt[reg], rhs[reg])[..., 0]
