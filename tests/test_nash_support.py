@@ -75,6 +75,46 @@ def test_box_prefilter_keeps_systems_with_roots_and_drops_others() -> None:
     assert not se._box_prefilter(SupportSystem(Game(U), [S])).any()
 
 
+@pytest.mark.parametrize("shape", [(3, 3, 4), (2, 3, 4), (3, 3, 3)])
+def test_box_prefilter_never_drops_a_system_with_a_simplex_root(shape: tuple[int, ...]) -> None:
+    """Every support system whose solution lies in the simplices survives the exclusion
+    (the corner products and the simplex cut are necessary conditions), at every depth."""
+    rng = np.random.default_rng(sum(shape))
+    with_roots = 0
+    for _ in range(2):
+        g = Game(rng.normal(size=(3, *shape)))
+        groups: dict[tuple[int, ...], list] = {}
+        for S in se._support_profiles(g, 200_000):
+            if sum(len(s) > 1 for s in S) == 3 and max(map(len, S)) >= 3:
+                groups.setdefault(tuple(sorted(map(len, S))), []).append(S)
+        for group in groups.values():
+            sys_ = SupportSystem(g, group[:30])
+            _, sel, _, _ = se.system_roots(sys_, 0)
+            with_roots += len(set(sel.tolist()))
+            for rounds in (0, 2, 5):
+                alive = se._box_prefilter(sys_, rounds=rounds)
+                assert alive[np.unique(sel)].all()
+    assert with_roots >= 1  # the test is not vacuous
+
+
+def test_box_outside_the_simplex_is_excluded() -> None:
+    g = Game(np.random.default_rng(4).normal(size=(3, 3, 3, 3)))
+    sys_ = SupportSystem(g, [((0, 1, 2),) * 3])
+    lo = np.zeros((2, sys_.dim))
+    hi = np.full((2, sys_.dim), 0.5)
+    lo[1, :2] = 0.55  # player 0's two free probabilities sum to at least 1.1 on box 1
+    hi[1, :2] = 1.0
+    owner = np.zeros(2, dtype=int)
+    excluded = se._box_excluded(sys_, lo, hi, owner)
+    assert excluded[1]
+    # the corner products bound the equations: a box is excluded only if some equation keeps
+    # one sign at every sampled interior point as well
+    if excluded[0]:
+        pts = lo[0] + (hi[0] - lo[0]) * np.random.default_rng(0).random((200, sys_.dim))
+        F = sys_.F(pts, np.zeros(200, dtype=int))
+        assert np.any(np.all(F > 0, axis=0) | np.all(F < 0, axis=0))
+
+
 def test_uncertified_resultant_falls_back_to_path_tracking(monkeypatch: pytest.MonkeyPatch) -> None:
     g = Game(np.random.default_rng(11).normal(size=(3, 3, 3, 3)))
     full = support_enumeration_solve(g)

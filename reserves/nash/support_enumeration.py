@@ -1027,20 +1027,25 @@ def _grid_exclusion(sys_: SupportSystem, level: int) -> np.ndarray:
         all_pos &= pos[idx]
         all_neg &= neg[idx]
     excluded = np.any(all_pos | all_neg, axis=-1)  # some equation keeps one sign on the cell
+    # cells outside a simplex: the lower corners' probabilities of some player sum above one
+    low = np.arange(m) / m
+    for q in range(len(sys_.mixing)):
+        total = np.zeros((m,) * d)
+        for j in range(sys_.offsets[q], sys_.offsets[q + 1]):
+            total = total + low.reshape([-1 if a == j else 1 for a in range(d)])
+        excluded |= (total > 1.0 + 1e-12)[None]
     return ~excluded.reshape(nsys, -1).all(axis=1)
 
 
 def _box_prefilter(sys_: SupportSystem, rounds: int = 8, max_boxes: int = 20_000) -> np.ndarray:
     """Systems that may have a root with every free probability in ``[0, 1]`` (bool mask).
 
-    Each equation is multilinear in the scalar unknowns (degree at most one in each), so on
-    a box its values lie between its smallest and largest value at the box's corners (the
-    corner values are its Bernstein coefficients on the box). A box on which some equation
-    is strictly positive, or strictly negative, at every corner holds no root. Starting from
-    ``[0, 1]^d`` per system, surviving boxes are split for ``rounds`` rounds -- into their
-    ``2^d`` orthants while ``d <= 4`` and the boxes stay few, else along their widest side; a
-    system with no surviving box has no solution with positive probabilities and is skipped
-    (the exclusion test of Gambit's ``enumpoly``; Turocy 2008).
+    A box holds no root in the simplices when (:func:`_box_excluded`) some equation keeps one
+    strict sign on it or some player's free probabilities sum to more than one everywhere on
+    it. Starting from ``[0, 1]^d`` per system, surviving boxes are split for ``rounds`` rounds
+    -- into their ``2^d`` orthants while ``d <= 4`` and the boxes stay few, else along their
+    widest side; a system with no surviving box has no solution with positive probabilities
+    and is skipped (the exclusion test of Gambit's ``enumpoly``; Turocy 2008).
     """
     d = sys_.dim
     nsys = len(sys_.profiles)
@@ -1049,10 +1054,7 @@ def _box_prefilter(sys_: SupportSystem, rounds: int = 8, max_boxes: int = 20_000
     hi = np.ones((nsys, d))
     owner = np.arange(nsys)
     for rnd in range(rounds + 1):
-        corners = lo[:, None, :] + (hi - lo)[:, None, :] * bits[None, :, :]
-        B = corners.shape[0]
-        Fc = sys_.F(corners.reshape(-1, d), np.repeat(owner, len(bits))).reshape(B, len(bits), -1)
-        excluded = np.any(np.all(Fc > 0, axis=1) | np.all(Fc < 0, axis=1), axis=1)
+        excluded = _box_excluded(sys_, lo, hi, owner)
         lo, hi, owner = lo[~excluded], hi[~excluded], owner[~excluded]
         if owner.size == 0 or rnd == rounds or 2 * owner.size > max_boxes:
             break
@@ -1073,6 +1075,43 @@ def _box_prefilter(sys_: SupportSystem, rounds: int = 8, max_boxes: int = 20_000
     alive = np.zeros(nsys, dtype=bool)
     alive[owner] = True
     return alive
+
+
+@functools.lru_cache(maxsize=16)
+def _corner_bits(dim: int) -> np.ndarray:
+    """The ``2^dim`` corners of the unit cube as rows of 0/1 (read-only, cached)."""
+    out = np.array(list(itertools.product((0.0, 1.0), repeat=dim))).reshape(-1, dim)
+    out.setflags(write=False)
+    return out
+
+
+def _box_excluded(
+    sys_: SupportSystem, lo: np.ndarray, hi: np.ndarray, owner: np.ndarray
+) -> np.ndarray:
+    """Boxes ``[lo, hi]`` (rows; ``owner`` their systems) that hold no root in the simplices.
+
+    Player k's equations are linear in each opponent's mix ``sigma_q = (1 - sum x_q, x_q)``,
+    which is affine in the opponent's free probabilities ``x_q``: on a box their values lie
+    between their values at the products of the opponents' box corners (``prod_q 2^dim_q``
+    points, not ``2^d``: a player's own coordinates do not enter). An equation of one strict
+    sign at all of them excludes the box, and so does a player whose smallest probability
+    total on the box, ``sum lo_q``, exceeds one (the box lies outside the simplex)."""
+    M = len(sys_.mixing)
+    off = sys_.offsets
+    out = np.zeros(len(lo), dtype=bool)
+    verts = []
+    for q in range(M):
+        lq, hq = lo[:, off[q] : off[q + 1]], hi[:, off[q] : off[q + 1]]
+        out |= lq.sum(axis=1) > 1.0 + 1e-12
+        x = lq[:, None, :] + (hq - lq)[:, None, :] * _corner_bits(lq.shape[1])[None, :, :]
+        verts.append(np.concatenate([1.0 - x.sum(axis=2, keepdims=True), x], axis=2))
+    for k in range(M):
+        T = sys_.delta[k][owner]
+        for q in reversed([q for q in range(M) if q != k]):  # last opponent axis first
+            T = np.einsum("b...o,bvo->bv...", T, verts[q])
+        vals = T.reshape(len(lo), -1, T.shape[-1])  # (boxes, corner products, equations)
+        out |= np.any(np.all(vals > 0, axis=1) | np.all(vals < 0, axis=1), axis=1)
+    return out
 
 
 def _solve_supports(
