@@ -159,7 +159,7 @@ def _equal_pair(
     big_q, big_p = np.abs(vq).max(axis=1), np.abs(vp).max(axis=1)
     at_inf = (np.abs(tq) < 1e-12 * (1 + big_q)) | (np.abs(tp) < 1e-12 * (1 + big_p))
     # a kernel that is not one-dimensional at a root: leave that system to the homotopy
-    hard.extend(int(n) for n in np.unique(owners[at_inf & ((big_q < 1e-9) | (big_p < 1e-9))]))
+    hard.extend(sorted(set(owners[at_inf & ((big_q < 1e-9) | (big_p < 1e-9))].tolist())))
     ok = ~at_inf
     sig = {s: ss[ok], p: vp[ok] / tp[ok, None], q: vq[ok] / tq[ok, None]}
     Zk = np.concatenate([sig[j][:, 1:] for j in range(3)], axis=1)
@@ -197,7 +197,7 @@ def _two_two_three(
             rows.append(np.einsum("kab,kb->ka", D, known))
     Mlin = np.stack([*rows, np.ones((len(own), 3))], axis=1)  # (K, 3, 3)
     regular = np.abs(np.linalg.det(Mlin)) > 1e-12 * (1 + np.abs(Mlin).max(axis=(1, 2)) ** 3)
-    hard.extend(int(n) for n in np.unique(own[~regular]))
+    hard.extend(sorted(set(own[~regular].tolist())))
     rhs = np.zeros((int(regular.sum()), 3, 1))
     rhs[:, 2] = 1.0
     vq = np.linalg.solve(Mlin[regular], rhs)[..., 0] if regular.any() else np.zeros((0, 3))
