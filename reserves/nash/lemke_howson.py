@@ -56,9 +56,16 @@ class _Tableau:
     basis: list[int]
     labels: np.ndarray
     slack0: int
+    var_of: dict[int, int] | None = None  # label -> variable (labels never change)
+
+    def __post_init__(self) -> None:
+        if self.var_of is None:
+            self.var_of = {int(lab): v for v, lab in enumerate(self.labels.tolist())}
 
     def copy(self) -> _Tableau:
-        return _Tableau(self.T.copy(), self.rhs.copy(), list(self.basis), self.labels, self.slack0)
+        return _Tableau(
+            self.T.copy(), self.rhs.copy(), list(self.basis), self.labels, self.slack0, self.var_of
+        )
 
     def leaving_row(self, col: int) -> int:
         """Lexicographic minimum-ratio test on column ``col``."""
@@ -66,6 +73,12 @@ class _Tableau:
         rows = np.flatnonzero(a > _PIVOT_TOL)
         if rows.size == 0:  # pragma: no cover - P and Q are bounded when payoffs are > 0
             raise SolverError("Lemke-Howson: unbounded ray (payoffs must be positive)")
+        ratio = self.rhs[rows] / a[rows]
+        if rows.size == 1:
+            return int(rows[0])
+        two = np.partition(ratio, 1)[:2]
+        if two[1] > two[0] + 1e-11 * max(1.0, abs(two[0])):  # a unique minimum: no tie to break
+            return int(rows[np.argmin(ratio)])
         binv = self.T[rows, self.slack0 :]
         key = np.concatenate([self.rhs[rows, None], binv], axis=1) / a[rows, None]
         cand = np.arange(rows.size)
@@ -85,7 +98,7 @@ class _Tableau:
         self.rhs[row] /= p
         f = self.T[:, col].copy()
         f[row] = 0.0
-        self.T -= np.outer(f, self.T[row])
+        self.T -= f[:, None] * self.T[row]
         self.rhs -= f * self.rhs[row]
         self.T[:, col] = 0.0
         self.T[row, col] = 1.0
@@ -116,7 +129,7 @@ def _initial(A1: np.ndarray, B1: np.ndarray) -> tuple[_Tableau, _Tableau]:
 
 
 def _var_with_label(t: _Tableau, label: int) -> int:
-    return int(np.flatnonzero(t.labels == label)[0])
+    return t.var_of[label]  # type: ignore[index]
 
 
 def _walk(P: _Tableau, Q: _Tableau, k: int, max_pivots: int) -> tuple[_Tableau, _Tableau, int]:
@@ -200,14 +213,21 @@ def lemke_howson_solve(
         artificial = _key(P0, Q0)
         seen: dict[tuple[frozenset[int], frozenset[int]], tuple[_Tableau, _Tableau]] = {}
         queue: deque[tuple[_Tableau, _Tableau, list[int]]] = deque([(P0, Q0, start_labels)])
+        # the Lemke-Howson graph is undirected: the path dropping label k from one end leads
+        # back from the other end with the same label, so a walked path is never walked back
+        walked: set[tuple[tuple[frozenset[int], frozenset[int]], int]] = set()
         while queue:
             P, Q, labs = queue.popleft()
+            start = _key(P, Q)
             for k in labs:
+                if (start, k) in walked:
+                    continue
                 Pk, Qk, _ = _walk(P, Q, k, max_pivots)
                 paths += 1
                 if bar is not None:
                     bar(paths)
                 key = _key(Pk, Qk)
+                walked.add((key, k))
                 if key == artificial or key in seen:
                     continue
                 seen[key] = (Pk, Qk)

@@ -95,6 +95,30 @@ def _side(
     return z[:k], z[k]
 
 
+def _better_outside(
+    U: np.ndarray, rows: Sequence[int], cols: Sequence[int], mix: list[Fraction], value: Fraction
+) -> bool:
+    """True when some row outside ``rows`` pays more than ``value`` against ``mix`` (over
+    ``cols``) under ``U``, exactly: with ``mix = num / D`` (common denominator) and each row
+    of ``U`` over its power-of-two denominator, ``sum_j U[i, j] mix_j > value`` is one
+    comparison of Python integers (no ``Fraction`` arithmetic)."""
+    D = 1
+    for p in mix:
+        D = D * p.denominator // math.gcd(D, p.denominator)
+    nums = [p.numerator * (D // p.denominator) for p in mix]
+    inside = set(rows)
+    sub = np.asarray(U, dtype=float)[:, list(cols)]
+    for i in range(sub.shape[0]):
+        if i in inside:
+            continue
+        ints, den = _integer_row(sub[i])
+        # sum_j (ints_j / den) (nums_j / D) > vn / vd  <=>  vd sum_j ints_j nums_j > vn den D
+        total = sum(a * b for a, b in zip(ints, nums, strict=True))
+        if total * value.denominator > value.numerator * den * D:
+            return True
+    return False
+
+
 def exact_support_equilibrium(
     A: np.ndarray, B: np.ndarray, I: Sequence[int], J: Sequence[int]
 ) -> tuple[np.ndarray, np.ndarray] | None:
@@ -112,12 +136,8 @@ def exact_support_equilibrium(
     if any(p < 0 for p in y) or any(p < 0 for p in x):
         return None
     m, n = A.shape
-    for i in range(m):
-        if i not in I and sum(Fraction(float(A[i, j])) * p for j, p in zip(J, y, strict=True)) > u:
-            return None
-    for j in range(n):
-        if j not in J and sum(Fraction(float(B[i, j])) * p for i, p in zip(I, x, strict=True)) > v:
-            return None
+    if _better_outside(A, I, J, y, u) or _better_outside(np.asarray(B).T, J, I, x, v):
+        return None
     xf, yf = np.zeros(m), np.zeros(n)
     xf[I] = [float(p) for p in x]
     yf[J] = [float(p) for p in y]
