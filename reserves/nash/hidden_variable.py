@@ -73,7 +73,8 @@ def _minors(M: np.ndarray) -> np.ndarray:
 def _poly_roots(values: np.ndarray, tol: float = 1e-10) -> list[np.ndarray | None]:
     """Roots of the polynomials sampled at the roots of unity (rows of ``values``); None for
     a polynomial that vanishes identically (relative to its samples). Polynomials of equal
-    degree share one batched companion-matrix eigenvalue call."""
+    degree share one batched companion-matrix eigenvalue call; degrees one and two are solved
+    in closed form."""
     T = values.shape[1]
     coef = np.fft.fft(values, axis=1) / T  # c_n of sum c_n t^n
     mag = np.abs(coef)
@@ -94,6 +95,20 @@ def _poly_roots(values: np.ndarray, tol: float = 1e-10) -> list[np.ndarray | Non
                 out[r] = np.zeros(0, dtype=complex)
             continue
         c = coef[rows, : d + 1]  # ascending; leading coefficient c[:, d] != 0
+        if d <= 2:  # closed forms: a linear root, or the quadratic formula without cancellation
+            if d == 1:
+                ev = (-c[:, 0] / c[:, 1])[:, None].astype(complex)
+            else:
+                c0, c1, c2 = c[:, 0], c[:, 1], c[:, 2]
+                disc = np.sqrt((c1 * c1 - 4 * c2 * c0).astype(complex))
+                sgn = np.where((np.conj(c1) * disc).real >= 0, 1.0, -1.0)
+                big_root = -(c1 + sgn * disc) / 2.0
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    other = np.where(big_root != 0, c0 / big_root, 0.0)
+                ev = np.stack([big_root / c2, other], axis=1)
+            for k, r in enumerate(rows):
+                out[r] = ev[k]
+            continue
         comp = np.zeros((rows.size, d, d), dtype=coef.dtype)
         comp[:, 0, :] = -c[:, d - 1 :: -1] / c[:, d : d + 1]
         if d > 1:
