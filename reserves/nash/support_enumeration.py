@@ -840,7 +840,7 @@ def _general_candidates(
     profiles solved, failed homotopy paths, singular systems); appends to ``notes``."""
     keep = [list(range(n)) for n in game.shape]
     work = game
-    if eliminate:
+    if eliminate and _some_action_dominated(game):
         # pure-strategy dominance only (vectorised): mixed dominance costs one LP per
         # action and the support pruning below catches what it would remove
         red = iterated_elimination(game, mixed=False)
@@ -868,6 +868,22 @@ def _general_candidates(
             cands.extend(lift_profile(p, keep, game.shape) for p in sols)
     cleaned = [c for c in (clean_profile(c) for c in cands) if c is not None]
     return cleaned, tried, failed_paths, degenerate
+
+
+def _some_action_dominated(game: Game) -> bool:
+    """True when some action is strictly dominated by another pure action (margin
+    ``1e-9 * payoff_scale``, as :func:`reserves.nash.pure.iterated_elimination`): the check
+    that lets the common case skip building the reduced game."""
+    tol = 1e-9 * game.payoff_scale
+    for i, n_i in enumerate(game.shape):
+        if n_i < 2:
+            continue
+        u = np.moveaxis(game.payoffs[i], i, 0).reshape(n_i, -1)
+        margin = (u[:, None, :] - u[None, :, :]).min(axis=2)
+        np.fill_diagonal(margin, -np.inf)
+        if np.any(margin > tol):
+            return True
+    return False
 
 
 def _looks_generic(game: Game, profiles: Sequence[Sequence[np.ndarray]]) -> bool:
