@@ -126,14 +126,16 @@ def _support_tables(n: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 def _expected_gains(D: np.ndarray, P1: np.ndarray) -> np.ndarray:
     """``E[c, j]``: player j's expected gain from its second action at the product profile
-    whose second-action probabilities are ``P1[c]`` (``(C, N)``), for every player at once."""
-    n = P1.shape[1]
-    W = np.ones((len(P1), 1))
-    for j in range(n):  # C order: player 0 most significant
-        W = (W[:, :, None] * np.stack([1.0 - P1[:, j], P1[:, j]], axis=1)[:, None, :]).reshape(
-            len(P1), -1
-        )
-    return W @ D.T
+    whose second-action probabilities are ``P1[c]`` (``(C, N)``), for every player at once:
+    ``D`` contracted with one player's ``(1 - p, p)`` at a time (player 0 most significant)."""
+    C, n = P1.shape
+    T = D.reshape(n, 2, -1)
+    T = np.einsum("jar,ca->cjr", T, np.stack([1.0 - P1[:, 0], P1[:, 0]], axis=1))
+    for q in range(1, n):
+        T = T.reshape(C, n, 2, -1)
+        w = np.stack([1.0 - P1[:, q], P1[:, q]], axis=1)
+        T = np.einsum("cjar,ca->cjr", T, w)
+    return T.reshape(C, n)
 
 
 def binary_support_candidates(
@@ -177,7 +179,8 @@ def binary_support_candidates(
             c0 = G[:, :, 0]  # mixer r's gain when the other mixer plays its first action
             c1 = G[:, :, 1] - c0
             flat = c1 == 0.0
-            degenerate += int(np.sum(np.any(flat & (c0 == 0.0), axis=1)))
+            if flat.any():
+                degenerate += int(np.sum(np.any(flat & (c0 == 0.0), axis=1)))
             ok = ~flat.any(axis=1)
             # mixer 0's equation fixes mixer 1's probability and vice versa
             act, mix = act[ok], mix[ok]
