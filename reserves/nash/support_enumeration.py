@@ -542,18 +542,25 @@ def _track_linear_product(
         k4 = velocity(Xa + h * k3, ta + dta, sa)
         Xp = Xa + h * (k1 + 2 * k2 + 2 * k3 + k4) / 6.0
         tn = ta + dta
+        # Newton corrector, row by row: a row leaves once its step is below 1e-8 (accepted)
+        # or if its first step is large (the prediction left the path: rejected)
         ok = np.ones(idx.size, dtype=bool)
+        converged = np.zeros(idx.size, dtype=bool)
+        live = np.arange(idx.size)
         for it in range(4):
-            H, Hx, _ = HxHt(Xp, tn, sa)
+            H, Hx, _ = HxHt(Xp[live], tn[live], sa[live])
             dx = _solve_batched(Hx, H)
-            Xp = Xp - dx
+            Xp[live] -= dx
             step = np.linalg.norm(dx, axis=1)
-            scale = 1.0 + np.linalg.norm(Xp, axis=1)
+            scale = 1.0 + np.linalg.norm(Xp[live], axis=1)
             if it == 0:
-                ok &= step < 0.1 * scale
-            if np.all(step[ok] < 1e-8 * scale[ok]):
+                ok[live] &= step < 0.1 * scale
+            small = step < 1e-8 * scale
+            converged[live[small]] = True
+            live = live[~small & ok[live]]
+            if live.size == 0:
                 break
-        ok &= (step < 1e-8 * scale) & np.all(np.isfinite(Xp), axis=1)
+        ok &= converged & np.all(np.isfinite(Xp), axis=1)
         acc = idx[ok]
         X[acc] = Xp[ok]
         t[acc] = tn[ok]
