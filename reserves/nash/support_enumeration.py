@@ -52,6 +52,9 @@ from reserves.nash.verify import REGRET_TOL, deviation_payoffs_batch, regret_tol
 
 ROUNDS_2222 = 2  # box-exclusion rounds before the (2,2,2,2) elimination (measured best)
 BOX_SPLIT_MAX_DIM = 5  # box exclusion splits 8 rounds up to this dimension, 2 above
+# homotopy step length: first step, growth after an accepted step, largest step (in t);
+# measured on 4x4x4, 2^5, 2x2x3x3 and 3x3x5 games: growth 1.5 rejects fewer steps than 2
+_DT0, _DT_GROW, _DT_MAX = 0.05, 1.5, 0.25
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -493,7 +496,7 @@ def _track_linear_product(
     P = X.shape[0]
     gamma = np.exp(2j * np.pi * rng.random())
     t = np.zeros(P)
-    dt = np.full(P, 0.05)
+    dt = np.full(P, _DT0)
     active = np.ones(P, dtype=bool)
     done = np.zeros(P, dtype=bool)
     failed = np.zeros(P, dtype=bool)
@@ -564,7 +567,7 @@ def _track_linear_product(
         acc = idx[ok]
         X[acc] = Xp[ok]
         t[acc] = tn[ok]
-        dt[acc] = np.minimum(dt[acc] * 2.0, 0.25)
+        dt[acc] = np.minimum(dt[acc] * _DT_GROW, _DT_MAX)
         rej = idx[~ok]
         dt[rej] *= 0.5
         big = np.linalg.norm(X, axis=1) > 1e6
