@@ -505,11 +505,12 @@ def _track_linear_product(
 
     # A3[r, c, j] = a[r, c] when column c belongs to group j (and c is not r's own group)
     A3 = a_used[:, :, None] * (owner[:, None] == np.arange(M)[None, :])[None, :, :]
+    A3t = np.ascontiguousarray(A3.transpose(1, 0, 2).reshape(n, n * M))  # (c, r j): one matmul
     rows_n = np.arange(n)
 
     def start_system(Xa: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # factor values L[p, r, j] = a_{r,j} . x_j + b_{r,j}; 1 for the owner's own group
-        L = np.einsum("pc,rcj->prj", Xa, A3) + b[None, :, :]
+        L = (Xa @ A3t).reshape(-1, n, M) + b[None, :, :]
         L[:, rows_n, owner] = 1.0
         # product of all factors but j, from prefix and suffix products (no division)
         pre = np.cumprod(L, axis=2)
