@@ -29,7 +29,8 @@ profiles are handled by fancy indexing, a few numpy calls per support size ``k``
   :class:`~reserves.nash.support_enumeration.SupportSystem` (built from the gathered
   differences, no per-profile loop) and are solved by the general machinery: exact
   elimination for three and four mixers, certified by the multihomogeneous Bezout count,
-  the homotopy for the rest.
+  interval Newton subdivision of the unit box for five and six
+  (:mod:`reserves.nash.interval_newton`), the homotopy for the rest.
 
 Candidates are checked for the pure players' constraints in one matrix product (the product
 distribution over the ``2^N`` profiles times ``D``); what is reported is verified again,

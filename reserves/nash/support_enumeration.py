@@ -11,7 +11,9 @@ Economics* I, sec. 6). Systems with two mixing players are linear and solved dir
 (batched); three binary mixers by a quadratic, three mixers with one binary by hidden-variable
 elimination, and four binary mixers by a resultant in the hidden ``z_3`` (after a one-pass grid
 version of the box exclusion below), the last two certified by counting the multihomogeneous
-Bezout number of distinct nonsingular roots (:mod:`reserves.nash.hidden_variable`). Systems of
+Bezout number of distinct nonsingular roots (:mod:`reserves.nash.hidden_variable`); five or six
+binary mixers by certified interval Newton subdivision of the unit box
+(:mod:`reserves.nash.interval_newton`), falling back to the homotopy. Systems of
 binary mixers evaluate ``F`` and ``J`` from monomial coefficients (one Kronecker product and one
 einsum per call). Others, and any system that fails its certificate, are solved completely by a
 linear-product (multihomogeneous) homotopy ``H(x, t) = (1 - t) gamma G(x) + t F(x)``,
@@ -44,6 +46,7 @@ import numpy as np
 
 from reserves.errors import SolverError
 from reserves.nash.hidden_variable import four_binary_roots, hidden_variable_roots
+from reserves.nash.interval_newton import binary_box_roots
 from reserves.nash.normal_form import Game
 from reserves.nash.profiles import as_game, clean_profile, lift_profile
 from reserves.nash.pure import iterated_elimination, pure_equilibria_indices
@@ -52,6 +55,7 @@ from reserves.nash.verify import REGRET_TOL, deviation_payoffs_batch, regret_tol
 
 ROUNDS_2222 = 2  # box-exclusion rounds before the (2,2,2,2) elimination (measured best)
 BOX_SPLIT_MAX_DIM = 5  # box exclusion splits 8 rounds up to this dimension, 2 above
+INTERVAL_DIMS = (5, 6)  # binary systems of these many mixers: interval Newton first
 # homotopy step length: first step, growth after an accepted step, largest step (in t);
 # measured on 4x4x4, 2^5, 2x2x3x3 and 3x3x5 games: growth 1.5 rejects fewer steps than 2
 _DT0, _DT_GROW, _DT_MAX = 0.05, 1.5, 0.25
@@ -1216,6 +1220,11 @@ def system_roots(
                 Zc, sel, short = _certified_roots(sys_, Zc, sel)
                 hard = np.union1d(hard, short).astype(int)
                 refined = True
+        elif sys_.binary and sys_.dim == len(sys_.mixing) and sys_.dim in INTERVAL_DIMS:
+            # five or six binary mixers: certified real roots in the box (interval Newton);
+            # systems it cannot resolve go on to the homotopy
+            Zb, sel, hard = binary_box_roots(sys_)
+            Zc, refined = Zb.astype(complex), False
         else:
             Zc, sel, hard = np.zeros((0, sys_.dim), complex), np.zeros(0, int), np.arange(nsys)
         if hard.size:  # general systems, or 2x2x2 ones the elimination cannot certify
