@@ -1227,6 +1227,14 @@ def system_roots(
             Zc, refined = Zb.astype(complex), False
         else:
             Zc, sel, hard = np.zeros((0, sys_.dim), complex), np.zeros(0, int), np.arange(nsys)
+        if hard.size and sys_.binary and sys_.dim == len(sys_.mixing) and sys_.dim <= 6:
+            # binary systems an elimination could not certify: interval Newton before the
+            # homotopy (cheaper at these dimensions); what it cannot resolve goes on
+            Zb, selb, unresolved = binary_box_roots(sys_.subset(hard))
+            Zc = np.concatenate([Zc, Zb.astype(complex)])
+            sel = np.concatenate([sel, hard[selb]])
+            hard = hard[unresolved]
+            refined = False
         if hard.size:  # general systems, or 2x2x2 ones the elimination cannot certify
             # no root in the probability box: skip. Splitting pays in low dimension only: at
             # dim 6-7 (4x4x4's (3, 3, 4), (3, 4, 4)) eight rounds of 2^d corners per box cost
