@@ -49,7 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reserves.nash.normal_form import Game
-from reserves.nash.support_enumeration import SupportSystem, system_roots
+from reserves.nash.support_enumeration import SupportSystem, polish, system_roots
 from reserves.nash.verify import REGRET_TOL
 
 #: profiles per batch of the general solver for supports of three or more mixers
@@ -214,6 +214,16 @@ def binary_support_candidates(
                 progress(tried)
     P1 = np.concatenate(found) if found else np.zeros((0, n))
     P1 = P1[np.all((P1 >= -1e-9) & (P1 <= 1 + 1e-9), axis=1)]
+    # a root within 1e-9 of a face (not on it) is a degenerate equilibrium: solved again on
+    # the face, as in the general enumeration, rather than clipped
+    near_face = np.any(
+        ((P1 != 0) & (np.abs(P1) < 1e-9)) | ((P1 != 1) & (np.abs(1 - P1) < 1e-9)), axis=1
+    )
+    for r in np.flatnonzero(near_face):
+        clipped = np.clip(P1[r], 0.0, 1.0)
+        solved = polish(game, [np.array([1.0 - q, q]) for q in clipped])
+        if solved is not None:
+            P1[r] = [s[1] for s in solved]
     P1 = np.clip(P1, 0.0, 1.0)
     profiles: list[list[np.ndarray]] = []
     if len(P1):

@@ -881,8 +881,24 @@ def _general_candidates(
             failed_paths += fails
             degenerate += singular
             cands.extend(lift_profile(p, keep, game.shape) for p in sols)
-    cleaned = [c for c in (clean_profile(c) for c in cands) if c is not None]
+    cleaned = []
+    for c in cands:
+        cc = clean_profile(c)
+        if cc is not None:
+            cleaned.append(_polish_on_face(game, c, cc))
     return cleaned, tried, failed_paths, degenerate
+
+
+def _polish_on_face(
+    game: Game, raw: Sequence[np.ndarray], cleaned: list[np.ndarray]
+) -> list[np.ndarray]:
+    """A root with a probability within 1e-9 of zero but not zero lies (up to rounding) on a
+    face of the simplices: a degenerate equilibrium whose smaller support has a singular
+    system. Clipping that probability moves the profile off the root by as much; it is
+    solved again on the face (:func:`polish`) when that verifies, else kept as cleaned."""
+    if not any(np.any((np.abs(np.asarray(s)) > 0) & (np.abs(np.asarray(s)) < 1e-9)) for s in raw):
+        return cleaned
+    return polish(game, cleaned) or cleaned
 
 
 def _some_action_dominated(game: Game) -> bool:
