@@ -302,6 +302,21 @@ def _cyclic(m: int) -> Game:
     return Game.from_arrays(np.eye(m), np.roll(np.eye(m), 1, axis=1))
 
 
+def _gambit_bimatrix(path: Path, call: str, timeout_s: float) -> dict:
+    """Best of three runs of ``pygambit.nash.<call>`` on the bimatrix game saved at ``path``
+    (``x`` is the game in ``call``), with its equilibria."""
+    return peer(
+        "import json,time,numpy as np,pygambit as g\n"
+        + GAMBIT_PROFILES
+        + f"A,B=np.load({str(path)!r});x=g.Game.from_arrays(A,B)\n"
+        "ts=[]\n"
+        "for _ in range(3):\n"
+        f"    t=time.perf_counter();e=g.nash.{call};ts.append(time.perf_counter()-t)\n"
+        "print(json.dumps({'solve':min(ts),'n':len(e.equilibria),'p':profs(e,x)}))",
+        timeout_s,
+    )
+
+
 def bench_large_two_player(have_gambit: bool) -> None:
     """Issue 17: games past vertex enumeration vs Gambit's lcp; degenerate games vs enummixed."""
     from reserves.nash.lemke_howson import lemke_howson_solve
@@ -316,17 +331,7 @@ def bench_large_two_player(have_gambit: bool) -> None:
         if not have_gambit:
             ROWS.append((f"{name} all eq", f"{t:.3f}", "-", "-", f"{len(res)} eq"))
             continue
-        g = peer(
-            "import json,time,numpy as np,pygambit as g\n"
-            + GAMBIT_PROFILES
-            + f"A,B=np.load({str(path)!r});x=g.Game.from_arrays(A,B)\n"
-            "ts=[]\n"
-            "for _ in range(3):\n"
-            "    t=time.perf_counter();e=g.nash.lcp_solve(x,rational=False);"
-            "ts.append(time.perf_counter()-t)\n"
-            "print(json.dumps({'solve':min(ts),'n':len(e.equilibria),'p':profs(e,x)}))",
-            120,
-        )
+        g = _gambit_bimatrix(path, "lcp_solve(x,rational=False)", 120)
         found = contains(res, g.get("p", []))
         detail = (
             f"{len(res)} eq, complete={res.complete}; every lcp equilibrium found: "
@@ -358,17 +363,7 @@ def bench_large_two_player(have_gambit: bool) -> None:
         # Gambit's exact (rational, its default) and floating-point modes; it lists some
         # extreme equilibria twice, so its distinct profiles are counted too
         for rational in (True, False):
-            g = peer(
-                "import json,time,numpy as np,pygambit as g\n"
-                + GAMBIT_PROFILES
-                + f"A,B=np.load({str(path)!r});x=g.Game.from_arrays(A,B)\n"
-                "ts=[]\n"
-                "for _ in range(3):\n"
-                f"    t=time.perf_counter();e=g.nash.enummixed_solve(x,rational={rational});"
-                "ts.append(time.perf_counter()-t)\n"
-                "print(json.dumps({'solve':min(ts),'n':len(e.equilibria),'p':profs(e,x)}))",
-                300,
-            )
+            g = _gambit_bimatrix(path, f"enummixed_solve(x,rational={rational})", 300)
             theirs = g.get("p", [])
             distinct = len({tuple(np.round(np.concatenate(p), 9)) for p in theirs})
             f, k = contains(res, theirs, 1e-9)
