@@ -17,7 +17,7 @@ ALGORITHMS = {
     "support_enumeration": "support_enumeration_solve",
     "hidden_variable": "hidden_variable_roots",
     "binary_supports": "binary_support_candidates",
-    "interval_newton": "binary_box_roots",
+    "interval_newton": "box_roots",
     "logit": "logit_solve",
     "correlated": "correlated_equilibrium",
     "dynamics": "replicator",

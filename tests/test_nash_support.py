@@ -160,7 +160,7 @@ def test_four_binary_elimination_matches_path_tracking(
     g = Game(np.random.default_rng(100 + seed).normal(size=(4, 2, 2, 2, 2)))
     fast = support_enumeration_solve(g)
     monkeypatch.setattr(se, "four_binary_roots", _starve_four_binary)  # all to the homotopy
-    monkeypatch.setattr(se, "binary_box_roots", _no_box_roots)
+    monkeypatch.setattr(se, "box_roots", _no_box_roots)
     monkeypatch.setattr(se, "ROUNDS_2222", 8)
     slow = support_enumeration_solve(g)
     assert fast.complete and slow.complete
@@ -248,7 +248,7 @@ def test_fast_paths_find_what_path_tracking_finds(
     fast = support_enumeration_solve(g)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(se, "four_binary_roots", _starve_four_binary)
-        mp.setattr(se, "binary_box_roots", _no_box_roots)
+        mp.setattr(se, "box_roots", _no_box_roots)
         mp.setattr(se, "hidden_variable_roots", lambda sys_: None)
         mp.setattr(se, "_three_binary_roots", lambda sys_: _starve_four_binary(sys_))
         mp.setattr(se, "ROUNDS_2222", 8)

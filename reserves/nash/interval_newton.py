@@ -1,27 +1,31 @@
-"""Real roots of binary support systems in the unit box by interval Newton subdivision.
+"""Real roots of support systems in the probability box by interval Newton subdivision.
 
-For support systems whose mixers all mix over two actions (unknowns ``z_q``, the
-probability of each mixer's second action) the indifference equations ``F_k`` are
-multilinear: of degree at most one in every ``z_q``. A multilinear function takes its
+The unknowns of a support system are the free probabilities ``x_q`` of each mixing player
+(all but the first action of its support); player k's indifference equations ``F_k`` are
+linear in each opponent's mix, which is affine in that opponent's ``x_q``, so every ``F_k``
+is multi-affine: of degree at most one in every single unknown. Such a function takes its
 extremes over a box at the box's corners, so the range of every ``F_k`` and of every
-Jacobian entry ``dF_k / dz_q`` over a box is read from its ``2^d`` corner values, without
-interval arithmetic's overestimation. On top of these ranges, the Krawczyk operator
-(Krawczyk 1969; Moore, Kearfott and Cloud 2009, *Introduction to Interval Analysis*, sec. 8.2)
+Jacobian entry ``dF_k / dx_j`` (multi-affine too) over a box is read from its ``2^d`` corner
+values, without interval arithmetic's overestimation. On top of these ranges, the Krawczyk
+operator (Krawczyk 1969; Moore, Kearfott and Cloud 2009, *Introduction to Interval
+Analysis*, sec. 8.2)
 
     K(X) = c - Y F(c) + (I - Y J(X)) (X - c),      c = mid X,  Y = J(c)^-1,
 
 decides each box ``X``: every root of ``F`` in ``X`` lies in ``K(X)``, so a box with
 ``K(X) ∩ X`` empty holds none; a box with ``K(X)`` inside the interior of ``X`` holds exactly
 one (Newton's method from ``c`` converges to it); any other box is cut to ``K(X) ∩ X`` and
-bisected along its widest side. Boxes on which some ``F_k`` keeps one strict sign are dropped
-first (the corner test of Gambit's ``enumpoly``). The subdivision visits only the real box
-(the homotopy of :mod:`reserves.nash.support_enumeration` follows every complex root: 44
-paths for five binary mixers, 265 for six), and it is complete -- every root in the box is
-certified and found -- for every system it resolves; a system whose boxes keep splitting
-(a singular or near-singular root, a continuum, or a budget exceeded) is reported
-unresolved and left to the homotopy. Corner values and products are computed in floating
-point; the tests are applied with a relative margin of ``1e-10`` so that rounding cannot
-exclude a box that holds a root.
+bisected along its widest side. Before that, a box is dropped when some ``F_k``, or some
+component of ``Y F`` (a preconditioned combination, multi-affine as well), keeps one strict
+sign at all its corners (the corner test of Gambit's ``enumpoly``, made much stronger by the
+preconditioning), or when some player's probabilities sum to more than one on all of it.
+The subdivision visits only the real box (the homotopy of
+:mod:`reserves.nash.support_enumeration` follows every complex root: 44 paths for five binary
+mixers, 265 for six), and it is complete -- every root in the box is certified and found --
+for every system it resolves; a system whose boxes keep splitting (a singular or
+near-singular root, a continuum, or a budget exceeded) is reported unresolved and left to the
+homotopy. Corner values and products are computed in floating point; the tests are applied
+with a relative margin of ``1e-10`` so that rounding cannot exclude a box that holds a root.
 """
 
 from __future__ import annotations
@@ -59,16 +63,18 @@ def _corners(d: int) -> np.ndarray:
     return out
 
 
-def binary_box_roots(sys_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All roots of the binary systems of ``sys_`` in ``[-PAD, 1 + PAD]^d``.
+def box_roots(sys_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All roots of the systems of ``sys_`` with every free probability in ``[-PAD, 1 + PAD]``
+    and every mixer's free probabilities summing to at most ``1 + PAD``.
 
-    ``sys_`` is a :class:`~reserves.nash.support_enumeration.SupportSystem` of binary mixers
-    (``sys_.binary`` and one unknown per mixer). Returns ``(Z, sel, unresolved)``: the roots
-    (Newton-refined from the certified boxes; at most one per box), the system of each, and
-    the systems the subdivision could not resolve (for the homotopy).
+    ``sys_`` is a :class:`~reserves.nash.support_enumeration.SupportSystem` (any sizes; the
+    work grows as ``2^dim`` corners per box). Returns ``(Z, sel, unresolved)``: the roots (the
+    Krawczyk centres of the certified boxes, at most one per box, for Newton refinement), the
+    system of each, and the systems the subdivision could not resolve (for the homotopy).
     """
     d = sys_.dim
     nsys = len(sys_.profiles)
+    off = sys_.offsets
     bits = _corners(d)
     lo = np.full((nsys, d), -PAD)
     hi = np.full((nsys, d), 1.0 + PAD)
@@ -79,7 +85,9 @@ def binary_box_roots(sys_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     eye = np.eye(d)
     visited = np.zeros(nsys, dtype=int)
     # an equation that vanishes identically (a mixer indifferent everywhere): a continuum
-    flat = np.all(np.abs(sys_.mono) <= 1e-14, axis=2).any(axis=1)
+    flat = np.zeros(nsys, dtype=bool)
+    for D in sys_.delta:  # (nsys, equations, opponents' actions...)
+        flat |= np.any(np.all(np.abs(D.reshape(nsys, D.shape[1], -1)) <= 1e-14, axis=2), axis=1)
     if flat.any():
         unresolved.update(np.flatnonzero(flat).tolist())
         lo, hi, owner = lo[~flat], hi[~flat], owner[~flat]
@@ -108,6 +116,9 @@ def binary_box_roots(sys_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             (Fc.min(axis=1) > MARGIN * fmag) | (Fc.max(axis=1) < -MARGIN * fmag), axis=1
         )
         keep = ~one_sign
+        for q in range(len(off) - 1):  # outside the simplex: the smallest total exceeds one
+            if off[q + 1] - off[q] > 1:
+                keep &= lo[:, off[q] : off[q + 1]].sum(axis=1) <= 1.0 + PAD
         # Krawczyk: Y = J(c)^-1; M = I - Y J(X) as centre +- radius; K = c - Y F(c) +- |M| r
         c = (lo + hi) / 2
         r = (hi - lo) / 2
@@ -188,4 +199,4 @@ def binary_box_roots(sys_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return Z, sel, np.array(sorted(unresolved), dtype=int)
 
 
-__all__ = ["binary_box_roots"]
+__all__ = ["box_roots"]

@@ -12,8 +12,8 @@ Economics* I, sec. 6). Systems with two mixing players are linear and solved dir
 elimination, and four binary mixers by a resultant in the hidden ``z_3`` (after a one-pass grid
 version of the box exclusion below), the last two certified by counting the multihomogeneous
 Bezout number of distinct nonsingular roots (:mod:`reserves.nash.hidden_variable`); five or six
-binary mixers by certified interval Newton subdivision of the unit box
-(:mod:`reserves.nash.interval_newton`), falling back to the homotopy. Systems of
+unknowns without a closed form by certified interval Newton subdivision of the probability
+box (:mod:`reserves.nash.interval_newton`), falling back to the homotopy. Systems of
 binary mixers evaluate ``F`` and ``J`` from monomial coefficients (one Kronecker product and one
 einsum per call). Others, and any system that fails its certificate, are solved completely by a
 linear-product (multihomogeneous) homotopy ``H(x, t) = (1 - t) gamma G(x) + t F(x)``,
@@ -46,7 +46,7 @@ import numpy as np
 
 from reserves.errors import SolverError
 from reserves.nash.hidden_variable import four_binary_roots, hidden_variable_roots
-from reserves.nash.interval_newton import binary_box_roots
+from reserves.nash.interval_newton import box_roots
 from reserves.nash.normal_form import Game
 from reserves.nash.profiles import as_game, clean_profile, lift_profile
 from reserves.nash.pure import iterated_elimination, pure_equilibria_indices
@@ -55,7 +55,11 @@ from reserves.nash.verify import REGRET_TOL, deviation_payoffs_batch, regret_tol
 
 ROUNDS_2222 = 2  # box-exclusion rounds before the (2,2,2,2) elimination (measured best)
 BOX_SPLIT_MAX_DIM = 5  # box exclusion splits 8 rounds up to this dimension, 2 above
-INTERVAL_DIMS = (5, 6)  # binary systems of these many mixers: interval Newton first
+# systems of these many unknowns without a closed form, whose homotopy would track at least
+# INTERVAL_MIN_PATHS paths, go to interval Newton first (measured: 5-player binary 3x,
+# 2x2x3x3 3-4x, 2x3x5 2-4x faster; 3-player (2, 3, 4) systems, 3 paths, are not)
+INTERVAL_DIMS = (5, 6)
+INTERVAL_MIN_PATHS = 12
 # homotopy step length: first step, growth after an accepted step, largest step (in t);
 # measured on 4x4x4, 2^5, 2x2x3x3 and 3x3x5 games: growth 1.5 rejects fewer steps than 2
 _DT0, _DT_GROW, _DT_MAX = 0.05, 1.5, 0.25
@@ -1236,17 +1240,18 @@ def system_roots(
                 Zc, sel, short = _certified_roots(sys_, Zc, sel)
                 hard = np.union1d(hard, short).astype(int)
                 refined = True
-        elif sys_.binary and sys_.dim == len(sys_.mixing) and sys_.dim in INTERVAL_DIMS:
-            # five or six binary mixers: certified real roots in the box (interval Newton);
-            # systems it cannot resolve go on to the homotopy
-            Zb, sel, hard = binary_box_roots(sys_)
+        elif sys_.dim in INTERVAL_DIMS and _multihomogeneous_bezout(sys_) >= INTERVAL_MIN_PATHS:
+            # no closed form, five or six unknowns and many complex roots to track: certified
+            # real roots in the probability box (interval Newton) instead; systems it cannot
+            # resolve go on to the homotopy
+            Zb, sel, hard = box_roots(sys_)
             Zc, refined = Zb.astype(complex), False
         else:
             Zc, sel, hard = np.zeros((0, sys_.dim), complex), np.zeros(0, int), np.arange(nsys)
-        if hard.size and sys_.binary and sys_.dim == len(sys_.mixing) and sys_.dim <= 6:
+        if hard.size and sys_.binary and sys_.dim <= max(INTERVAL_DIMS, default=0):
             # binary systems an elimination could not certify: interval Newton before the
             # homotopy (cheaper at these dimensions); what it cannot resolve goes on
-            Zb, selb, unresolved = binary_box_roots(sys_.subset(hard))
+            Zb, selb, unresolved = box_roots(sys_.subset(hard))
             Zc = np.concatenate([Zc, Zb.astype(complex)])
             sel = np.concatenate([sel, hard[selb]])
             hard = hard[unresolved]
