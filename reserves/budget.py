@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reserves.errors import BudgetError, ReservesError
+from reserves.safe import env_number
 
 __all__ = [
     "MEMORY_ENV",
@@ -86,28 +87,12 @@ class Limits:
         return {"memory_mb": self.memory_mb, "seconds": self.seconds}
 
 
-def _env_number(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = float("nan")
-    if not (value > 0 and math.isfinite(value)):
-        raise ReservesError(
-            f"{name}={raw[:30]!r} is not a positive number",
-            fix=f"unset it or give e.g. {name}={int(default)}",
-        )
-    return value
-
-
 def limits() -> Limits:
     """The current budget: the environment (``RESERVES_MAX_MEMORY_MB``,
     ``RESERVES_MAX_SECONDS``) or the defaults."""
-    return Limits(
-        _env_number(MEMORY_ENV, DEFAULT_MEMORY_MB), _env_number(SECONDS_ENV, DEFAULT_SECONDS)
-    )
+    memory = env_number(MEMORY_ENV, DEFAULT_MEMORY_MB, upper=math.inf, error=ReservesError)
+    seconds = env_number(SECONDS_ENV, DEFAULT_SECONDS, upper=math.inf, error=ReservesError)
+    return Limits(float(memory), float(seconds))  # type: ignore[arg-type]
 
 
 def set_limits(memory_mb: float | None = None, seconds: float | None = None) -> Limits:

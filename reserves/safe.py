@@ -58,6 +58,7 @@ __all__ = [
     "atomic_path",
     "atomic_write",
     "check_output_path",
+    "env_number",
     "file_limit",
     "load_yaml",
     "load_yaml_mapping",
@@ -92,19 +93,35 @@ def file_limit(default_bytes: int) -> int:
     ConfigError
         when the environment variable is not a positive number.
     """
-    raw = os.environ.get(FILE_LIMIT_ENV)
+    mb = env_number(FILE_LIMIT_ENV, None, upper=1e7, unit=" of megabytes", example=50)
+    return default_bytes if mb is None else int(mb * _MB)
+
+
+def env_number(
+    name: str,
+    default: float | None,
+    *,
+    upper: float = float("inf"),
+    unit: str = "",
+    example: float | None = None,
+    error: type[ReservesError] = ConfigError,
+) -> float | None:
+    """The positive number in environment variable ``name`` (below ``upper``), or ``default``
+    when it is unset or blank; anything else raises ``error`` naming the variable and a fix."""
+    raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
-        return default_bytes
+        return default
     try:
-        mb = float(raw)
+        value = float(raw)
     except ValueError:
-        mb = float("nan")
-    if not (mb > 0 and mb < 1e7):
-        raise ConfigError(
-            f"{FILE_LIMIT_ENV}={safe_repr(raw)} is not a positive number of megabytes",
-            fix=f"unset it or set e.g. {FILE_LIMIT_ENV}=50",
+        value = float("nan")
+    if not (value > 0 and value < upper):
+        eg = int(example if example is not None else (default or 1))
+        raise error(
+            f"{name}={safe_repr(raw)} is not a positive number{unit}",
+            fix=f"unset it or set e.g. {name}={eg}",
         )
-    return int(mb * _MB)
+    return value
 
 
 def safe_repr(value: Any, limit: int = 60) -> str:

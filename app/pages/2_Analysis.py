@@ -23,14 +23,6 @@ cfg = page_setup(
     "thresholds and, for two sovereigns, the type of game they play.",
 )
 
-PARAMS = {
-    "theta": "strategic weight θ",
-    "kappa": "political cost κ",
-    "V": "value belief V",
-    "r": "cost of capital r",
-    "gamma": "risk aversion γ",
-    "alpha": "buy share α",
-}
 
 #: the payoff of ``reserves.sovereign.model`` (its module docstring), set in LaTeX for reading; the
 #: numbers come from the sympy expression itself (``payoff_template``)
@@ -60,7 +52,15 @@ if not has_layer("reserves.sovereign.symbolic"):
     not_available("Symbolic analysis", "reserves.sovereign.symbolic")
     st.stop()
 
-from reserves.charts.analysis import region_map_chart, threshold_chart, threshold_frame  # noqa: E402
+from reserves.charts.analysis import (  # noqa: E402
+    PARAM_WORDS,
+    region_map_chart,
+    threshold_chart,
+    threshold_frame,
+)
+
+#: the parameters the threshold and region charts below sweep
+PARAMS = {k: PARAM_WORDS[k] for k in ("theta", "kappa", "V", "r", "gamma", "alpha")}
 
 # ------------------------------------------------------------------ thresholds
 st.subheader("When does accumulating dominate?")

@@ -134,7 +134,24 @@ class PathPoint(BaseModel):
     open_interest_usd: float | None = Field(default=None, ge=0)
 
 
-class CrashEvent(BaseModel):
+class MarketCapRatios:
+    """``market_cap_usd`` and ``oi_to_market_cap`` of a market state: a mix-in for the
+    classes with ``price_before_usd``, ``supply`` and ``open_interest_usd`` (:class:`CrashEvent`
+    and :class:`reserves.market.structural.MarketState`). It declares no attributes, so that
+    neither pydantic nor dataclasses see fields of its own."""
+
+    @property
+    def market_cap_usd(self) -> float:
+        """``price_before_usd * supply``."""
+        return self.price_before_usd * self.supply
+
+    @property
+    def oi_to_market_cap(self) -> float:
+        """Open interest over market capitalisation."""
+        return self.open_interest_usd / self.market_cap_usd
+
+
+class CrashEvent(MarketCapRatios, BaseModel):
     """One crash of the panel: observables only (see the module docstring for every field)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -182,15 +199,6 @@ class CrashEvent(BaseModel):
     @property
     def supply(self) -> float:
         return float(self.supply_btc) if self.supply_btc else supply_at(self.date)
-
-    @property
-    def market_cap_usd(self) -> float:
-        """``price_before_usd * supply``."""
-        return self.price_before_usd * self.supply
-
-    @property
-    def oi_to_market_cap(self) -> float:
-        return self.open_interest_usd / self.market_cap_usd
 
     @property
     def funding(self) -> float:

@@ -78,7 +78,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from reserves.errors import ConfigError, ReservesError
-from reserves.market.events import CrashEvent
+from reserves.market.events import CrashEvent, MarketCapRatios
 from reserves.market.leverage import build_ladder, fall_short_fraction
 
 __all__ = [
@@ -636,7 +636,7 @@ def implied_shock_range(
 
 
 @dataclass(frozen=True)
-class MarketState:
+class MarketState(MarketCapRatios):
     """The observed state a :class:`~reserves.market.model.MarketModel` is built at.
 
     The same attribute names as :class:`~reserves.market.events.CrashEvent` uses for its state,
@@ -663,14 +663,6 @@ class MarketState:
         from reserves.market.events import crypto_margined_proxy
 
         return crypto_margined_proxy(_dt.date.today())
-
-    @property
-    def market_cap_usd(self) -> float:
-        return self.price_before_usd * self.supply
-
-    @property
-    def oi_to_market_cap(self) -> float:
-        return self.open_interest_usd / self.market_cap_usd
 
 
 def static_depth_factor(params: StructuralParams, duration_min: float) -> float:

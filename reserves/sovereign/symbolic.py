@@ -32,18 +32,10 @@ taken over a grid of the box of aggregates ``(B_{-i}, S_{-i})`` (a conservative 
 
 2x2 games
 ---------
-Ordinal classification after Rapoport and Guyer (1966), "A taxonomy of 2x2 games", and Robinson
-and Goforth (2005), *The Topology of the 2x2 Games*: the game is located by its pure equilibria,
-its dominant actions and each player's ordinal pattern over the four outcomes (see
-:func:`classify_2x2`). Closed-form mixed equilibria: with row payoffs ``A`` and column payoffs
-``B``, the interior equilibrium is
-
-    q = (A11 - A01) / (A00 - A01 - A10 + A11)   (column's probability of its first action)
-    p = (B11 - B10) / (B00 - B10 - B01 + B11)   (row's probability of its first action)
-
-when both lie strictly inside (0, 1) (Osborne and Rubinstein 1994, ch. 3). For the sovereign
-2x2 game these are sympy expressions in both players' parameters; comparative statics are
-their symbolic derivatives, lambdified once and cached.
+The ordinal classification and the closed-form interior equilibrium are the generic ones of
+:mod:`reserves.nash.taxonomy` (Rapoport and Guyer 1966; Osborne and Rubinstein 1994, ch. 3).
+For the sovereign 2x2 game they are sympy expressions in both players' parameters;
+comparative statics are their symbolic derivatives, lambdified once and cached.
 """
 
 from __future__ import annotations
