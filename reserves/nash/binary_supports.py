@@ -49,7 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reserves.nash.normal_form import Game
-from reserves.nash.support_enumeration import SupportSystem, polish, system_roots
+from reserves.nash.support_enumeration import SupportSystem, polish_on_face, system_roots
 from reserves.nash.verify import REGRET_TOL
 
 #: profiles per batch of the general solver for supports of three or more mixers
@@ -219,11 +219,10 @@ def binary_support_candidates(
     near_face = np.any(
         ((P1 != 0) & (np.abs(P1) < 1e-9)) | ((P1 != 1) & (np.abs(1 - P1) < 1e-9)), axis=1
     )
-    for r in np.flatnonzero(near_face):
-        clipped = np.clip(P1[r], 0.0, 1.0)
-        solved = polish(game, [np.array([1.0 - q, q]) for q in clipped])
-        if solved is not None:
-            P1[r] = [s[1] for s in solved]
+    for r in np.flatnonzero(near_face):  # rare: one polish per such root
+        raw = [np.array([1.0 - q, q]) for q in P1[r]]
+        solved = polish_on_face(game, raw, [np.clip(x, 0.0, 1.0) for x in raw])
+        P1[r] = [x[1] for x in solved]
     P1 = np.clip(P1, 0.0, 1.0)
     profiles: list[list[np.ndarray]] = []
     if len(P1):

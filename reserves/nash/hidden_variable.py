@@ -70,6 +70,18 @@ def _minors(M: np.ndarray) -> np.ndarray:
     return np.stack(out, axis=-1)
 
 
+def quadratic_roots(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray) -> np.ndarray:
+    """Both roots of ``c0 + c1 t + c2 t^2`` (batched; ``(K, 2)`` complex) without
+    cancellation: the root of larger modulus ``-(c1 + sgn sqrt(c1^2 - 4 c0 c2)) / (2 c2)``,
+    the sign chosen to add like terms, and the other from the product ``c0 / c2`` (Press et
+    al., *Numerical Recipes*, sec. 5.6). A vanishing ``c2`` gives a non-finite first root."""
+    disc = np.sqrt((c1 * c1 - 4 * c2 * c0).astype(complex))
+    sgn = np.where((np.conj(c1) * disc).real >= 0, 1.0, -1.0)
+    big = -(c1 + sgn * disc) / 2.0
+    with np.errstate(all="ignore"):
+        return np.stack([big / c2, np.where(big != 0, c0 / big, 0.0)], axis=1)
+
+
 def _poly_roots(values: np.ndarray, tol: float = 1e-10) -> list[np.ndarray | None]:
     """Roots of the polynomials sampled at the roots of unity (rows of ``values``); None for
     a polynomial that vanishes identically (relative to its samples). Polynomials of equal
@@ -99,13 +111,7 @@ def _poly_roots(values: np.ndarray, tol: float = 1e-10) -> list[np.ndarray | Non
             if d == 1:
                 ev = (-c[:, 0] / c[:, 1])[:, None].astype(complex)
             else:
-                c0, c1, c2 = c[:, 0], c[:, 1], c[:, 2]
-                disc = np.sqrt((c1 * c1 - 4 * c2 * c0).astype(complex))
-                sgn = np.where((np.conj(c1) * disc).real >= 0, 1.0, -1.0)
-                big_root = -(c1 + sgn * disc) / 2.0
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    other = np.where(big_root != 0, c0 / big_root, 0.0)
-                ev = np.stack([big_root / c2, other], axis=1)
+                ev = quadratic_roots(c[:, 0], c[:, 1], c[:, 2])
             for k, r in enumerate(rows):
                 out[r] = ev[k]
             continue
@@ -380,13 +386,9 @@ def four_binary_roots(sys_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return _pack(sys_, [], [], hard)
     tr = np.concatenate([r for r in roots if r is not None])
     Q, R, N0, D0, N1, D1 = pieces(tr, own)
-    q0, q1, q2 = Q[:, 0], Q[:, 1], Q[:, 2]
-    disc = np.sqrt(q1 * q1 - 4 * q2 * q0)
-    sgn = np.where((np.conj(q1) * disc).real >= 0, 1.0, -1.0)
-    big = -(q1 + sgn * disc) / 2.0
+    pair = quadratic_roots(Q[:, 0], Q[:, 1], Q[:, 2])  # (K, 2)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # of the two roots of Q, the common root with R (generically one per t)
-        pair = np.stack([big / q2, q0 / big], axis=1)  # (K, 2)
         rv = np.abs(np.einsum("kd,kcd->kc", R, pair[:, :, None] ** np.arange(R.shape[1])))
         rv = np.where(np.isfinite(rv), rv, np.inf)
         best = np.argmin(rv, axis=1)
@@ -416,4 +418,4 @@ def _pack(
     return Za, sa, np.array(sorted(hard_set), dtype=int)
 
 
-__all__ = ["four_binary_roots", "hidden_variable_roots"]
+__all__ = ["four_binary_roots", "hidden_variable_roots", "quadratic_roots"]

@@ -57,7 +57,8 @@ MARGIN = 1e-10
 
 
 @functools.lru_cache(maxsize=16)
-def _corners(d: int) -> np.ndarray:
+def corner_bits(d: int) -> np.ndarray:
+    """The ``2^d`` corners of the unit cube as rows of 0/1 (read-only, cached)."""
     out = np.array(list(itertools.product((0.0, 1.0), repeat=d))).reshape(-1, d)
     out.setflags(write=False)
     return out
@@ -75,7 +76,7 @@ def box_roots(sys_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     d = sys_.dim
     nsys = len(sys_.profiles)
     off = sys_.offsets
-    bits = _corners(d)
+    bits = corner_bits(d)
     lo = np.full((nsys, d), -PAD)
     hi = np.full((nsys, d), 1.0 + PAD)
     owner = np.arange(nsys)
@@ -199,4 +200,4 @@ def box_roots(sys_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return Z, sel, np.array(sorted(unresolved), dtype=int)
 
 
-__all__ = ["box_roots"]
+__all__ = ["box_roots", "corner_bits"]

@@ -45,8 +45,12 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 
 from reserves.errors import SolverError
-from reserves.nash.hidden_variable import four_binary_roots, hidden_variable_roots
-from reserves.nash.interval_newton import box_roots
+from reserves.nash.hidden_variable import (
+    four_binary_roots,
+    hidden_variable_roots,
+    quadratic_roots,
+)
+from reserves.nash.interval_newton import box_roots, corner_bits
 from reserves.nash.normal_form import Game
 from reserves.nash.profiles import as_game, clean_profile, lift_profile
 from reserves.nash.pure import iterated_elimination, pure_equilibria_indices
@@ -889,11 +893,11 @@ def _general_candidates(
     for c in cands:
         cc = clean_profile(c)
         if cc is not None:
-            cleaned.append(_polish_on_face(game, c, cc))
+            cleaned.append(polish_on_face(game, c, cc))
     return cleaned, tried, failed_paths, degenerate
 
 
-def _polish_on_face(
+def polish_on_face(
     game: Game, raw: Sequence[np.ndarray], cleaned: list[np.ndarray]
 ) -> list[np.ndarray]:
     """A root with a probability within 1e-9 of zero but not zero lies (up to rounding) on a
@@ -1100,7 +1104,7 @@ def _box_prefilter(sys_: SupportSystem, rounds: int = 8, max_boxes: int = 20_000
     """
     d = sys_.dim
     nsys = len(sys_.profiles)
-    bits = np.array(list(itertools.product((0.0, 1.0), repeat=d)))  # (2^d, d)
+    bits = corner_bits(d)  # (2^d, d)
     lo = np.zeros((nsys, d))
     hi = np.ones((nsys, d))
     owner = np.arange(nsys)
@@ -1128,14 +1132,6 @@ def _box_prefilter(sys_: SupportSystem, rounds: int = 8, max_boxes: int = 20_000
     return alive
 
 
-@functools.lru_cache(maxsize=16)
-def _corner_bits(dim: int) -> np.ndarray:
-    """The ``2^dim`` corners of the unit cube as rows of 0/1 (read-only, cached)."""
-    out = np.array(list(itertools.product((0.0, 1.0), repeat=dim))).reshape(-1, dim)
-    out.setflags(write=False)
-    return out
-
-
 def _box_excluded(
     sys_: SupportSystem, lo: np.ndarray, hi: np.ndarray, owner: np.ndarray
 ) -> np.ndarray:
@@ -1154,7 +1150,7 @@ def _box_excluded(
     for q in range(M):
         lq, hq = lo[:, off[q] : off[q + 1]], hi[:, off[q] : off[q + 1]]
         out |= lq.sum(axis=1) > 1.0 + 1e-12
-        x = lq[:, None, :] + (hq - lq)[:, None, :] * _corner_bits(lq.shape[1])[None, :, :]
+        x = lq[:, None, :] + (hq - lq)[:, None, :] * corner_bits(lq.shape[1])[None, :, :]
         verts.append(np.concatenate([1.0 - x.sum(axis=2, keepdims=True), x], axis=2))
     for k in range(M):
         T = sys_.delta[k][owner]
@@ -1379,11 +1375,8 @@ def _three_binary_roots(sys_: SupportSystem) -> tuple[np.ndarray, np.ndarray, np
     roots, sel = [], []
     k = np.flatnonzero(quad)
     if k.size:
-        disc = np.sqrt(q1[k].astype(complex) ** 2 - 4 * q2[k] * q0[k])
-        sgn = np.where((np.conj(q1[k]) * disc).real >= 0, 1.0, -1.0)
-        big = -(q1[k] + sgn * disc) / 2.0  # stable: no cancellation
-        with np.errstate(divide="ignore", invalid="ignore"):
-            roots += [big / q2[k], np.where(big != 0, q0[k] / big, 0.0)]
+        pair = quadratic_roots(q0[k], q1[k], q2[k])
+        roots += [pair[:, 0], pair[:, 1]]
         sel += [k, k]
     k = np.flatnonzero(lin)
     if k.size:
@@ -1454,4 +1447,10 @@ def polish(
     return None
 
 
-__all__ = ["SupportSystem", "polish", "support_enumeration_solve"]
+__all__ = [
+    "SupportSystem",
+    "polish",
+    "polish_on_face",
+    "support_enumeration_solve",
+    "system_roots",
+]
