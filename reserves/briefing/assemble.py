@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 
 from reserves import units as fmt
 from reserves.assessment import Assessment
@@ -22,6 +21,7 @@ from reserves.briefing.model import Briefing, Figure, Finding, Footer, LayerStat
 from reserves.briefing.sections import FINDING_SECTIONS, FINDINGS, ChartSpec, Part, Unavailable
 from reserves.config import ReservesConfig, load_config
 from reserves.errors import ConfigError
+from reserves.safe import load_yaml_mapping
 
 __all__ = ["TEMPLATE_DIR", "build_briefing", "jinja_environment", "phrases"]
 
@@ -64,7 +64,7 @@ def jinja_environment(**options: Any) -> jinja2.Environment:
 
 @lru_cache(maxsize=1)
 def _phrases_cached(mtime: float) -> dict[str, Any]:
-    return yaml.safe_load((TEMPLATE_DIR / "phrases.yaml").read_text(encoding="utf-8"))
+    return load_yaml_mapping(TEMPLATE_DIR / "phrases.yaml")  # packaged, read like any input
 
 
 def phrases() -> dict[str, Any]:
