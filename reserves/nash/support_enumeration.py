@@ -777,8 +777,12 @@ def support_enumeration_solve(
     """All Nash equilibria of a small N-player game by support enumeration.
 
     For every support profile surviving the pruning (see the module docstring), the
-    multilinear indifference system is solved completely by a linear-product homotopy and each
-    real root inside the simplices is Newton-polished; candidates are verified by regret.
+    multilinear indifference system is solved completely -- in closed form, by a certified
+    elimination, by certified interval Newton subdivision or by a linear-product homotopy --
+    and each real root inside the simplices is Newton-polished; candidates are verified by
+    regret. Games in which every player has two actions (three or more players) enumerate
+    their support profiles through :mod:`reserves.nash.binary_supports`; ``eliminate`` does
+    not apply there (the corner test prunes dominated actions).
 
     Parameters
     ----------
@@ -836,7 +840,7 @@ def support_enumeration_solve(
         notes.append(f"{failed_paths} homotopy path(s) failed: the set may be incomplete")
     return make_result(
         game,
-        "support enumeration (linear-product homotopy)",
+        "support enumeration (closed forms, eliminations, interval Newton, homotopy)",
         cleaned,
         parameters={
             "eliminate": eliminate,
